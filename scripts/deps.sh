@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs every package the build, the tests and the benchmarks need (Debian 12). Idempotent:
+# does nothing when everything is already installed.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  libssl-dev libsodium-dev librocksdb-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
+  libfmt-dev libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev curl
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "Installing: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+fi

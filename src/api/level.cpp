@@ -1,0 +1,1 @@
+// Level api: see CMakeLists.txt for the order of levels.

@@ -1,0 +1,1 @@
+// Level node: see CMakeLists.txt for the order of levels.

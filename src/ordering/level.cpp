@@ -1,0 +1,1 @@
+// Level ordering: see CMakeLists.txt for the order of levels.

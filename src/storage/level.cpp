@@ -1,0 +1,1 @@
+// Level storage: see CMakeLists.txt for the order of levels.
