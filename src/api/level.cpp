@@ -1,1 +1,0 @@
-// Level api: see CMakeLists.txt for the order of levels.

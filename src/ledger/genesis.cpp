@@ -1,0 +1,141 @@
+#include "ledger/genesis.hpp"
+
+#include <set>
+
+#include "codec/binary.hpp"
+#include "ledger/merkle.hpp"
+
+namespace pv {
+namespace {
+
+constexpr std::string_view kGenesisMagic = "PVGN";
+constexpr std::uint8_t kGenesisVersion = 1;
+constexpr std::size_t kMaxName = 256;
+constexpr std::size_t kMaxOrganizations = 1000;
+constexpr std::size_t kMaxNodeKeys = 100;
+
+}  // namespace
+
+std::string org_state_key(const std::string& did) { return "org/" + did; }
+std::string node_key_state_key(const PublicKey& key) { return "nodekey/" + key.hex(); }
+
+Bytes encode_genesis(const Genesis& g) {
+  BinaryWriter w;
+  w.raw(as_bytes(kGenesisMagic));
+  w.u8(kGenesisVersion);
+  w.var(g.network);
+  w.u64(g.time_ms);
+  w.u32(static_cast<std::uint32_t>(g.organizations.size()));
+  for (const auto& org : g.organizations) {
+    w.var(org.did);
+    w.var(org.name);
+    w.var(org.role);
+    w.u32(static_cast<std::uint32_t>(org.node_keys.size()));
+    for (const auto& k : org.node_keys) w.fixed(k);
+  }
+  return w.take();
+}
+
+Result<Genesis> decode_genesis(ByteView encoded) {
+  if (encoded.size() > kMaxGenesisBytes) return make_error(Errc::too_large, "genesis is over 1 MiB");
+  BinaryReader r(encoded);
+  auto magic = r.raw(kGenesisMagic.size(), "genesis magic");
+  if (!magic) return magic.error();
+  if (as_chars(*magic) != kGenesisMagic) return make_error(Errc::malformed, "not a genesis encoding");
+  auto version = r.u8("genesis version");
+  if (!version) return version.error();
+  if (*version != kGenesisVersion) return make_error(Errc::malformed, "unsupported genesis version");
+  Genesis g;
+  auto network = r.text(kMaxName, "network name");
+  if (!network) return network.error();
+  g.network = *network;
+  auto time = r.u64("genesis time");
+  if (!time) return time.error();
+  g.time_ms = *time;
+  auto count = r.u32("organization count");
+  if (!count) return count.error();
+  if (*count > kMaxOrganizations) return make_error(Errc::too_large, "too many organizations");
+  for (std::uint32_t i = 0; i < *count; ++i) {
+    GenesisOrganization org;
+    auto did = r.text(kMaxName, "organization did");
+    if (!did) return did.error();
+    auto name = r.text(kMaxName, "organization name");
+    if (!name) return name.error();
+    auto role = r.text(kMaxName, "organization role");
+    if (!role) return role.error();
+    auto keys = r.u32("node key count");
+    if (!keys) return keys.error();
+    if (*keys > kMaxNodeKeys) return make_error(Errc::too_large, "too many node keys");
+    org.did = *did;
+    org.name = *name;
+    org.role = *role;
+    for (std::uint32_t k = 0; k < *keys; ++k) {
+      auto key = r.fixed<32>("node key");
+      if (!key) return key.error();
+      org.node_keys.push_back(*key);
+    }
+    g.organizations.push_back(std::move(org));
+  }
+  PV_TRY(r.expect_end("genesis"));
+  PV_TRY(check_genesis(g));
+  return g;
+}
+
+Status check_genesis(const Genesis& g) {
+  if (g.network.empty()) return make_error(Errc::invalid_argument, "genesis: network name is empty");
+  for (char c : g.network)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
+      return make_error(Errc::invalid_argument,
+                        "genesis: network name may hold only letters, digits, '-', '_' and '.'");
+  if (g.organizations.empty()) return make_error(Errc::invalid_argument, "genesis: no organizations");
+  std::set<std::string> dids;
+  std::set<PublicKey> keys;
+  std::size_t node_count = 0;
+  for (const auto& org : g.organizations) {
+    if (org.did.rfind("did:", 0) != 0)
+      return make_error(Errc::invalid_argument, "genesis: organization DID \"" + org.did + "\" is not a DID");
+    if (!dids.insert(org.did).second)
+      return make_error(Errc::invalid_argument, "genesis: organization " + org.did + " is listed twice");
+    if (org.role.empty()) return make_error(Errc::invalid_argument, "genesis: organization " + org.did + " has no role");
+    for (const auto& k : org.node_keys) {
+      if (!keys.insert(k).second)
+        return make_error(Errc::invalid_argument, "genesis: node key " + k.hex() + " is listed twice");
+      ++node_count;
+    }
+  }
+  if (node_count == 0) return make_error(Errc::invalid_argument, "genesis: no node keys");
+  return Status::ok();
+}
+
+NetworkId genesis_network_id(const Genesis& g) { return sha256(encode_genesis(g)); }
+
+std::vector<StateChange> genesis_state_changes(const Genesis& g) {
+  std::map<std::string, Bytes> writes;
+  for (const auto& org : g.organizations) {
+    BinaryWriter w;
+    w.var(org.name);
+    w.var(org.role);
+    w.u32(static_cast<std::uint32_t>(org.node_keys.size()));
+    for (const auto& k : org.node_keys) w.fixed(k);
+    writes[org_state_key(org.did)] = w.take();
+    for (const auto& k : org.node_keys) writes[node_key_state_key(k)] = to_bytes(org.did);
+  }
+  std::vector<StateChange> out;
+  for (auto& [key, value] : writes) out.push_back({key, std::move(value)});
+  return out;
+}
+
+Block make_genesis_block(const Genesis& g) {
+  Block b;
+  b.header.network = genesis_network_id(g);
+  b.header.height = 0;
+  b.header.time_ms = g.time_ms;
+  b.header.tx_count = 0;
+  b.header.tx_results_hash = tx_results_hash({}, {});
+  b.header.log_size = 0;
+  b.header.log_root = merkle_empty_root();
+  b.header.state_digest = chain_state_digest(Hash32{}, genesis_state_changes(g));
+  return b;
+}
+
+}  // namespace pv

@@ -1,0 +1,76 @@
+#include "node/genesis_file.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "codec/did_key.hpp"
+
+namespace pv {
+
+Result<Genesis> parse_genesis_json(std::string_view text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return make_error(Errc::malformed, "genesis file is not a JSON object");
+  Genesis g;
+  if (!j.contains("network") || !j["network"].is_string())
+    return make_error(Errc::malformed, "genesis: \"network\" (string) is required");
+  g.network = j["network"].get<std::string>();
+  if (!j.contains("time") || !j["time"].is_number_unsigned())
+    return make_error(Errc::malformed, "genesis: \"time\" (Unix milliseconds) is required");
+  g.time_ms = j["time"].get<std::uint64_t>();
+  if (!j.contains("organizations") || !j["organizations"].is_array())
+    return make_error(Errc::malformed, "genesis: \"organizations\" (array) is required");
+  for (const auto& o : j["organizations"]) {
+    if (!o.is_object()) return make_error(Errc::malformed, "genesis: each organization must be an object");
+    GenesisOrganization org;
+    for (const char* field : {"did", "name", "role"})
+      if (!o.contains(field) || !o[field].is_string())
+        return make_error(Errc::malformed, std::string("genesis: organization \"") + field + "\" (string) is required");
+    org.did = o["did"].get<std::string>();
+    org.name = o["name"].get<std::string>();
+    org.role = o["role"].get<std::string>();
+    if (o.contains("nodeKeys")) {
+      if (!o["nodeKeys"].is_array()) return make_error(Errc::malformed, "genesis: \"nodeKeys\" must be an array");
+      for (const auto& k : o["nodeKeys"]) {
+        if (!k.is_string()) return make_error(Errc::malformed, "genesis: node keys are did:key strings");
+        auto key = public_key_from_did_key(k.get<std::string>());
+        if (!key) return make_error(Errc::malformed, "genesis: node key " + k.get<std::string>() + ": " + key.error().message);
+        org.node_keys.push_back(*key);
+      }
+    }
+    g.organizations.push_back(std::move(org));
+  }
+  PV_TRY(check_genesis(g));
+  return g;
+}
+
+Result<Genesis> read_genesis_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return make_error(Errc::not_found, "cannot read genesis file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto g = parse_genesis_json(ss.str());
+  if (!g) return make_error(g.error().code, path + ": " + g.error().message);
+  return g;
+}
+
+std::string genesis_to_json(const Genesis& g) {
+  nlohmann::json orgs = nlohmann::json::array();
+  for (const auto& org : g.organizations) {
+    nlohmann::json keys = nlohmann::json::array();
+    for (const auto& k : org.node_keys) keys.push_back(did_key_from_public_key(k));
+    orgs.push_back({{"did", org.did}, {"name", org.name}, {"role", org.role}, {"nodeKeys", keys}});
+  }
+  nlohmann::json j = {{"network", g.network}, {"time", g.time_ms}, {"organizations", orgs}};
+  return j.dump(2) + "\n";
+}
+
+Genesis development_genesis(const std::string& network, const PublicKey& node_key, std::uint64_t time_ms) {
+  Genesis g;
+  g.network = network;
+  g.time_ms = time_ms;
+  g.organizations.push_back({did_key_from_public_key(node_key), "Local development organization", "provider", {node_key}});
+  return g;
+}
+
+}  // namespace pv

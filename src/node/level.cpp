@@ -1,1 +1,0 @@
-// Level node: see CMakeLists.txt for the order of levels.

@@ -1,0 +1,16 @@
+#pragma once
+// The node's Ed25519 key: seals blocks and signs checkpoints. Kept in <data-dir>/node-key.json
+// with mode 0600. (Encrypting it at rest arrives with the wallet work; see docs.)
+
+#include <string>
+
+#include "crypto/ed25519.hpp"
+
+namespace pv {
+
+// Loads the key file, or creates it with a fresh key when it does not exist.
+[[nodiscard]] Result<SigningKey> load_or_create_node_key(const std::string& path);
+[[nodiscard]] Result<SigningKey> load_key_file(const std::string& path);
+[[nodiscard]] Status write_key_file(const std::string& path, const SigningKey& key);
+
+}  // namespace pv

@@ -1,1 +1,0 @@
-// Level ordering: see CMakeLists.txt for the order of levels.

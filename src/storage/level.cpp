@@ -1,1 +1,0 @@
-// Level storage: see CMakeLists.txt for the order of levels.
