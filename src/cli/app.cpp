@@ -1,14 +1,51 @@
 #include "cli/app.hpp"
 
-#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+
+#include "api/client.hpp"
+#include "cli/commands.hpp"
+#include "cli/key_file.hpp"
+#include "cli/output.hpp"
 
 namespace pv::cli {
 
+CLI::Option* add_node_url_option(CLI::App& cmd, std::string& url) {
+  url = api::kDefaultNodeUrl;
+  return cmd.add_option("--node", url, "URL of the node's HTTP API")
+      ->envname("PV_NODE")
+      ->capture_default_str();
+}
+
+CLI::Option* add_key_option(CLI::App& cmd, std::string& path) {
+  path = default_key_path();
+  return cmd.add_option("--key", path, "signing key file made by `pv keygen`")
+      ->envname("PV_KEY")
+      ->capture_default_str();
+}
+
 int run(int argc, char** argv) {
-  CLI::App app{"pv - PatientVault ledger node and wallet"};
+  CLI::App app{"pv - PatientVault: a permissioned ledger node and its command-line wallet"};
   app.require_subcommand(1);
-  CLI11_PARSE(app, argc, argv);
-  return 0;
+  app.footer(
+      "Start a node with `pv node start`, make a key with `pv keygen`, then anchor a document with "
+      "`pv tx submit --file report.pdf --wait`. Run `pv COMMAND --help` for details.");
+  int exit_code = kExitOk;
+  add_node_commands(app, exit_code);
+  add_keygen_command(app, exit_code);
+  add_tx_commands(app, exit_code);
+  add_verify_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  } catch (const std::exception& e) {
+    // Commands return errors as values; this is a bug, reported rather than crashing.
+    std::fprintf(stderr, "pv: error: unexpected failure: %s; please report this bug\n", e.what());
+    return kExitFailure;
+  }
+  return exit_code;
 }
 
 }  // namespace pv::cli

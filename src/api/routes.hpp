@@ -1,0 +1,65 @@
+#pragma once
+// Internal to the api level: route registration shared by the routes_*.cpp files.
+
+#include <httplib.h>
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "api/problem.hpp"
+#include "api/server.hpp"
+#include "node/node.hpp"
+
+namespace pv::api {
+
+class HttpMetrics;
+
+// Every route the server answers, so that a path served under another method answers 405 (not
+// 404) and metrics are labelled by route pattern rather than by raw path.
+class RouteTable {
+ public:
+  explicit RouteTable(httplib::Server& server) : server_(server) {}
+
+  void get(const std::string& label, const std::string& pattern, httplib::Server::Handler handler);
+  void post(const std::string& label, const std::string& pattern,
+            httplib::Server::HandlerWithContentReader handler);
+
+  // Label of the route matching (method, path): "GET /v1/tx/{id}"; "unmatched" when none.
+  std::string label(const std::string& method, const std::string& path) const;
+  // Methods served at `path`, comma-separated ("" when the path is unknown).
+  std::string allowed_methods(const std::string& path) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string label;
+    std::regex pattern;
+  };
+  httplib::Server& server_;
+  std::vector<Route> routes_;
+};
+
+// State the route handlers share.
+struct ApiContext {
+  Node& node;
+  HttpOptions options;
+  HttpMetrics& metrics;
+  std::atomic<bool>& stopping;
+};
+
+void send_json(httplib::Response& res, int status, const nlohmann::json& body);
+void send_problem(httplib::Response& res, const Problem& problem);
+void send_error(httplib::Response& res, const Error& error);
+
+// Parses a decimal u64 with nothing else around it.
+[[nodiscard]] Result<std::uint64_t> parse_decimal(const std::string& text, const char* what);
+[[nodiscard]] Result<TxId> parse_tx_id(const std::string& text);
+
+void add_tx_routes(RouteTable& routes, ApiContext& ctx);
+void add_ledger_routes(RouteTable& routes, ApiContext& ctx);
+void add_ops_routes(RouteTable& routes, ApiContext& ctx);
+
+}  // namespace pv::api

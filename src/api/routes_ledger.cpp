@@ -1,0 +1,71 @@
+// GET /v1/blocks/{height}, /v1/checkpoint, /v1/proof/consistency, /v1/node.
+
+#include "api/json_views.hpp"
+#include "api/routes.hpp"
+
+namespace pv::api {
+namespace {
+
+void get_block(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto height = parse_decimal(req.matches[1], "block height");
+  if (!height) return send_error(res, height.error());
+  std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
+  if (format != "json" && format != "binary")
+    return send_error(res,
+                      make_error(Errc::invalid_argument,
+                                 "format must be \"json\" or \"binary\", got \"" + format + "\""));
+  auto block = ctx.node.get_block(*height);
+  if (!block) return send_error(res, block.error());
+  if (format == "binary") {
+    Bytes encoded = encode_block(*block);
+    res.status = 200;
+    res.set_content(std::string(as_chars(encoded)), "application/octet-stream");
+    return;
+  }
+  send_json(res, 200, block_json(*block));
+}
+
+void get_checkpoint(ApiContext& ctx, const httplib::Request&, httplib::Response& res) {
+  res.status = 200;
+  res.set_content(ctx.node.checkpoint_note(), "text/plain; charset=utf-8");
+}
+
+void get_consistency(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
+  if (!req.has_param("size1") || !req.has_param("size2"))
+    return send_error(
+        res, make_error(Errc::invalid_argument, "give both size1 and size2 as query parameters"));
+  auto size1 = parse_decimal(req.get_param_value("size1"), "size1");
+  if (!size1) return send_error(res, size1.error());
+  auto size2 = parse_decimal(req.get_param_value("size2"), "size2");
+  if (!size2) return send_error(res, size2.error());
+  if (*size1 > *size2)
+    return send_error(res, make_error(Errc::invalid_argument, "size1 must not exceed size2"));
+  auto proof = ctx.node.consistency_proof(*size1, *size2);
+  if (!proof) return send_error(res, proof.error());
+  send_json(res, 200, consistency_proof_json(*proof));
+}
+
+void get_node(ApiContext& ctx, const httplib::Request&, httplib::Response& res) {
+  send_json(res, 200, node_info_json(ctx.node.info()));
+}
+
+}  // namespace
+
+void add_ledger_routes(RouteTable& routes, ApiContext& ctx) {
+  routes.get(
+      "GET /v1/blocks/{height}", R"(/v1/blocks/([^/]+))",
+      [&ctx](const httplib::Request& req, httplib::Response& res) { get_block(ctx, req, res); });
+  routes.get("GET /v1/checkpoint", "/v1/checkpoint",
+             [&ctx](const httplib::Request& req, httplib::Response& res) {
+               get_checkpoint(ctx, req, res);
+             });
+  routes.get("GET /v1/proof/consistency", "/v1/proof/consistency",
+             [&ctx](const httplib::Request& req, httplib::Response& res) {
+               get_consistency(ctx, req, res);
+             });
+  routes.get(
+      "GET /v1/node", "/v1/node",
+      [&ctx](const httplib::Request& req, httplib::Response& res) { get_node(ctx, req, res); });
+}
+
+}  // namespace pv::api

@@ -1,0 +1,26 @@
+// GET /healthz and GET /metrics: for load balancers, orchestrators and Prometheus.
+
+#include "api/metrics.hpp"
+#include "api/routes.hpp"
+
+namespace pv::api {
+
+void add_ops_routes(RouteTable& routes, ApiContext& ctx) {
+  routes.get("GET /healthz", "/healthz", [&ctx](const httplib::Request&, httplib::Response& res) {
+    Status health = ctx.node.health();
+    if (!health) {
+      Error e = health.error();
+      Problem p = problem_from_error(e);
+      p.status = 503;  // whatever the cause, the node is not serving writes
+      return send_problem(res, p);
+    }
+    res.status = 200;
+    res.set_content("ok\n", "text/plain; charset=utf-8");
+  });
+  routes.get("GET /metrics", "/metrics", [&ctx](const httplib::Request&, httplib::Response& res) {
+    res.status = 200;
+    res.set_content(ctx.metrics.render(ctx.node.metrics()), kPrometheusContentType);
+  });
+}
+
+}  // namespace pv::api

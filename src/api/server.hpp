@@ -1,0 +1,59 @@
+#pragma once
+// The HTTP API of a node (docs/api.md): JSON bodies, RFC 9457 problem documents for every error,
+// Prometheus text at /metrics. A thin layer: every request becomes one or a few calls on Node.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/result.hpp"
+#include "node/config.hpp"
+
+namespace pv {
+class Node;
+}
+
+namespace pv::api {
+
+struct HttpOptions {
+  std::uint32_t threads = 0;                      // 0: one per core, at least 4
+  std::size_t max_body_bytes = 16 * 1024 * 1024;  // larger request bodies get 413
+  std::size_t max_batch = 10'000;                 // transactions per POST /v1/tx
+  std::chrono::milliseconds max_wait{60'000};     // cap on ?wait=true&timeout_ms=
+  std::chrono::milliseconds default_wait{30'000};
+
+  static HttpOptions from(const NodeConfig& config);
+};
+
+class HttpServer {
+ public:
+  // `node` must outlive the server.
+  explicit HttpServer(Node& node, HttpOptions options = {});
+  ~HttpServer();  // stops serving
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds the listening socket; port 0 picks a free port. Returns the bound port. Connections
+  // queue from here on, so a caller may announce readiness before serve() runs.
+  [[nodiscard]] Result<int> bind(const std::string& host, int port);
+  // Serves until stop(). REQUIRES: bind() succeeded.
+  [[nodiscard]] Status serve();
+  // bind() then serve().
+  [[nodiscard]] Status listen(const std::string& host, int port);
+  // Stops accepting and ends pending ?wait=true requests early; serve() returns once the
+  // in-flight requests are answered. Safe from any thread; idempotent. The caller joins the
+  // thread that runs serve() before destroying the server.
+  void stop();
+  int port() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Splits "HOST:PORT" (or "[v6]:PORT"). Port 0 is allowed (ephemeral).
+[[nodiscard]] Result<std::pair<std::string, int>> parse_listen_address(const std::string& text);
+
+}  // namespace pv::api

@@ -1,0 +1,19 @@
+#pragma once
+// Each command group registers its subcommands on the `pv` app. A command's callback stores the
+// process exit code in `exit_code`.
+
+#include <CLI/CLI.hpp>
+
+namespace pv::cli {
+
+void add_node_commands(CLI::App& app, int& exit_code);
+void add_keygen_command(CLI::App& app, int& exit_code);
+void add_tx_commands(CLI::App& app, int& exit_code);
+void add_verify_command(CLI::App& app, int& exit_code);
+
+// --node URL (or PV_NODE), shared by every client command.
+CLI::Option* add_node_url_option(CLI::App& cmd, std::string& url);
+// --key FILE (or PV_KEY).
+CLI::Option* add_key_option(CLI::App& cmd, std::string& path);
+
+}  // namespace pv::cli

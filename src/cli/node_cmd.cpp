@@ -1,0 +1,181 @@
+// pv node start: run a ledger node with its HTTP API until SIGTERM or SIGINT.
+
+#include <pthread.h>
+#include <signal.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "api/server.hpp"
+#include "cli/commands.hpp"
+#include "cli/node_config.hpp"
+#include "cli/output.hpp"
+#include "node/node.hpp"
+
+namespace pv::cli {
+namespace {
+
+struct NodeStartOptions {
+  std::string config_file;
+  std::string data_dir, listen, genesis, network;
+  std::uint32_t block_max_tx = 0, block_max_bytes = 0, block_timeout_ms = 0, http_threads = 0;
+  CLI::Option *o_data_dir = nullptr, *o_listen = nullptr, *o_genesis = nullptr,
+              *o_network = nullptr, *o_max_tx = nullptr, *o_max_bytes = nullptr,
+              *o_timeout = nullptr, *o_threads = nullptr;
+  bool json = false;
+};
+
+NodeFlags given_flags(const NodeStartOptions& o) {
+  NodeFlags f;
+  if (o.o_data_dir->count()) f.data_dir = o.data_dir;
+  if (o.o_listen->count()) f.listen = o.listen;
+  if (o.o_genesis->count()) f.genesis = o.genesis;
+  if (o.o_network->count()) f.network = o.network;
+  if (o.o_max_tx->count()) f.block_max_tx = o.block_max_tx;
+  if (o.o_max_bytes->count()) f.block_max_bytes = o.block_max_bytes;
+  if (o.o_timeout->count()) f.block_timeout_ms = o.block_timeout_ms;
+  if (o.o_threads->count()) f.http_threads = o.http_threads;
+  return f;
+}
+
+// Logs go to stderr and to <data dir>/pv-node.log.
+Status start_logging(const std::string& data_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec)
+    return make_error(Errc::io, "cannot create data directory " + data_dir + ": " + ec.message());
+  try {
+    auto to_stderr = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+    auto to_file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(
+        (std::filesystem::path(data_dir) / "pv-node.log").string());
+    auto logger =
+        std::make_shared<spdlog::logger>("pv", spdlog::sinks_init_list{to_stderr, to_file});
+    logger->flush_on(spdlog::level::info);
+    spdlog::set_default_logger(logger);
+  } catch (const spdlog::spdlog_ex& e) {
+    return make_error(Errc::io, std::string("cannot open the log file: ") + e.what());
+  }
+  return Status::ok();
+}
+
+int node_start(const NodeStartOptions& o) {
+  Output out(o.json);
+  // Block the stop signals in every thread (the node's threads inherit this mask); this thread
+  // receives them with sigtimedwait and shuts down in order.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  NodeConfig config;
+  if (!o.config_file.empty()) {
+    Status loaded = apply_config_file(o.config_file, config);
+    if (!loaded) return out.fail(loaded.error(), "fix the config file or leave out --config");
+  }
+  apply_flags(given_flags(o), config);
+  auto address = api::parse_listen_address(config.listen);
+  if (!address) return out.fail(address.error(), "use --listen 127.0.0.1:7600");
+  Status logging = start_logging(config.data_dir);
+  if (!logging) return out.fail(logging.error(), "choose a writable --data-dir");
+
+  auto node = Node::open(config);
+  if (!node)
+    return out.fail(node.error(),
+                    "check --data-dir " + config.data_dir + " and the log file in it");
+  api::HttpServer server(**node, api::HttpOptions::from(config));
+  auto port = server.bind(address->first, address->second);
+  if (!port) {
+    (*node)->shutdown();
+    return out.fail(port.error(), "choose another --listen address or stop the other process");
+  }
+
+  std::atomic<bool> serve_done{false};
+  Status served;
+  std::thread serving([&] {
+    served = server.serve();
+    serve_done = true;
+  });
+
+  NodeInfo info = (*node)->info();
+  std::string url = "http://" + address->first + ":" + std::to_string(*port);
+  spdlog::info("node {} serving network {} at height {} on {}", info.did, info.network, info.height,
+               url);
+  out.result({{"listening", url}, {"network", info.network}, {"height", info.height}},
+             "pv node listening on " + url + " (network " + info.network + ", height " +
+                 std::to_string(info.height) + ")");
+
+  const timespec tick{0, 200'000'000};
+  int signal = -1;
+  while (!serve_done) {
+    signal = sigtimedwait(&stop_signals, nullptr, &tick);
+    if (signal == SIGINT || signal == SIGTERM) break;
+  }
+  if (signal == SIGINT || signal == SIGTERM)
+    spdlog::info("received {}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
+  server.stop();
+  serving.join();
+  (*node)->shutdown();
+  spdlog::info("node stopped");
+  spdlog::default_logger()->flush();
+  if (!served) return out.fail(served.error(), "see the log in " + config.data_dir);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_node_commands(CLI::App& app, int& exit_code) {
+  auto* node = app.add_subcommand("node", "Run a ledger node");
+  node->require_subcommand(1);
+
+  auto o = std::make_shared<NodeStartOptions>();
+  NodeConfig defaults;
+  auto* start = node->add_subcommand(
+      "start",
+      "Start a ledger node: storage, the embedded orderer and the HTTP API.\n"
+      "On first start the data directory is created with a new single-node development network "
+      "(or from --genesis). Settings come from flags, then the --config JSON file, then defaults. "
+      "Prints one line when ready and stops cleanly on SIGTERM or Ctrl-C.");
+  o->data_dir = defaults.data_dir;
+  o->listen = defaults.listen;
+  o->network = defaults.network;
+  o->block_max_tx = defaults.cutting.max_transactions;
+  o->block_max_bytes = defaults.cutting.max_bytes;
+  o->block_timeout_ms = static_cast<std::uint32_t>(defaults.cutting.timeout.count());
+  o->http_threads = defaults.http_threads;
+  start->add_option("--config", o->config_file, "JSON config file (keys: docs/configuration.md)");
+  o->o_data_dir =
+      start->add_option("--data-dir", o->data_dir, "where the ledger lives")->capture_default_str();
+  o->o_listen =
+      start->add_option("--listen", o->listen, "HTTP address HOST:PORT (port 0: any free)")
+          ->capture_default_str();
+  o->o_genesis = start->add_option("--genesis", o->genesis, "genesis file for a new network");
+  o->o_network = start->add_option("--network", o->network, "name of a generated dev network")
+                     ->capture_default_str();
+  o->o_max_tx = start->add_option("--block-max-tx", o->block_max_tx, "cut a block at this many txs")
+                    ->capture_default_str();
+  o->o_max_bytes =
+      start->add_option("--block-max-bytes", o->block_max_bytes, "or at this many bytes of txs")
+          ->capture_default_str();
+  o->o_timeout = start
+                     ->add_option("--block-timeout-ms", o->block_timeout_ms,
+                                  "or when the oldest queued tx has waited this long")
+                     ->capture_default_str();
+  o->o_threads = start
+                     ->add_option("--http-threads", o->http_threads,
+                                  "HTTP worker threads (0: one per core, at least 4)")
+                     ->capture_default_str();
+  start->add_flag("--json", o->json,
+                  "print the ready line as JSON {\"listening\", \"network\", \"height\"}");
+  start->footer(
+      "Example:\n  pv node start --data-dir ./pv-data --listen 127.0.0.1:7600\n"
+      "  curl http://127.0.0.1:7600/healthz");
+  start->callback([o, &exit_code] { exit_code = node_start(*o); });
+}
+
+}  // namespace pv::cli

@@ -1,0 +1,128 @@
+// pv verify: check a ledger without trusting the node, offline (a data directory) or online.
+
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/node_audit.hpp"
+#include "cli/output.hpp"
+#include "node/verify.hpp"
+
+namespace pv::cli {
+namespace {
+
+using nlohmann::json;
+
+struct VerifyOptions {
+  std::string data_dir, node, state, checkpoint_key;
+  std::size_t samples = 3;
+  bool json = false;
+  CLI::Option* o_data_dir = nullptr;
+};
+
+int verify_offline(const VerifyOptions& o, const Output& out) {
+  auto report = verify_data_dir(o.data_dir);
+  if (!report) return out.fail(report.error(), "check --data-dir (the node must be stopped)");
+  const VerifyReport& r = *report;
+  json doc{{"ok", r.ok},
+           {"blocks", r.blocks},
+           {"transactions", r.transactions},
+           {"logSize", r.log_size},
+           {"logRoot", r.log_root_hex},
+           {"stateDigest", r.state_digest_hex},
+           {"seconds", r.seconds}};
+  if (r.first_bad_block) doc["firstBadBlock"] = *r.first_bad_block;
+  if (!r.ok) doc["problem"] = r.problem;
+  std::string human = std::string(r.ok ? "ledger verified" : "LEDGER DOES NOT VERIFY") + ": " +
+                      std::to_string(r.blocks) + " blocks, " + std::to_string(r.transactions) +
+                      " transactions, log size " + std::to_string(r.log_size) + ", root " +
+                      r.log_root_hex + ", state digest " + r.state_digest_hex;
+  out.result(doc, human);
+  if (r.ok) return kExitOk;
+  std::string where = r.first_bad_block ? "block " + std::to_string(*r.first_bad_block) + ": " : "";
+  return out.fail(make_error(Errc::corruption, where + r.problem),
+                  "restore the data directory from a replica or a backup");
+}
+
+int verify_online(const VerifyOptions& o, const Output& out) {
+  crypto_init();
+  auto client = api::NodeClient::connect(o.node);
+  if (!client) return out.fail(client.error());
+  auto state = load_audit_state(o.state);
+  if (!state) return out.fail(state.error(), "fix or move the state file, or pass --state FILE");
+  auto info = client->info();
+  if (!info) return out.fail(info.error());
+  const std::string network_key = info->network_id.hex();
+  std::optional<RememberedCheckpoint> previous;
+  if (auto it = state->by_network_id.find(network_key); it != state->by_network_id.end())
+    previous = it->second;
+
+  NodeAuditOptions options;
+  options.sample_blocks = o.samples;
+  options.pinned_key_hex = o.checkpoint_key;
+  auto report = audit_node(*client, previous, options);
+  if (!report)
+    return out.fail(report.error(), "do not trust this node; keep the state file as evidence");
+
+  state->by_network_id[network_key] = report->verified;
+  Status saved = save_audit_state(o.state, *state);
+  if (!saved) return out.fail(saved.error(), "the audit passed but could not be remembered");
+
+  const Checkpoint& cp = report->verified.checkpoint;
+  json blocks = json::array();
+  for (auto h : report->blocks_checked) blocks.push_back(h);
+  json doc{{"ok", true},
+           {"network", report->info.network},
+           {"networkId", network_key},
+           {"checkpoint", {{"origin", cp.origin}, {"size", cp.size}, {"rootHash", cp.root.hex()}}},
+           {"consistencyChecked", report->consistency_checked},
+           {"blocksChecked", blocks},
+           {"inclusionProofsChecked", report->inclusion_proofs_checked},
+           {"notes", report->notes},
+           {"state", o.state}};
+  if (report->previous) doc["previousSize"] = report->previous->checkpoint.size;
+  std::string human = "node verified: network " + report->info.network + ", checkpoint size " +
+                      std::to_string(cp.size) + " root " + cp.root.hex() + "\n";
+  human += report->previous
+               ? "consistent with the checkpoint of size " +
+                     std::to_string(report->previous->checkpoint.size) + " seen before\n"
+               : "first audit of this network: checkpoint remembered in " + o.state + "\n";
+  human += std::to_string(report->blocks_checked.size()) + " blocks and " +
+           std::to_string(report->inclusion_proofs_checked) + " inclusion proofs checked";
+  for (const auto& n : report->notes) human += "\nnote: " + n;
+  out.result(doc, human);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_verify_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<VerifyOptions>();
+  auto* cmd = app.add_subcommand(
+      "verify",
+      "Verify a ledger without trusting the node.\n"
+      "With --data-dir: re-check every block, seal, signature, Merkle root and state digest of a "
+      "stopped node's data directory.\n"
+      "Otherwise (online, --node or PV_NODE): verify the node's signed checkpoint, prove it "
+      "extends "
+      "the checkpoint remembered from the last run (--state), and spot-check blocks and inclusion "
+      "proofs; then remember the new checkpoint.");
+  o->o_data_dir = cmd->add_option("--data-dir", o->data_dir, "verify this data directory offline");
+  add_node_url_option(*cmd, o->node);
+  o->state = default_audit_state_path();
+  cmd->add_option("--state", o->state, "where checkpoints seen before are remembered")
+      ->capture_default_str();
+  cmd->add_option("--checkpoint-key", o->checkpoint_key,
+                  "expected checkpoint key (hex); default: the remembered one, else the node's");
+  cmd->add_option("--samples", o->samples, "random blocks to spot-check online")
+      ->capture_default_str();
+  cmd->add_flag("--json", o->json, "print the report as JSON");
+  cmd->footer(
+      "Examples:\n  pv verify --data-dir ./pv-data\n"
+      "  pv verify --node http://127.0.0.1:7600 --json");
+  cmd->callback([o, &exit_code] {
+    Output out(o->json);
+    exit_code = o->o_data_dir->count() ? verify_offline(*o, out) : verify_online(*o, out);
+  });
+}
+
+}  // namespace pv::cli
