@@ -44,7 +44,8 @@ class MerkleFrontier {
  public:
   MerkleFrontier() = default;
   // Rebuilds the frontier for `size` from stored nodes.
-  [[nodiscard]] static Result<MerkleFrontier> load(const MerkleNodeReader& nodes, std::uint64_t size);
+  [[nodiscard]] static Result<MerkleFrontier> load(const MerkleNodeReader& nodes,
+                                                   std::uint64_t size);
 
   std::uint64_t size() const { return size_; }
   Hash32 root() const;
@@ -61,17 +62,24 @@ class MerkleFrontier {
 [[nodiscard]] Result<Hash32> merkle_root_at(const MerkleNodeReader& nodes, std::uint64_t size);
 // RFC 9162 section 2.1.3 inclusion proof of leaf `index` in the tree of size `size`.
 [[nodiscard]] Result<std::vector<Hash32>> merkle_inclusion_proof(const MerkleNodeReader& nodes,
-                                                                 std::uint64_t index, std::uint64_t size);
+                                                                 std::uint64_t index,
+                                                                 std::uint64_t size);
 // RFC 9162 section 2.1.4 consistency proof between sizes size1 <= size2.
 [[nodiscard]] Result<std::vector<Hash32>> merkle_consistency_proof(const MerkleNodeReader& nodes,
-                                                                   std::uint64_t size1, std::uint64_t size2);
+                                                                   std::uint64_t size1,
+                                                                   std::uint64_t size2);
 
 // Verifiers (RFC 9162 sections 2.1.3.2 and 2.1.4.2). They trust nothing but their arguments.
+// Failures: Errc::invalid_argument for impossible parameters (index >= size, size1 > size2) and
+// wrong proof lengths; Errc::bad_signature when the hashes do not lead to the given root(s). The
+// message says which. Consistency from size 0 accepts only the empty proof with root1 equal to
+// merkle_empty_root(); equal sizes accept only the empty proof with root1 == root2.
+// The provers fail with Errc::corruption when a stored node they need is missing.
 [[nodiscard]] Status verify_merkle_inclusion(const Hash32& leaf_hash, std::uint64_t index,
                                              std::uint64_t size, const std::vector<Hash32>& proof,
                                              const Hash32& root);
 [[nodiscard]] Status verify_merkle_consistency(std::uint64_t size1, std::uint64_t size2,
-                                               const std::vector<Hash32>& proof, const Hash32& root1,
-                                               const Hash32& root2);
+                                               const std::vector<Hash32>& proof,
+                                               const Hash32& root1, const Hash32& root2);
 
 }  // namespace pv
