@@ -52,7 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string note = pv::sign_note(input, kName, key);
   auto cp = pv::open_checkpoint(note, kName, key.public_key());
   auto body = pv::parse_checkpoint_body(input);
-  check(cp.is_ok() == body.is_ok() || !cp.is_ok());
+  // The signature is valid by construction, so the body parser alone decides.
+  check(cp.is_ok() == body.is_ok());
   if (cp) {
     check(body.is_ok() && *body == *cp);
     check(pv::checkpoint_body(*cp) == input);
