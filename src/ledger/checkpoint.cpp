@@ -241,6 +241,9 @@ std::string checkpoint_body(const Checkpoint& cp) {
 Result<Checkpoint> parse_checkpoint_body(std::string_view text) {
   if (text.empty() || text.back() != '\n')
     return bad_body(Errc::malformed, "does not end with a newline");
+  // Same character rules as a whole note, so a body parses alone iff it parses inside a note.
+  if (!is_clean_text(text))
+    return bad_body(Errc::malformed, "not UTF-8, or contains a control character");
   std::array<std::string_view, 3> lines;
   std::size_t count = 0;
   while (!text.empty()) {

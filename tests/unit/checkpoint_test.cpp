@@ -295,6 +295,8 @@ TEST(Checkpoint, MalformedBodiesAreRefused) {
       "origin\n7\n",                                   // two lines
       "origin\n",                                      // one line
       "origin\n7\n" + root,                            // no final newline in body
+      "ori\xfcgin\n7\n" + root + "\n",                 // invalid UTF-8 (found by the fuzzer)
+      "ori\tgin\n7\n" + root + "\n",                   // control character
   };
   for (const auto& body : bodies) {
     auto r = open_checkpoint(sign_note(body, kName, key), kName, key.public_key());
