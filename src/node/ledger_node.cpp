@@ -158,7 +158,7 @@ class LedgerNode final : public Node {
           all = false;
         }
       }
-      if (all) return out;
+      if (all || stopping_) return out;
       if (committed_cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
         for (std::size_t i = 0; i < ids.size(); ++i)
           if (!out[i])
@@ -180,7 +180,7 @@ class LedgerNode final : public Node {
     }
     auto committed = lookup_committed(id);
     if (!committed) return view;
-    auto block = store_->block(committed->location.height);
+    auto block = cached_block(committed->location.height);
     if (!block) return view;
     view.state = TxState::committed;
     view.committed = committed;
@@ -333,10 +333,26 @@ class LedgerNode final : public Node {
     return Status::ok();
   }
 
+  // Recently read blocks, decoded: reads of recent transactions hit the same few blocks.
+  std::shared_ptr<const Block> cached_block(std::uint64_t height) {
+    {
+      std::lock_guard lock(cache_mu_);
+      for (const auto& b : block_cache_)
+        if (b->header.height == height) return b;
+    }
+    auto block = store_->block(height);
+    if (!block) return nullptr;
+    auto shared = std::make_shared<const Block>(std::move(*block));
+    std::lock_guard lock(cache_mu_);
+    block_cache_.push_front(shared);
+    if (block_cache_.size() > kBlockCacheSize) block_cache_.pop_back();
+    return shared;
+  }
+
   std::optional<CommittedTx> lookup_committed(const TxId& id) {
     auto entry = store_->tx_index(id);
     if (!entry || !*entry) return std::nullopt;
-    auto block = store_->block((*entry)->height);
+    auto block = cached_block((*entry)->height);
     if (!block || (*entry)->index >= block->results.size()) return std::nullopt;
     return CommittedTx{id, {(*entry)->height, (*entry)->index, (*entry)->log_index}, block->results[(*entry)->index],
                        block->header.time_ms};
@@ -431,6 +447,10 @@ class LedgerNode final : public Node {
   std::string origin_;
   std::unique_ptr<Committer> committer_;
   std::unique_ptr<Orderer> orderer_;
+
+  static constexpr std::size_t kBlockCacheSize = 32;
+  std::mutex cache_mu_;
+  std::deque<std::shared_ptr<const Block>> block_cache_;
 
   std::mutex mu_;
   std::condition_variable committed_cv_;

@@ -1,6 +1,7 @@
 #pragma once
 // The node's Ed25519 key: seals blocks and signs checkpoints. Kept in <data-dir>/node-key.json
-// with mode 0600. (Encrypting it at rest arrives with the wallet work; see docs.)
+// (the key file format of node/key_file.hpp, mode 0600). Encrypting it at rest arrives with the
+// wallet work.
 
 #include <string>
 
@@ -10,7 +11,5 @@ namespace pv {
 
 // Loads the key file, or creates it with a fresh key when it does not exist.
 [[nodiscard]] Result<SigningKey> load_or_create_node_key(const std::string& path);
-[[nodiscard]] Result<SigningKey> load_key_file(const std::string& path);
-[[nodiscard]] Status write_key_file(const std::string& path, const SigningKey& key);
 
 }  // namespace pv

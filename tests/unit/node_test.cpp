@@ -162,7 +162,9 @@ TEST(Verify, CatchesEveryKindOfStoredCorruption) {
       auto r = node->submit({make_anchor(net, key, n)});
       ASSERT_TRUE(r[0]);
       ids.push_back(*r[0]);
-      if (n % 10 == 0) ASSERT_TRUE(node->wait_committed({ids.back()}, 5s)[0]);
+      if (n % 10 == 0) {
+        ASSERT_TRUE(node->wait_committed({ids.back()}, 5s)[0]);
+      }
     }
     node->shutdown();
   }
