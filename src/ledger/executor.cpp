@@ -41,7 +41,7 @@ TxResult execute_one(const TxRegistry& registry, StateOverlay& state, const Exec
   // From here the signer provably sent this transaction: its nonce is spent whatever the
   // type's rule says, so a refused transaction cannot be replayed either.
   state.put(nonce_state_key(tx->signer), encode_u64(tx->nonce));
-  StateOverlay scratch(state);
+  StateOverlay scratch(static_cast<const StateView&>(state));
   TxContext ctx{scratch, *tx, id, in.height, in.block_time_ms};
   if (auto s = rules->apply(ctx); !s) return refuse(TxCode::rejected, s.error().message);
   for (auto& change : scratch.changes()) {

@@ -31,6 +31,10 @@ class StateView {
 class StateOverlay : public StateView {
  public:
   explicit StateOverlay(const StateView& base) : base_(base) {}
+  // An overlay on an overlay must be built from the base view, never copied: a copy would take
+  // along every write of the block (and did, once: execution turned quadratic).
+  StateOverlay(const StateOverlay&) = delete;
+  StateOverlay& operator=(const StateOverlay&) = delete;
   std::optional<Bytes> get(const std::string& key) const override;
   void put(const std::string& key, Bytes value) { writes_[key] = std::move(value); }
   void erase(const std::string& key) { writes_[key] = std::nullopt; }
