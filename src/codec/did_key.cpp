@@ -1,6 +1,7 @@
 #include "codec/did_key.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace pv {
 namespace {
@@ -68,7 +69,42 @@ std::string did_key_from_public_key(const PublicKey& key) {
   return std::string(kDidKeyPrefix) + base58btc_encode(raw);
 }
 
+namespace {
+
+Result<PublicKey> decode_did_key(std::string_view did);
+
+// Signers repeat from transaction to transaction, and base58 is quadratic in the length:
+// remember the last few thousand decodings per thread. Only successful decodings are kept, and
+// the function is pure, so the cache changes no result.
+class DidKeyCache {
+ public:
+  const PublicKey* find(std::string_view did) const {
+    auto it = map_.find(std::string(did));
+    return it == map_.end() ? nullptr : &it->second;
+  }
+  void add(std::string_view did, const PublicKey& key) {
+    if (map_.size() >= kCapacity) map_.clear();
+    map_.emplace(std::string(did), key);
+  }
+
+ private:
+  static constexpr std::size_t kCapacity = 4096;
+  std::unordered_map<std::string, PublicKey> map_;
+};
+
+}  // namespace
+
 Result<PublicKey> public_key_from_did_key(std::string_view did) {
+  thread_local DidKeyCache cache;
+  if (const PublicKey* key = cache.find(did)) return *key;
+  auto key = decode_did_key(did);
+  if (key) cache.add(did, *key);
+  return key;
+}
+
+namespace {
+
+Result<PublicKey> decode_did_key(std::string_view did) {
   if (did.substr(0, kDidKeyPrefix.size()) != kDidKeyPrefix)
     return make_error(Errc::malformed, "not a base58btc did:key (expected \"did:key:z...\")");
   auto raw = base58btc_decode(did.substr(kDidKeyPrefix.size()));
@@ -83,5 +119,7 @@ Result<PublicKey> public_key_from_did_key(std::string_view did) {
     return make_error(Errc::non_canonical, "did:key is not in canonical form");
   return key;
 }
+
+}  // namespace
 
 }  // namespace pv

@@ -320,17 +320,17 @@ class LedgerNode final : public Node {
   // REQUIRES: mu_ held.
   Status check_fresh_locked(const TxId& id, const Transaction& tx) {
     if (pending_.count(id)) return make_error(Errc::conflict, "transaction " + id.hex() + " was already submitted and is waiting to commit");
-    auto entry = store_->tx_index(id);
-    if (!entry) return entry.error();
-    if (*entry)
-      return make_error(Errc::conflict, "transaction " + id.hex() + " is a replay: it was committed at height " +
-                                            std::to_string((*entry)->height));
     std::uint64_t last = committed_nonce(*store_, tx.signer);
     if (auto it = pending_nonce_.find(tx.signer); it != pending_nonce_.end()) last = std::max(last, it->second);
-    if (tx.nonce <= last)
-      return make_error(Errc::conflict, "stale nonce " + std::to_string(tx.nonce) + ": the signer's last nonce is " +
-                                            std::to_string(last) + "; use a larger one");
-    return Status::ok();
+    if (tx.nonce > last) return Status::ok();
+    // A committed transaction's nonce is at most the signer's last nonce, so only a stale nonce
+    // can be a replay: look it up to say which.
+    auto entry = store_->tx_index(id);
+    if (entry && *entry)
+      return make_error(Errc::conflict, "transaction " + id.hex() + " is a replay: it was committed at height " +
+                                            std::to_string((*entry)->height));
+    return make_error(Errc::conflict, "stale nonce " + std::to_string(tx.nonce) + ": the signer's last nonce is " +
+                                          std::to_string(last) + "; use a larger one");
   }
 
   // Recently read blocks, decoded: reads of recent transactions hit the same few blocks.
