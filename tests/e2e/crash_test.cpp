@@ -102,8 +102,8 @@ TEST(Crash, KillNineUnderLoadLosesNothingAcknowledged) {
             << " kill -9 crashes: " << all_acknowledged.size() << " transactions\n";
   EXPECT_EQ(node.terminate(), 0);
 
-  auto verify = e2e::run_command(e2e::pv_binary() + " verify --data-dir " + data + " --json");
-  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  auto verify = e2e::run({e2e::pv_bin(), "verify", "--data-dir", data, "--json"});
+  EXPECT_TRUE(verify.ok()) << verify.out << verify.err;
   auto report = nlohmann::json::parse(verify.out, nullptr, false);
   ASSERT_TRUE(report.is_object()) << verify.out;
   EXPECT_EQ(report.value("ok", false), true) << verify.out;

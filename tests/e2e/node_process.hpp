@@ -1,63 +1,15 @@
 #pragma once
 // A real `pv node start` process on loopback, for end-to-end tests: start, wait until healthy,
-// kill -9 or SIGTERM, and run other `pv` commands.
+// kill -9 or SIGTERM. Other `pv` commands run with process.hpp's run().
 
-#include <httplib.h>
-#include <netinet/in.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <array>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <string>
-#include <thread>
-#include <vector>
-
-extern char** environ;
+#include "process.hpp"
 
 namespace pv::e2e {
-
-inline std::string pv_binary() {
-  const char* bin = std::getenv("PV_BIN");
-  return bin ? bin : "pv";
-}
-
-// A TCP port that was free a moment ago.
-inline int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  int port = ntohs(addr.sin_port);
-  ::close(fd);
-  return port;
-}
-
-// Runs a command to completion; returns its exit code and stdout.
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-};
-inline CommandResult run_command(const std::string& command_line) {
-  CommandResult r;
-  FILE* p = ::popen(command_line.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  std::size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
 
 class NodeProcess {
  public:
@@ -71,7 +23,7 @@ class NodeProcess {
 
   // Starts the node and waits until /healthz answers (any status) or the timeout passes.
   bool start(std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-    std::vector<std::string> args = {pv_binary(),
+    std::vector<std::string> args = {pv_bin(),
                                      "node",
                                      "start",
                                      "--data-dir",

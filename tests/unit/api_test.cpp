@@ -69,7 +69,8 @@ class ApiTest : public ::testing::Test {
     DocumentAnchor anchor;
     random_bytes(anchor.document_hash.data(), anchor.document_hash.size());
     tx.payload = encode_anchor(anchor);
-    sign_transaction(network_, key, tx);
+    // Signed by hand, not with sign_transaction(): a forger's key need not match the signer.
+    tx.signature = key.sign(signing_message(network_, tx));
     return encode_transaction(tx);
   }
 

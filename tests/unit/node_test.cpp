@@ -224,6 +224,40 @@ TEST(Verify, CatchesEveryKindOfStoredCorruption) {
   std::filesystem::remove_all(copy_base);
 }
 
+// Every single byte of a stored block, flipped on its own, is caught and blamed on that block.
+TEST(Verify, CatchesAFlipOfEveryByteOfABlock) {
+  TempDir dir;
+  {
+    auto node = open_node(dir.str());
+    ASSERT_TRUE(node);
+    auto key = SigningKey::generate();
+    NetworkId net = node->info().network_id;
+    auto r = node->submit({make_anchor(net, key, 1), make_anchor(net, key, 2)});
+    ASSERT_TRUE(r[0] && r[1]);
+    ASSERT_TRUE(node->wait_committed({*r[0], *r[1]}, 5s)[1]);
+    ASSERT_EQ(node->info().height, 1u);
+    node->shutdown();
+  }
+  auto store = LedgerStore::open(dir.str() + "/ledger", LedgerStore::Mode::read_write);
+  ASSERT_TRUE(store);
+  Bytes key = LedgerStore::height_key(1);
+  Bytes original = **(*store)->raw_get("blocks", key);
+  for (std::size_t i = 0; i < original.size(); ++i) {
+    Bytes flipped = original;
+    flipped[i] ^= 0x20;
+    ASSERT_TRUE((*store)->raw_put("blocks", key, flipped));
+    auto report = verify_data_dir(dir.str());
+    ASSERT_TRUE(report);
+    ASSERT_FALSE(report->ok) << "flip of byte " << i << " of " << original.size() << " went unnoticed";
+    ASSERT_TRUE(report->first_bad_block) << "byte " << i << ": " << report->problem;
+    EXPECT_EQ(*report->first_bad_block, 1u) << "byte " << i << ": " << report->problem;
+  }
+  ASSERT_TRUE((*store)->raw_put("blocks", key, original));
+  auto clean = verify_data_dir(dir.str());
+  ASSERT_TRUE(clean);
+  EXPECT_TRUE(clean->ok) << clean->problem;
+}
+
 TEST(Node, RefusesWritesWhenStartupCheckFails) {
   TempDir dir;
   {
