@@ -78,8 +78,7 @@ class LedgerNode final : public Node {
     } else {
       committer_ = std::move(*committer);
       publish_head(committer_->head());
-      CutPolicy policy{config_.cutting.max_transactions, config_.cutting.max_bytes, config_.cutting.timeout};
-      orderer_ = std::make_unique<EmbeddedSequencer>(policy, committer_->head().time_ms);
+      orderer_ = std::make_unique<EmbeddedSequencer>(config_.cutting, committer_->head().time_ms);
       orderer_->start([this](OrderedBatch&& batch) { on_batch(std::move(batch)); });
     }
     return Status::ok();

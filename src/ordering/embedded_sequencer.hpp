@@ -13,10 +13,13 @@
 
 namespace pv {
 
+// Defaults from bench/run.sh-style sweeps on the 2-core reference machine (docs/configuration.md):
+// throughput was flat from 250 to 2,000 transactions per block, so the block size is moderate and
+// the timeout short, which keeps a lone transaction's wait small when the network is quiet.
 struct CutPolicy {
-  std::uint32_t max_transactions = 2000;
-  std::uint32_t max_bytes = 4 * 1024 * 1024;
-  std::chrono::milliseconds timeout{20};
+  std::uint32_t max_transactions = 1000;      // cut when this many are queued
+  std::uint32_t max_bytes = 4 * 1024 * 1024;  // or when their encodings reach this size
+  std::chrono::milliseconds timeout{5};       // or when the oldest has waited this long
 };
 
 class EmbeddedSequencer : public Orderer {
