@@ -3,10 +3,9 @@
 # only itself and the levels before it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-order=(base crypto codec ledger storage ordering node api cli)
-declare -A rank
-for i in "${!order[@]}"; do rank[${order[$i]}]=$i; done
-# storage and ordering are siblings: neither may include the other.
+order=(base crypto codec ledger storage identity ordering node api cli)
+# storage, identity and ordering are siblings (one rank): none may include another.
+declare -A rank=([base]=0 [crypto]=1 [codec]=2 [ledger]=3 [storage]=4 [identity]=4 [ordering]=4 [node]=5 [api]=6 [cli]=7)
 bad=0
 for level in "${order[@]}"; do
   for f in src/$level/*; do
@@ -14,7 +13,7 @@ for level in "${order[@]}"; do
     while IFS= read -r inc; do
       target=${inc%%/*}
       [ -n "${rank[$target]:-}" ] || continue
-      if (( rank[$target] > rank[$level] )) || { [ "$level" = storage ] && [ "$target" = ordering ]; }; then
+      if (( rank[$target] > rank[$level] )) || { (( rank[$target] == rank[$level] )) && [ "$target" != "$level" ]; }; then
         echo "level violation: $f includes \"$inc\" ($level may not depend on $target)"
         bad=1
       fi

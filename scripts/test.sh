@@ -17,12 +17,19 @@ if [ "${1:-}" = "--sanitize" ]; then
 fi
 cmake -S . -B "$dir" -G Ninja "${args[@]}" >/dev/null
 ninja -C "$dir" -j"$(nproc)"
-ctest --test-dir "$dir" --output-on-failure -j2 --timeout 900
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+ctest --test-dir "$dir" --output-on-failure -j2 --timeout 900 | tee "$log"
 
 # libFuzzer needs clang: the decoders get their own short fuzzing run.
 if [ "${1:-}" != "--sanitize" ]; then
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DPV_FUZZ=ON -DPV_BENCH=OFF -DPV_FUZZ_SECONDS="${PV_FUZZ_SECONDS:-15}" >/dev/null
   ninja -C build-fuzz -j"$(nproc)" pv_fuzz_targets
-  ctest --test-dir build-fuzz --output-on-failure -R '^fuzz\.'
+  ctest --test-dir build-fuzz --output-on-failure -R '^fuzz\.' | tee -a "$log"
 fi
+
+# One closing line for the whole run (each ctest above exits non-zero on any failure).
+passed=0
+while read -r n; do passed=$((passed + n)); done < <(grep -oE 'tests passed, 0 tests failed out of [0-9]+' "$log" | grep -oE '[0-9]+$')
+echo "test run: ${passed} passed, 0 failed"
