@@ -32,14 +32,16 @@ int verify_offline(const VerifyOptions& o, const Output& out) {
            {"seconds", r.seconds}};
   if (r.first_bad_block) doc["firstBadBlock"] = *r.first_bad_block;
   if (!r.ok) doc["problem"] = r.problem;
-  std::string human = std::string(r.ok ? "ledger verified" : "LEDGER DOES NOT VERIFY") + ": " +
-                      std::to_string(r.blocks) + " blocks, " + std::to_string(r.transactions) +
-                      " transactions, log size " + std::to_string(r.log_size) + ", root " +
-                      r.log_root_hex + ", state digest " + r.state_digest_hex;
+  std::string human =
+      r.ok ? "ledger verified: " + std::to_string(r.blocks) + " blocks, " + std::to_string(r.transactions) +
+                 " transactions, log size " + std::to_string(r.log_size) + ", root " + r.log_root_hex +
+                 ", state digest " + r.state_digest_hex
+           : "LEDGER DOES NOT VERIFY (" + std::to_string(r.blocks) + " blocks and " +
+                 std::to_string(r.transactions) + " transactions checked out before the problem)";
   out.result(doc, human);
   if (r.ok) return kExitOk;
-  std::string where = r.first_bad_block ? "block " + std::to_string(*r.first_bad_block) + ": " : "";
-  return out.fail(make_error(Errc::corruption, where + r.problem),
+  // The report's problem names the first bad block itself when there is one.
+  return out.fail(make_error(Errc::corruption, r.problem),
                   "restore the data directory from a replica or a backup");
 }
 

@@ -76,7 +76,7 @@ struct Replay {
     const BlockHeader* prev = last ? &*last : nullptr;
     std::string at = "block " + std::to_string(h) + ": ";
     auto bytes = store.block_bytes(h);
-    if (!bytes) return fail(h, at + bytes.error().message);
+    if (!bytes) return fail(h, at + "cannot be read: " + bytes.error().message);
     auto block = decode_block(*bytes);
     if (!block) return fail(h, at + "does not decode: " + block.error().message);
     const BlockHeader& hd = block->header;

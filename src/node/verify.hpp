@@ -19,7 +19,8 @@ struct VerifyReport {
   std::string log_root_hex;
   std::string state_digest_hex;
   std::optional<std::uint64_t> first_bad_block;  // set when !ok and a block can be named
-  std::string problem;             // why verification failed (empty when ok)
+  std::string problem;             // why verification failed, starting "block N: " when a
+                                   // block can be named (empty when ok)
   double seconds = 0;
 };
 
