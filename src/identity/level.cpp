@@ -1,0 +1,1 @@
+// Level identity: DIDs, wallets, credentials, request signatures (client side and checks).
