@@ -3,6 +3,8 @@
 #include <set>
 
 #include "codec/binary.hpp"
+#include "codec/did_pv.hpp"
+#include "ledger/signer.hpp"
 
 namespace pv {
 namespace {
@@ -25,24 +27,29 @@ TxResult execute_one(const TxRegistry& registry, StateOverlay& state, const Exec
   if (!tx) return refuse(TxCode::malformed, tx.error().message);
   const TxTypeRules* rules = registry.find(tx->type);
   if (rules == nullptr) return refuse(TxCode::unknown_type, "unknown transaction type " + std::to_string(tx->type));
-  bool checked = in.signature_checked && i < in.signature_checked->size() && (*in.signature_checked)[i];
+  // A precheck counts only where the key is a pure function of the bytes (a did:key signer of
+  // an ordinary type); a did:pv key depends on the state at this very block.
+  bool stateless = !is_did_pv(tx->signer) && !rules->signer_key;
+  bool checked = stateless && in.signature_checked && i < in.signature_checked->size() && (*in.signature_checked)[i];
   if (!checked) {
-    if (auto s = verify_transaction_signature(in.network, *tx); !s) return refuse(TxCode::bad_signature, s.error().message);
+    if (auto s = verify_signature_in_state(registry, state, in.network, *tx); !s)
+      return refuse(TxCode::bad_signature, s.error().message);
   }
   if (auto s = rules->check_form(*tx); !s) return refuse(TxCode::malformed, s.error().message);
   if (tx->created_ms > in.block_time_ms + kTxMaxFutureMs)
     return refuse(TxCode::from_future, "created more than 5 minutes after the block time");
   if (tx->created_ms + kTxMaxAgeMs < in.block_time_ms)
     return refuse(TxCode::expired, "created more than 24 hours before the block time");
-  std::uint64_t last = committed_nonce(state, tx->signer);
+  std::string owner = nonce_owner(tx->signer);
+  std::uint64_t last = committed_nonce(state, owner);
   if (tx->nonce <= last)
     return refuse(TxCode::stale_nonce, "nonce " + std::to_string(tx->nonce) + " is not above the signer's last nonce " +
                                            std::to_string(last));
   // From here the signer provably sent this transaction: its nonce is spent whatever the
   // type's rule says, so a refused transaction cannot be replayed either.
-  state.put(nonce_state_key(tx->signer), encode_u64(tx->nonce));
+  state.put(nonce_state_key(owner), encode_u64(tx->nonce));
   StateOverlay scratch(static_cast<const StateView&>(state));
-  TxContext ctx{scratch, *tx, id, in.height, in.block_time_ms};
+  TxContext ctx{scratch, in.network, *tx, id, in.height, in.block_time_ms};
   if (auto s = rules->apply(ctx); !s) return refuse(TxCode::rejected, s.error().message);
   for (auto& change : scratch.changes()) {
     if (change.value) state.put(change.key, std::move(*change.value));

@@ -31,8 +31,9 @@ struct ExecutionInput {
 
 BlockExecution execute_block(const TxRegistry& registry, const StateView& state, const ExecutionInput& in);
 
-// The signer's last committed nonce (0 if none).
-std::uint64_t committed_nonce(const StateView& state, const std::string& signer);
-std::string nonce_state_key(const std::string& signer);
+// The last committed nonce of a nonce owner (a DID: see nonce_owner() in ledger/signer.hpp), 0
+// if none.
+std::uint64_t committed_nonce(const StateView& state, const std::string& owner);
+std::string nonce_state_key(const std::string& owner);
 
 }  // namespace pv

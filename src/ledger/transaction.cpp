@@ -5,6 +5,7 @@
 
 #include "codec/binary.hpp"
 #include "codec/did_key.hpp"
+#include "codec/did_pv.hpp"
 
 namespace pv {
 namespace {
@@ -25,9 +26,16 @@ void write_unsigned(BinaryWriter& w, const Transaction& tx) {
   w.var(tx.payload);
 }
 
-// The single place that says which signer strings a transaction may carry. Today: only the
-// canonical did:key of an Ed25519 key. Other DID methods are added here, and nowhere else.
+// The single place that says which signer strings a transaction may carry: the canonical
+// did:key of an Ed25519 key, or a did:pv DID URL naming one of its keys ("did:pv:...#key-1").
 Status check_signer_form(std::string_view signer) {
+  if (is_did_pv(signer)) {
+    auto url = parse_did_pv_url(signer);
+    if (!url) return make_error(url.error().code, "transaction signer: " + url.error().message);
+    if (url->fragment.empty())
+      return make_error(Errc::malformed, "transaction signer: a did:pv signer must name its key (did:pv:...#key-id)");
+    return Status::ok();
+  }
   auto key = public_key_from_did_key(signer);
   if (!key) return make_error(key.error().code, "transaction signer: " + key.error().message);
   return Status::ok();
@@ -101,8 +109,16 @@ Result<Transaction> decode_transaction(ByteView encoded) {
 
 void sign_transaction(const NetworkId& network, const SigningKey& key, Transaction& tx) {
   // REQUIRES: the key is the signer's; otherwise the signature would never verify.
-  assert(did_key_from_public_key(key.public_key()) == tx.signer);
+  assert(is_did_pv(tx.signer) || did_key_from_public_key(key.public_key()) == tx.signer);
   tx.signature = key.sign(signing_message(network, tx));
+}
+
+Status verify_transaction_signature(const NetworkId& network, const Transaction& tx,
+                                    const PublicKey& key) {
+  if (!ed25519_verify(key, signing_message(network, tx), tx.signature))
+    return make_error(Errc::bad_signature, "transaction signature does not verify for signer " +
+                                               tx.signer + " on network " + network.hex());
+  return Status::ok();
 }
 
 Status verify_transaction_signature(const NetworkId& network, const Transaction& tx) {

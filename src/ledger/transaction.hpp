@@ -21,7 +21,7 @@ inline constexpr std::size_t kMaxSignerBytes = 256;       // a DID
 
 struct Transaction {
   TxType type = 0;
-  std::string signer;           // DID of the signer; for now a did:key of an Ed25519 key
+  std::string signer;           // did:key of an Ed25519 key, or a did:pv key URL (did:pv:...#key-1)
   std::uint64_t nonce = 0;      // must exceed the signer's last committed nonce
   std::uint64_t created_ms = 0; // Unix time in milliseconds, set by the signer
   Bytes payload;                // type-specific canonical encoding
@@ -43,7 +43,11 @@ inline TxId transaction_id(ByteView encoded) { return sha256(encoded); }
 // Fills in tx.signature with `key` (whose did:key must be tx.signer).
 void sign_transaction(const NetworkId& network, const SigningKey& key, Transaction& tx);
 
-// Checks the signature against the signer's did:key. Stateless: needs no ledger state.
+// Checks the signature against the signer's did:key. Stateless: needs no ledger state. A did:pv
+// signer fails here: its key is resolved from state (ledger/signer.hpp).
 [[nodiscard]] Status verify_transaction_signature(const NetworkId& network, const Transaction& tx);
+// Checks the signature against a key the caller resolved.
+[[nodiscard]] Status verify_transaction_signature(const NetworkId& network, const Transaction& tx,
+                                                  const PublicKey& key);
 
 }  // namespace pv

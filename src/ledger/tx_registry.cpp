@@ -1,6 +1,7 @@
 #include "ledger/tx_registry.hpp"
 
 #include "ledger/anchor_rules.hpp"
+#include "ledger/did_pv_rules.hpp"
 
 namespace pv {
 
@@ -21,7 +22,7 @@ const TxTypeRules* TxRegistry::find(TxType type) const {
 const TxRegistry& builtin_tx_registry() {
   static const TxRegistry registry = [] {
     TxRegistry r;
-    if (!r.add(anchor_rules())) std::abort();
+    if (!r.add(anchor_rules()) || !add_did_pv_rules(r)) std::abort();
     return r;
   }();
   return registry;

@@ -15,6 +15,7 @@ namespace pv {
 // What a type's rule sees and may change while one transaction executes.
 struct TxContext {
   StateOverlay& state;
+  const NetworkId& network;
   const Transaction& tx;
   const TxId& id;
   std::uint64_t height;
@@ -30,6 +31,10 @@ struct TxTypeRules {
   // Deterministic state transition. An error refuses the transaction (TxCode::rejected with the
   // error's message as reason); the rule must then have written nothing.
   std::function<Status(TxContext&)> apply;
+  // Optional: for types whose signer's key is not yet in state (a DID's creation, a recovery),
+  // the key the signature must verify under, taken from the payload and checked against state.
+  // An error makes the transaction's signature invalid (no nonce is spent).
+  std::function<Result<PublicKey>(const NetworkId&, const Transaction&, const StateView&)> signer_key;
 };
 
 class TxRegistry {

@@ -12,6 +12,8 @@
 #include <unordered_map>
 
 #include "codec/did_key.hpp"
+#include "codec/did_pv.hpp"
+#include "ledger/signer.hpp"
 #include "ledger/tx_registry.hpp"
 #include "node/committer.hpp"
 #include "node/genesis_file.hpp"
@@ -112,11 +114,13 @@ class LedgerNode final : public Node {
           out[i] = s.error();
           continue;
         }
-        pending_.emplace(*out[i], PendingTx{decoded[i]->signer, encoded[i], now});
-        auto& max_nonce = pending_nonce_[decoded[i]->signer];
+        std::string owner = nonce_owner(decoded[i]->signer);
+        bool stateless = !is_did_pv(decoded[i]->signer) && !builtin_tx_registry().find(decoded[i]->type)->signer_key;
+        pending_.emplace(*out[i], PendingTx{owner, encoded[i], now});
+        auto& max_nonce = pending_nonce_[owner];
         max_nonce = std::max(max_nonce, decoded[i]->nonce);
-        ++pending_count_[decoded[i]->signer];
-        accepted.push_back(OrderedTx{encoded[i], true, now});
+        ++pending_count_[owner];
+        accepted.push_back(OrderedTx{encoded[i], stateless, now});
       }
       // Enqueued under the lock so the order of ordering equals the order of the checks above.
       if (!accepted.empty() && !orderer_->enqueue(std::move(accepted))) {
@@ -293,7 +297,7 @@ class LedgerNode final : public Node {
 
  private:
   struct PendingTx {
-    std::string signer;
+    std::string signer;  // the nonce owner (the signer's DID)
     Bytes encoded;
     std::uint64_t accepted_ns;
   };
@@ -307,7 +311,10 @@ class LedgerNode final : public Node {
     const TxTypeRules* rules = builtin_tx_registry().find(tx->type);
     if (!rules) return make_error(Errc::invalid_argument, "unknown transaction type " + std::to_string(tx->type));
     if (auto s = rules->check_form(*tx); !s) return make_error(Errc::malformed, rules->name + " payload: " + s.error().message);
-    PV_TRY(verify_transaction_signature(network_id_, *tx));
+    // did:key signers are checked here once and for all; a did:pv key is checked against the
+    // committed state now (to answer at once) and again by the committer at its block.
+    if (!is_did_pv(tx->signer) && !rules->signer_key) PV_TRY(verify_transaction_signature(network_id_, *tx));
+    else PV_TRY(verify_signature_in_state(builtin_tx_registry(), *store_, network_id_, *tx));
     std::uint64_t now = unix_ms();
     if (tx->created_ms > now + kTxMaxFutureMs)
       return make_error(Errc::invalid_argument, "transaction was created more than 5 minutes in the future; check the clock");
@@ -319,8 +326,9 @@ class LedgerNode final : public Node {
   // REQUIRES: mu_ held.
   Status check_fresh_locked(const TxId& id, const Transaction& tx) {
     if (pending_.count(id)) return make_error(Errc::conflict, "transaction " + id.hex() + " was already submitted and is waiting to commit");
-    std::uint64_t last = committed_nonce(*store_, tx.signer);
-    if (auto it = pending_nonce_.find(tx.signer); it != pending_nonce_.end()) last = std::max(last, it->second);
+    std::string owner = nonce_owner(tx.signer);
+    std::uint64_t last = committed_nonce(*store_, owner);
+    if (auto it = pending_nonce_.find(owner); it != pending_nonce_.end()) last = std::max(last, it->second);
     if (tx.nonce > last) return Status::ok();
     // A committed transaction's nonce is at most the signer's last nonce, so only a stale nonce
     // can be a replay: look it up to say which.

@@ -1,0 +1,21 @@
+#pragma once
+// Who signed a transaction, and with which key, at a given state. A did:key carries its key; a
+// did:pv key URL is looked up in the DID's current document, so a rotated-out or removed key,
+// or any key of a deactivated DID, no longer signs anything that is accepted.
+
+#include "ledger/tx_registry.hpp"
+
+namespace pv {
+
+// The key `tx` must be signed with, in `state`. Errc::bad_signature when there is none.
+[[nodiscard]] Result<PublicKey> resolve_signer_key(const TxRegistry& registry, const StateView& state,
+                                                   const NetworkId& network, const Transaction& tx);
+
+// Resolves the key in `state` and checks the signature.
+[[nodiscard]] Status verify_signature_in_state(const TxRegistry& registry, const StateView& state,
+                                               const NetworkId& network, const Transaction& tx);
+
+// Whose nonce a transaction spends: the DID, whichever of its keys signed.
+std::string nonce_owner(const std::string& signer);
+
+}  // namespace pv
