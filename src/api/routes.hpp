@@ -61,5 +61,6 @@ void send_error(httplib::Response& res, const Error& error);
 void add_tx_routes(RouteTable& routes, ApiContext& ctx);
 void add_ledger_routes(RouteTable& routes, ApiContext& ctx);
 void add_ops_routes(RouteTable& routes, ApiContext& ctx);
+void add_did_routes(RouteTable& routes, ApiContext& ctx);
 
 }  // namespace pv::api

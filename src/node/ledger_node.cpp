@@ -248,6 +248,8 @@ class LedgerNode final : public Node {
     return p;
   }
 
+  std::optional<Bytes> read_state(const std::string& key) override { return store_->get(key); }
+
   NodeInfo info() override {
     NodeInfo i;
     i.did = did_key_from_public_key(key_.public_key());

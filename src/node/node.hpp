@@ -101,6 +101,8 @@ class Node {
   [[nodiscard]] virtual Result<InclusionProof> inclusion_proof(const TxId& id) = 0;
   [[nodiscard]] virtual Result<ConsistencyProof> consistency_proof(std::uint64_t size1,
                                                                    std::uint64_t size2) = 0;
+  // A value of committed state (as of the last committed block), or nullopt.
+  virtual std::optional<Bytes> read_state(const std::string& key) = 0;
   virtual NodeInfo info() = 0;
   virtual NodeMetrics metrics() = 0;
   // Ok when the node accepts writes; otherwise why not (startup check failed, shutting down).

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "codec/did_key.hpp"
 #include "codec/did_pv.hpp"
+#include "identity/did_pv_document.hpp"
 #include "ledger/did_pv_rules.hpp"
 #include "ledger/executor.hpp"
 #include "node/verify.hpp"
@@ -127,6 +129,40 @@ TEST_F(DidPvTest, LifeCycleAndEveryRetiredKeyIsRefused) {
   auto report = verify_data_dir(dir_.str());
   ASSERT_TRUE(report);
   EXPECT_TRUE(report->ok) << report->problem;
+}
+
+TEST_F(DidPvTest, ResolvesCurrentAndPastVersions) {
+  auto device1 = SigningKey::generate(), device2 = SigningKey::generate(), recovery = SigningKey::generate();
+  Bytes create = encode_did_create({{{"key-1", device1.public_key()}}, sha256(recovery.public_key().view())});
+  std::string did = did_pv_from_create(net_, create);
+  ASSERT_EQ(commit(tx(kTxTypeDidCreate, did + "#key-1", device1, create)), "valid");
+  DidUpdate add{1, DidUpdateOp::add_key, {{"key-2", device2.public_key()}}, {}};
+  ASSERT_EQ(commit(tx(kTxTypeDidUpdate, did + "#key-1", device1, encode_did_update(add))), "valid");
+  auto read = [this](const std::string& key) { return node_->read_state(key); };
+
+  auto now = resolve_did_pv(did, {}, read);
+  ASSERT_TRUE(now) << now.error().message;
+  const auto& doc = (*now)["didDocument"];
+  EXPECT_EQ(doc["id"], did);
+  ASSERT_EQ(doc["verificationMethod"].size(), 2u);
+  EXPECT_EQ(doc["verificationMethod"][1]["id"], did + "#key-2");
+  EXPECT_EQ(doc["verificationMethod"][1]["publicKeyMultibase"],
+            did_key_from_public_key(device2.public_key()).substr(8));
+  EXPECT_EQ((*now)["didDocumentMetadata"]["versionId"], "2");
+  EXPECT_EQ((*now)["didDocumentMetadata"]["deactivated"], false);
+
+  auto v1 = resolve_did_pv(did, {1, std::nullopt}, read);
+  ASSERT_TRUE(v1);
+  EXPECT_EQ((*v1)["didDocument"]["verificationMethod"].size(), 1u);
+  EXPECT_EQ((*v1)["didDocumentMetadata"]["nextVersionId"], "2");
+
+  auto before = resolve_did_pv(did, {std::nullopt, 1000}, read);
+  ASSERT_FALSE(before);
+  EXPECT_EQ(before.error().code, Errc::not_found);
+  EXPECT_EQ(resolve_did_pv(did, {7, std::nullopt}, read).error().code, Errc::not_found);
+  auto other = did_pv_from_create(net_, as_bytes("never created"));
+  EXPECT_EQ(resolve_did_pv(other, {}, read).error().code, Errc::not_found);
+  EXPECT_EQ(resolve_did_pv("did:web:example.com", {}, read).error().code, Errc::malformed);
 }
 
 TEST(DidPvCodec, RejectsMalformedIdentifiers) {
