@@ -18,3 +18,18 @@ if ((${#missing[@]})); then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
 fi
+
+# Interop tests run jose (npm), an independent JOSE implementation, under Node
+# (tests/interop/; see docs/credentials.md). Installs node and npm from apt if missing, then the
+# pinned packages from tests/interop/package-lock.json when they are not installed yet.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "Installing: nodejs npm"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq nodejs npm
+fi
+interop_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/interop"
+if [ ! -d "$interop_dir/node_modules" ]; then
+  npm ci --prefix "$interop_dir" --no-audit --no-fund
+fi
