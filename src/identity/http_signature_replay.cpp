@@ -1,0 +1,31 @@
+#include "identity/http_signature_replay.hpp"
+
+namespace pv {
+
+void ReplayGuard::forget_expired(std::int64_t now) {
+  auto end = by_expiry_.lower_bound(now);  // entries with forget_after < now
+  for (auto it = by_expiry_.begin(); it != end; ++it) seen_.erase(it->second);
+  by_expiry_.erase(by_expiry_.begin(), end);
+}
+
+Status ReplayGuard::check_and_remember(const Signature& signature, std::int64_t forget_after,
+                                       std::int64_t now) {
+  const Hash32 id = sha256(signature.view());
+  std::lock_guard lock(mu_);
+  forget_expired(now);
+  if (seen_.contains(id))
+    return make_error(Errc::unauthorized, "replayed signature: this signature was already used");
+  if (forget_after < now) return Status::ok();  // already unacceptable; nothing to remember
+  if (seen_.size() >= capacity_)
+    return make_error(Errc::unavailable, "replay guard full; retry later");
+  seen_.insert(id);
+  by_expiry_.emplace(forget_after, id);
+  return Status::ok();
+}
+
+std::size_t ReplayGuard::size() const {
+  std::lock_guard lock(mu_);
+  return seen_.size();
+}
+
+}  // namespace pv
