@@ -1,1 +1,0 @@
-// Level identity: DIDs, wallets, credentials, request signatures (client side and checks).
