@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "codec/did_key.hpp"
+#include "codec/did_pv.hpp"
 #include "ledger/transaction.hpp"
 
 namespace {
@@ -36,8 +37,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require(size <= kMaxTxBytes, "decoded transactions respect kMaxTxBytes");
   require(tx->type != 0, "type 0 never decodes");
 
-  auto key = public_key_from_did_key(tx->signer);
-  require(key.is_ok() && did_key_from_public_key(*key) == tx->signer, "signer is canonical");
+  // The signer is a canonical did:key, or a canonical did:pv URL naming a key.
+  if (is_did_pv(tx->signer)) {
+    auto url = parse_did_pv_url(tx->signer);
+    require(url.is_ok() && !url->fragment.empty() && url->did + "#" + url->fragment == tx->signer,
+            "did:pv signer is canonical and names a key");
+  } else {
+    auto key = public_key_from_did_key(tx->signer);
+    require(key.is_ok() && did_key_from_public_key(*key) == tx->signer, "signer is canonical");
+  }
 
   NetworkId network;
   network.bytes.fill(0x11);
