@@ -3,7 +3,6 @@
 #include <set>
 
 #include "codec/binary.hpp"
-#include "codec/did_pv.hpp"
 #include "ledger/signer.hpp"
 
 namespace pv {
@@ -27,10 +26,8 @@ TxResult execute_one(const TxRegistry& registry, StateOverlay& state, const Exec
   if (!tx) return refuse(TxCode::malformed, tx.error().message);
   const TxTypeRules* rules = registry.find(tx->type);
   if (rules == nullptr) return refuse(TxCode::unknown_type, "unknown transaction type " + std::to_string(tx->type));
-  // A precheck counts only where the key is a pure function of the bytes (a did:key signer of
-  // an ordinary type); a did:pv key depends on the state at this very block.
-  bool stateless = !is_did_pv(tx->signer) && !rules->signer_key;
-  bool checked = stateless && in.signature_checked && i < in.signature_checked->size() && (*in.signature_checked)[i];
+  // A precheck counts only where the key is a pure function of the bytes.
+  bool checked = signature_is_stateless(*rules, *tx) && in.signature_checked && i < in.signature_checked->size() && (*in.signature_checked)[i];
   if (!checked) {
     if (auto s = verify_signature_in_state(registry, state, in.network, *tx); !s)
       return refuse(TxCode::bad_signature, s.error().message);

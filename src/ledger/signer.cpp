@@ -35,6 +35,10 @@ Status verify_signature_in_state(const TxRegistry& registry, const StateView& st
   return verify_transaction_signature(network, tx, *key);
 }
 
+bool signature_is_stateless(const TxTypeRules& rules, const Transaction& tx) {
+  return !is_did_pv(tx.signer) && !rules.signer_key;
+}
+
 std::string nonce_owner(const std::string& signer) { return std::string(did_without_fragment(signer)); }
 
 }  // namespace pv

@@ -15,6 +15,11 @@ namespace pv {
 [[nodiscard]] Status verify_signature_in_state(const TxRegistry& registry, const StateView& state,
                                                const NetworkId& network, const Transaction& tx);
 
+// True when the signing key is a pure function of the transaction's bytes (a did:key signer of a
+// type without its own signer-key rule): its signature can be checked once, anywhere, without
+// state. Otherwise the key depends on the state at the block that executes it.
+bool signature_is_stateless(const TxTypeRules& rules, const Transaction& tx);
+
 // Whose nonce a transaction spends: the DID, whichever of its keys signed.
 std::string nonce_owner(const std::string& signer);
 

@@ -12,7 +12,6 @@
 #include <unordered_map>
 
 #include "codec/did_key.hpp"
-#include "codec/did_pv.hpp"
 #include "ledger/signer.hpp"
 #include "ledger/tx_registry.hpp"
 #include "node/committer.hpp"
@@ -115,7 +114,7 @@ class LedgerNode final : public Node {
           continue;
         }
         std::string owner = nonce_owner(decoded[i]->signer);
-        bool stateless = !is_did_pv(decoded[i]->signer) && !builtin_tx_registry().find(decoded[i]->type)->signer_key;
+        bool stateless = signature_is_stateless(*builtin_tx_registry().find(decoded[i]->type), *decoded[i]);
         pending_.emplace(*out[i], PendingTx{owner, encoded[i], now});
         auto& max_nonce = pending_nonce_[owner];
         max_nonce = std::max(max_nonce, decoded[i]->nonce);
@@ -315,7 +314,7 @@ class LedgerNode final : public Node {
     if (auto s = rules->check_form(*tx); !s) return make_error(Errc::malformed, rules->name + " payload: " + s.error().message);
     // did:key signers are checked here once and for all; a did:pv key is checked against the
     // committed state now (to answer at once) and again by the committer at its block.
-    if (!is_did_pv(tx->signer) && !rules->signer_key) PV_TRY(verify_transaction_signature(network_id_, *tx));
+    if (signature_is_stateless(*rules, *tx)) PV_TRY(verify_transaction_signature(network_id_, *tx));
     else PV_TRY(verify_signature_in_state(builtin_tx_registry(), *store_, network_id_, *tx));
     std::uint64_t now = unix_ms();
     if (tx->created_ms > now + kTxMaxFutureMs)
