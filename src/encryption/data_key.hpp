@@ -1,20 +1,18 @@
 #pragma once
 // The data key of one encrypted object and how it travels: a fresh random 32-byte key per
-// object, wrapped for each reader as an X25519 sealed box (libsodium crypto_box_seal) to the
-// reader's key-agreement key, which is derived from their Ed25519 identity key exactly as
-// did:key derives its X25519 keyAgreement (crypto_sign_ed25519_pk_to_curve25519).
+// object, wrapped for each reader as an X25519 sealed box to the reader's key-agreement key
+// (identity/key_wrap.hpp: the did:key keyAgreement key of their Ed25519 identity key).
 //
 // Invariant: an unwrapped DataKey exists only on the client (this level is never linked into
 // the node; scripts/check-levels.sh ranks it above `api`).
 
 #include "crypto/ed25519.hpp"
-#include "identity/did_key_document.hpp"  // x25519_from_ed25519: the did:key keyAgreement key
+#include "identity/key_wrap.hpp"
 
 namespace pv {
 
 inline constexpr std::size_t kDataKeyBytes = 32;  // crypto_secretstream_xchacha20poly1305_KEYBYTES
-inline constexpr std::size_t kWrappedKeyBytes = 80;  // key + crypto_box_SEALBYTES (48)
-using WrappedDataKey = FixedBytes<kWrappedKeyBytes>;
+using WrappedDataKey = SealedKey;                    // 80 bytes
 
 // A symmetric data key. Wiped on destruction; copyable only explicitly.
 class DataKey {
