@@ -2,12 +2,20 @@
 
 #include <httplib.h>
 
+#include "identity/http_signature.hpp"
+
 namespace pv::api {
 
 struct NodeClient::Impl {
   std::string url;
+  std::string authority;  // host[:port] of the URL: the @authority requests are signed for
   httplib::Client http;
+  std::optional<RequestSigner> signer;
   explicit Impl(const std::string& u) : url(u), http(u) {}
+
+  // Every request goes through here, so none escapes signing once a signer is set.
+  httplib::Result send(const std::string& method, const std::string& target,
+                       const std::string& body = {}, const std::string& content_type = {});
 };
 
 namespace {
@@ -39,6 +47,40 @@ Result<nlohmann::json> json_reply(const Result<Reply>& reply) {
 
 }  // namespace
 
+httplib::Result NodeClient::Impl::send(const std::string& method, const std::string& target,
+                                       const std::string& body, const std::string& content_type) {
+  httplib::Request req;
+  req.method = method;
+  req.path = target;
+  req.body = body;
+  if (!content_type.empty()) req.set_header("Content-Type", content_type);
+  if (signer) {
+    HttpRequest message;
+    message.method = method;
+    message.target = target;
+    message.authority = authority;
+    message.body = to_bytes(body);
+    if (!content_type.empty()) set_header(message.headers, "content-type", content_type);
+    SignOptions options;
+    options.keyid = signer->keyid;
+    options.created = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+    // A fresh nonce: two identical requests in the same second must not look like a replay.
+    Bytes nonce(16);
+    random_bytes(nonce.data(), nonce.size());
+    options.nonce = to_hex(nonce);
+    if (Status signed_ok = sign_request(message, signer->key, options); !signed_ok) {
+      // Only a bug can get here (the components are ours); never send an unsigned request.
+      return httplib::Result(nullptr, httplib::Error::Unknown);
+    }
+    req.set_header("Host", authority);
+    for (const char* name : {"content-digest", "signature-input", "signature"})
+      if (auto v = combined_header_value(message.headers, name)) req.set_header(name, *v);
+  }
+  return http.send(req);
+}
+
 NodeClient::NodeClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 NodeClient::NodeClient(NodeClient&&) noexcept = default;
 NodeClient& NodeClient::operator=(NodeClient&&) noexcept = default;
@@ -53,6 +95,7 @@ Result<NodeClient> NodeClient::connect(const std::string& url) {
     return make_error(Errc::invalid_argument,
                       "node URL must look like http://HOST:PORT, got \"" + url + "\"");
   auto impl = std::make_unique<Impl>(u);
+  impl->authority = u.substr(host_start);
   if (!impl->http.is_valid())
     return make_error(Errc::invalid_argument, "cannot use node URL \"" + url + "\"");
   impl->http.set_connection_timeout(std::chrono::seconds(5));
@@ -65,8 +108,24 @@ const std::string& NodeClient::url() const {
   return impl_->url;
 }
 
+void NodeClient::set_signer(std::optional<RequestSigner> signer) {
+  impl_->signer = std::move(signer);
+}
+
+std::string NodeClient::signer_keyid() const {
+  return impl_->signer ? impl_->signer->keyid : std::string();
+}
+
+Result<HttpReply> NodeClient::call(const std::string& method, const std::string& target,
+                                   const std::string& body, const std::string& content_type) {
+  auto r = impl_->send(method, target, body, body.empty() ? std::string() : content_type);
+  if (!r) return transport_error(impl_->url, r.error());
+  if (r->status >= 400) return error_from_problem(r->status, r->body);
+  return HttpReply{r->status, r->body, r->get_header_value("Content-Type")};
+}
+
 Result<NodeInfo> NodeClient::info() {
-  auto j = json_reply(check(impl_->url, impl_->http.Get("/v1/node")));
+  auto j = json_reply(check(impl_->url, impl_->send("GET", "/v1/node")));
   if (!j) return j.error();
   return parse_node_info(*j);
 }
@@ -76,25 +135,51 @@ Result<SubmissionResult> NodeClient::submit(const Bytes& encoded, bool wait,
   std::string path = "/v1/tx";
   if (wait) path += "?wait=true&timeout_ms=" + std::to_string(timeout.count());
   nlohmann::json body{{"tx", to_base64(encoded)}};
-  auto j = json_reply(check(impl_->url, impl_->http.Post(path, body.dump(), "application/json")));
+  auto j =
+      json_reply(check(impl_->url, impl_->send("POST", path, body.dump(), "application/json")));
   if (!j) return j.error();
   return parse_submission_result(*j);
 }
 
+Result<CommittedTx> NodeClient::submit_and_commit(const Bytes& encoded,
+                                                  std::chrono::milliseconds timeout) {
+  auto result = submit(encoded, /*wait=*/true, timeout);
+  if (!result) return result.error();
+  if (result->outcome == SubmissionOutcome::refused) {
+    if (!result->problem) return make_error(Errc::internal, "refused without a reason");
+    return error_from_problem(result->problem->status, problem_to_json(*result->problem).dump());
+  }
+  const TxId id = result->id.value_or(transaction_id(encoded));
+  if (result->outcome == SubmissionOutcome::accepted)
+    return make_error(Errc::unavailable, "transaction " + id.hex() + " was not committed within " +
+                                             std::to_string(timeout.count()) +
+                                             " ms; check later with `pv tx get " + id.hex() + "`");
+  const CommittedTx& c = *result->committed;
+  if (c.result.code != TxCode::valid)
+    return make_error(Errc::conflict, std::string("the ledger marked transaction ") + id.hex() +
+                                          " " + tx_code_name(c.result.code) + ": " +
+                                          c.result.reason);
+  return c;
+}
+
+Result<nlohmann::json> NodeClient::resolve_did(const std::string& did) {
+  return json_reply(check(impl_->url, impl_->send("GET", "/v1/did/" + did)));
+}
+
 Result<TxStatus> NodeClient::get_tx(const TxId& id) {
-  auto j = json_reply(check(impl_->url, impl_->http.Get("/v1/tx/" + id.hex())));
+  auto j = json_reply(check(impl_->url, impl_->send("GET", "/v1/tx/" + id.hex())));
   if (!j) return j.error();
   return parse_tx_status(*j);
 }
 
 Result<InclusionProof> NodeClient::inclusion_proof(const TxId& id) {
-  auto j = json_reply(check(impl_->url, impl_->http.Get("/v1/tx/" + id.hex() + "/proof")));
+  auto j = json_reply(check(impl_->url, impl_->send("GET", "/v1/tx/" + id.hex() + "/proof")));
   if (!j) return j.error();
   return parse_inclusion_proof(*j);
 }
 
 Result<std::string> NodeClient::checkpoint_note() {
-  auto reply = check(impl_->url, impl_->http.Get("/v1/checkpoint"));
+  auto reply = check(impl_->url, impl_->send("GET", "/v1/checkpoint"));
   if (!reply) return reply.error();
   return std::move(reply->body);
 }
@@ -102,14 +187,14 @@ Result<std::string> NodeClient::checkpoint_note() {
 Result<ConsistencyProof> NodeClient::consistency_proof(std::uint64_t size1, std::uint64_t size2) {
   auto path =
       "/v1/proof/consistency?size1=" + std::to_string(size1) + "&size2=" + std::to_string(size2);
-  auto j = json_reply(check(impl_->url, impl_->http.Get(path)));
+  auto j = json_reply(check(impl_->url, impl_->send("GET", path)));
   if (!j) return j.error();
   return parse_consistency_proof(*j);
 }
 
 Result<Block> NodeClient::block(std::uint64_t height) {
-  auto reply =
-      check(impl_->url, impl_->http.Get("/v1/blocks/" + std::to_string(height) + "?format=binary"));
+  auto reply = check(impl_->url,
+                     impl_->send("GET", "/v1/blocks/" + std::to_string(height) + "?format=binary"));
   if (!reply) return reply.error();
   auto block = decode_block(as_bytes(reply->body));
   if (!block)
@@ -120,7 +205,7 @@ Result<Block> NodeClient::block(std::uint64_t height) {
 }
 
 Status NodeClient::health() {
-  auto reply = check(impl_->url, impl_->http.Get("/healthz"));
+  auto reply = check(impl_->url, impl_->send("GET", "/healthz"));
   if (!reply) return reply.error();
   return Status::ok();
 }

@@ -3,17 +3,39 @@
 // talks to a node. Each call is one request; a problem document comes back as a pv::Error with the
 // problem's detail as message. The client checks shapes only: whatever it returns is what the node
 // claims, and callers verify proofs themselves (ledger/merkle.hpp, ledger/checkpoint.hpp).
+//
+// Request signing (docs/request-signatures.md) lives here and only here: once a signer is set,
+// EVERY request this client sends carries an RFC 9421 signature (label sig1, alg ed25519) by the
+// signer's key with keyid = the signer's DID URL, created = now, a random nonce, and covers
+// @method @authority @path [@query] content-digest [content-type]; the body's Content-Digest
+// (RFC 9530) is added. Commands acting for an identity get their signer from cli/acting.hpp.
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/json_views.hpp"
+#include "crypto/ed25519.hpp"
 
 namespace pv::api {
 
 inline constexpr const char* kDefaultNodeUrl = "http://127.0.0.1:7600";
+
+// Who the requests are made for: the key that signs and the keyid the node resolves it by
+// ("did:key:z6Mk..." or a did:pv key URL "did:pv:...#key-N").
+struct RequestSigner {
+  SigningKey key;
+  std::string keyid;
+};
+
+// A raw answer, for routes without a typed method below.
+struct HttpReply {
+  int status = 0;
+  std::string body;
+  std::string content_type;
+};
 
 class NodeClient {
  public:
@@ -25,10 +47,28 @@ class NodeClient {
 
   const std::string& url() const;
 
+  // From now on, signs every request (see the header comment). nullopt: stop signing.
+  void set_signer(std::optional<RequestSigner> signer);
+  // The keyid requests are signed with; empty when unsigned.
+  std::string signer_keyid() const;
+
+  // One request to any route: `target` is the origin-form path and query. A 4xx/5xx answer comes
+  // back as the error its problem document describes. Signed when a signer is set.
+  [[nodiscard]] Result<HttpReply> call(const std::string& method, const std::string& target,
+                                       const std::string& body = {},
+                                       const std::string& content_type = "application/json");
+
   [[nodiscard]] Result<NodeInfo> info();
   // POST /v1/tx with one transaction; with `wait`, answers once committed or after `timeout`.
   [[nodiscard]] Result<SubmissionResult> submit(const Bytes& encoded, bool wait,
                                                 std::chrono::milliseconds timeout);
+  // Submits and waits for the commit; an error unless the ledger marked it valid (the error then
+  // says why: refused at submission, invalid with the committer's reason, or not committed in
+  // time).
+  [[nodiscard]] Result<CommittedTx> submit_and_commit(const Bytes& encoded,
+                                                      std::chrono::milliseconds timeout);
+  // GET /v1/did/{did}: the W3C DID Resolution result (did:pv). Public: never needs a signature.
+  [[nodiscard]] Result<nlohmann::json> resolve_did(const std::string& did);
   [[nodiscard]] Result<TxStatus> get_tx(const TxId& id);
   [[nodiscard]] Result<InclusionProof> inclusion_proof(const TxId& id);
   [[nodiscard]] Result<std::string> checkpoint_note();
