@@ -1,5 +1,6 @@
 #include "ledger/genesis.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "codec/binary.hpp"
@@ -9,15 +10,11 @@ namespace pv {
 namespace {
 
 constexpr std::string_view kGenesisMagic = "PVGN";
-constexpr std::uint8_t kGenesisVersion = 1;
-constexpr std::size_t kMaxName = 256;
-constexpr std::size_t kMaxOrganizations = 1000;
-constexpr std::size_t kMaxNodeKeys = 100;
+// Version 2 added admins per organization and the membership approval threshold.
+constexpr std::uint8_t kGenesisVersion = 2;
+constexpr std::size_t kMaxName = kMaxOrgText;
 
 }  // namespace
-
-std::string org_state_key(const std::string& did) { return "org/" + did; }
-std::string node_key_state_key(const PublicKey& key) { return "nodekey/" + key.hex(); }
 
 Bytes encode_genesis(const Genesis& g) {
   BinaryWriter w;
@@ -32,7 +29,11 @@ Bytes encode_genesis(const Genesis& g) {
     w.var(org.role);
     w.u32(static_cast<std::uint32_t>(org.node_keys.size()));
     for (const auto& k : org.node_keys) w.fixed(k);
+    w.u32(static_cast<std::uint32_t>(org.admins.size()));
+    for (const auto& a : org.admins) w.var(a);
   }
+  w.u32(g.membership_threshold.numerator);
+  w.u32(g.membership_threshold.denominator);
   return w.take();
 }
 
@@ -65,7 +66,7 @@ Result<Genesis> decode_genesis(ByteView encoded) {
     if (!role) return role.error();
     auto keys = r.u32("node key count");
     if (!keys) return keys.error();
-    if (*keys > kMaxNodeKeys) return make_error(Errc::too_large, "too many node keys");
+    if (*keys > kMaxOrgNodeKeys) return make_error(Errc::too_large, "too many node keys");
     org.did = *did;
     org.name = *name;
     org.role = *role;
@@ -74,8 +75,21 @@ Result<Genesis> decode_genesis(ByteView encoded) {
       if (!key) return key.error();
       org.node_keys.push_back(*key);
     }
+    auto admins = r.u32("admin count");
+    if (!admins) return admins.error();
+    if (*admins > kMaxOrgAdmins) return make_error(Errc::too_large, "too many admins");
+    for (std::uint32_t a = 0; a < *admins; ++a) {
+      auto admin = r.text(kMaxName, "admin did");
+      if (!admin) return admin.error();
+      org.admins.push_back(std::move(*admin));
+    }
     g.organizations.push_back(std::move(org));
   }
+  auto num = r.u32("threshold numerator");
+  if (!num) return num.error();
+  auto den = r.u32("threshold denominator");
+  if (!den) return den.error();
+  g.membership_threshold = {*num, *den};
   PV_TRY(r.expect_end("genesis"));
   PV_TRY(check_genesis(g));
   return g;
@@ -90,13 +104,20 @@ Status check_genesis(const Genesis& g) {
   if (g.organizations.empty()) return make_error(Errc::invalid_argument, "genesis: no organizations");
   std::set<std::string> dids;
   std::set<PublicKey> keys;
+  std::set<std::string> admins;
   std::size_t node_count = 0;
   for (const auto& org : g.organizations) {
     if (org.did.rfind("did:", 0) != 0)
       return make_error(Errc::invalid_argument, "genesis: organization DID \"" + org.did + "\" is not a DID");
     if (!dids.insert(org.did).second)
       return make_error(Errc::invalid_argument, "genesis: organization " + org.did + " is listed twice");
-    if (org.role.empty()) return make_error(Errc::invalid_argument, "genesis: organization " + org.did + " has no role");
+    if (org.did.size() > kMaxOrgText)
+      return make_error(Errc::invalid_argument, "genesis: organization DID is over 256 bytes");
+    PV_TRY(check_organization_fields({org.name, org.role, org.admins, org.node_keys},
+                                     "genesis: organization " + org.did));
+    for (const auto& a : org.admins)
+      if (!admins.insert(a).second)
+        return make_error(Errc::invalid_argument, "genesis: " + a + " is an admin of two organizations");
     for (const auto& k : org.node_keys) {
       if (!keys.insert(k).second)
         return make_error(Errc::invalid_argument, "genesis: node key " + k.hex() + " is listed twice");
@@ -104,6 +125,10 @@ Status check_genesis(const Genesis& g) {
     }
   }
   if (node_count == 0) return make_error(Errc::invalid_argument, "genesis: no node keys");
+  if (g.organizations.size() > kMaxOrganizations)
+    return make_error(Errc::invalid_argument, "genesis: more than 1000 organizations");
+  if (auto s = check_approval_threshold(g.membership_threshold); !s)
+    return make_error(Errc::invalid_argument, "genesis: " + s.error().message);
   return Status::ok();
 }
 
@@ -111,15 +136,16 @@ NetworkId genesis_network_id(const Genesis& g) { return sha256(encode_genesis(g)
 
 std::vector<StateChange> genesis_state_changes(const Genesis& g) {
   std::map<std::string, Bytes> writes;
+  MembershipRecord membership;
+  membership.threshold = g.membership_threshold;
   for (const auto& org : g.organizations) {
-    BinaryWriter w;
-    w.var(org.name);
-    w.var(org.role);
-    w.u32(static_cast<std::uint32_t>(org.node_keys.size()));
-    for (const auto& k : org.node_keys) w.fixed(k);
-    writes[org_state_key(org.did)] = w.take();
+    OrganizationRecord record{org.name, org.role, org.admins, org.node_keys, OrgStatus::member, 0};
+    writes[org_state_key(org.did)] = encode_organization_record(record);
     for (const auto& k : org.node_keys) writes[node_key_state_key(k)] = to_bytes(org.did);
+    membership.members.push_back(org.did);
   }
+  std::sort(membership.members.begin(), membership.members.end());
+  writes[membership_state_key()] = encode_membership_record(membership);
   std::vector<StateChange> out;
   for (auto& [key, value] : writes) out.push_back({key, std::move(value)});
   return out;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ledger/block.hpp"
+#include "ledger/org_state.hpp"
 #include "ledger/state.hpp"
 
 namespace pv {
@@ -16,29 +17,30 @@ struct GenesisOrganization {
   std::string name;  // display name, e.g. "St Mary's Hospital" (an organization, not a person)
   std::string role;  // provider | insurer | regulator | ...
   std::vector<PublicKey> node_keys;  // Ed25519 keys of the nodes it runs
+  // DIDs that approve membership changes for it; the genesis file defaults them to [did].
+  std::vector<std::string> admins;
 };
 
 struct Genesis {
   std::string network;  // network name, e.g. "pv-local"
   std::uint64_t time_ms = 0;
   std::vector<GenesisOrganization> organizations;
+  ApprovalThreshold membership_threshold;  // default: a strict majority of organizations
 };
 
 inline constexpr std::size_t kMaxGenesisBytes = 1024 * 1024;
 
 Bytes encode_genesis(const Genesis& g);
 [[nodiscard]] Result<Genesis> decode_genesis(ByteView encoded);
-// Checks names, roles, DIDs and keys; at least one organization with one node key; no key twice.
+// Checks names, roles, DIDs, admins and keys (ledger/org_state.hpp); at least one organization
+// with one node key; no key twice; a valid approval threshold.
 [[nodiscard]] Status check_genesis(const Genesis& g);
 NetworkId genesis_network_id(const Genesis& g);
 
-// State written by block 0: one entry per organization and per node key.
+// State written by block 0: the membership record, one entry per organization and per node key
+// (ledger/org_state.hpp).
 std::vector<StateChange> genesis_state_changes(const Genesis& g);
 // Block 0 (unsealed): no transactions, empty log, state digest of the genesis changes.
 Block make_genesis_block(const Genesis& g);
-
-// State keys.
-std::string org_state_key(const std::string& did);
-std::string node_key_state_key(const PublicKey& key);
 
 }  // namespace pv

@@ -13,12 +13,16 @@ Result<PublicKey> resolve_signer_key(const TxRegistry& registry, const StateView
     if (!key) return make_error(Errc::bad_signature, key.error().message);
     return key;
   }
-  if (!is_did_pv(tx.signer)) {
-    auto key = public_key_from_did_key(tx.signer);
-    if (!key) return make_error(Errc::bad_signature, "transaction signer has no verifiable key: " + key.error().message);
+  return resolve_did_url_key(state, tx.signer);
+}
+
+Result<PublicKey> resolve_did_url_key(const StateView& state, std::string_view signer) {
+  if (!is_did_pv(signer)) {
+    auto key = public_key_from_did_key(signer);
+    if (!key) return make_error(Errc::bad_signature, "signer has no verifiable key: " + key.error().message);
     return key;
   }
-  auto url = parse_did_pv_url(tx.signer);
+  auto url = parse_did_pv_url(signer);
   if (!url) return make_error(Errc::bad_signature, url.error().message);
   auto doc = load_did_record(state, url->did);
   if (!doc) return make_error(Errc::bad_signature, doc.error().message);

@@ -11,6 +11,11 @@ namespace pv {
 [[nodiscard]] Result<PublicKey> resolve_signer_key(const TxRegistry& registry, const StateView& state,
                                                    const NetworkId& network, const Transaction& tx);
 
+// The key a DID URL names in `state`: the key of a did:key, or the active key #fragment of a
+// live did:pv. Errc::bad_signature when there is none. Used for transaction signers and for
+// signatures carried inside payloads (membership approvals).
+[[nodiscard]] Result<PublicKey> resolve_did_url_key(const StateView& state, std::string_view signer);
+
 // Resolves the key in `state` and checks the signature.
 [[nodiscard]] Status verify_signature_in_state(const TxRegistry& registry, const StateView& state,
                                                const NetworkId& network, const Transaction& tx);

@@ -1,7 +1,9 @@
 #include "ledger/tx_registry.hpp"
 
 #include "ledger/anchor_rules.hpp"
+#include "ledger/credential_revocation.hpp"
 #include "ledger/did_pv_rules.hpp"
+#include "ledger/org_rules.hpp"
 
 namespace pv {
 
@@ -22,7 +24,9 @@ const TxTypeRules* TxRegistry::find(TxType type) const {
 const TxRegistry& builtin_tx_registry() {
   static const TxRegistry registry = [] {
     TxRegistry r;
-    if (!r.add(anchor_rules()) || !add_did_pv_rules(r)) std::abort();
+    if (!r.add(anchor_rules()) || !add_did_pv_rules(r) || !r.add(org_membership_rules()) ||
+        !r.add(credential_revoke_rules()))
+      std::abort();
     return r;
   }();
   return registry;

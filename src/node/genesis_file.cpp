@@ -38,7 +38,26 @@ Result<Genesis> parse_genesis_json(std::string_view text) {
         org.node_keys.push_back(*key);
       }
     }
+    if (o.contains("admins")) {
+      if (!o["admins"].is_array()) return make_error(Errc::malformed, "genesis: \"admins\" must be an array of DIDs");
+      for (const auto& a : o["admins"]) {
+        if (!a.is_string()) return make_error(Errc::malformed, "genesis: admins are DID strings");
+        org.admins.push_back(a.get<std::string>());
+      }
+    } else {
+      org.admins.push_back(org.did);  // an organization with a did:key administers itself
+    }
     g.organizations.push_back(std::move(org));
+  }
+  if (j.contains("membershipThreshold")) {
+    const auto& t = j["membershipThreshold"];
+    if (!t.is_object() || !t.contains("numerator") || !t.contains("denominator") ||
+        !t["numerator"].is_number_unsigned() || !t["denominator"].is_number_unsigned() ||
+        t["numerator"].get<std::uint64_t>() > 1000 || t["denominator"].get<std::uint64_t>() > 1000)
+      return make_error(Errc::malformed,
+                        "genesis: \"membershipThreshold\" is {\"numerator\": N, \"denominator\": D} with "
+                        "1 <= N <= D <= 1000 (more than N/D of the organizations must approve)");
+    g.membership_threshold = {t["numerator"].get<std::uint32_t>(), t["denominator"].get<std::uint32_t>()};
   }
   PV_TRY(check_genesis(g));
   return g;
@@ -59,9 +78,14 @@ std::string genesis_to_json(const Genesis& g) {
   for (const auto& org : g.organizations) {
     nlohmann::json keys = nlohmann::json::array();
     for (const auto& k : org.node_keys) keys.push_back(did_key_from_public_key(k));
-    orgs.push_back({{"did", org.did}, {"name", org.name}, {"role", org.role}, {"nodeKeys", keys}});
+    orgs.push_back({{"did", org.did}, {"name", org.name}, {"role", org.role}, {"nodeKeys", keys}, {"admins", org.admins}});
   }
-  nlohmann::json j = {{"network", g.network}, {"time", g.time_ms}, {"organizations", orgs}};
+  nlohmann::json j = {{"network", g.network},
+                      {"time", g.time_ms},
+                      {"organizations", orgs},
+                      {"membershipThreshold",
+                       {{"numerator", g.membership_threshold.numerator},
+                        {"denominator", g.membership_threshold.denominator}}}};
   return j.dump(2) + "\n";
 }
 
@@ -69,7 +93,8 @@ Genesis development_genesis(const std::string& network, const PublicKey& node_ke
   Genesis g;
   g.network = network;
   g.time_ms = time_ms;
-  g.organizations.push_back({did_key_from_public_key(node_key), "Local development organization", "provider", {node_key}});
+  std::string did = did_key_from_public_key(node_key);
+  g.organizations.push_back({did, "Local development organization", "provider", {node_key}, {did}});
   return g;
 }
 

@@ -6,8 +6,10 @@
 //   "time": 1763856000000,                      // Unix ms
 //   "organizations": [
 //     {"did": "did:key:z6Mk...", "name": "St Mary's Hospital", "role": "provider",
-//      "nodeKeys": ["did:key:z6Mk..."]}         // node keys as did:key
-//   ]
+//      "nodeKeys": ["did:key:z6Mk..."],        // node keys as did:key
+//      "admins": ["did:key:z6Mk..."]}          // optional; default [did]
+//   ],
+//   "membershipThreshold": {"numerator": 1, "denominator": 2}   // optional; this default
 // }
 
 #include <string>
