@@ -1,0 +1,59 @@
+#pragma once
+// The content blockstore contract. Implementations: RocksBlockStore (the node's disk, this
+// level) and remote backends (a Kubo RPC node) built on top. Blocks are addressed by CID;
+// blocks with the same multihash are the same block whatever the CID's codec or version.
+//
+// Guarantees every implementation keeps:
+//  - put() refuses bytes that do not hash to the CID (Errc::invalid_argument), so nothing is
+//    ever stored under the wrong CID;
+//  - get() checks the bytes against the CID on every read and returns Errc::corruption instead
+//    of bad bytes; a missing block is Errc::not_found;
+//  - pin() is recursive: it succeeds only when every block of the DAG under the root is
+//    present, and collect_garbage() never removes a block reachable from a pinned root.
+// Thread safety: every method may be called from many threads at once.
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "base/bytes.hpp"
+#include "content/block_sink.hpp"
+#include "content/cid.hpp"
+
+namespace pv::content {
+
+struct GcReport {
+  std::uint64_t blocks_kept = 0;
+  std::uint64_t blocks_removed = 0;
+  std::uint64_t bytes_removed = 0;
+};
+
+// While a GcHold is alive, garbage collection waits. Hold one from the first put of an import
+// until its root is pinned, or a collection in between could remove the unpinned new blocks.
+class GcHold {
+ public:
+  virtual ~GcHold() = default;
+};
+
+class BlockStore : public BlockSink {
+ public:
+  // Stores a block after checking it hashes to `cid`. Idempotent. Not durable until sync().
+  [[nodiscard]] Status put(const Cid& cid, ByteView bytes) override = 0;
+  // The block's bytes, verified against `cid`.
+  [[nodiscard]] virtual Result<Bytes> get(const Cid& cid) = 0;
+  [[nodiscard]] virtual Result<bool> has(const Cid& cid) = 0;
+  // Makes every put so far durable (survives a crash of the process or the machine).
+  [[nodiscard]] virtual Status sync() = 0;
+
+  // Pins the DAG under `root` recursively; Errc::not_found naming the first missing block.
+  [[nodiscard]] virtual Status pin(const Cid& root) = 0;
+  // Errc::not_found if `root` is not pinned.
+  [[nodiscard]] virtual Status unpin(const Cid& root) = 0;
+  // Pinned roots, as CIDv1, in byte order of their binary form.
+  [[nodiscard]] virtual Result<std::vector<Cid>> pins() = 0;
+  // Removes every block not reachable from a pinned root.
+  [[nodiscard]] virtual Result<GcReport> collect_garbage() = 0;
+  [[nodiscard]] virtual std::unique_ptr<GcHold> hold_gc() = 0;
+};
+
+}  // namespace pv::content

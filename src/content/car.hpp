@@ -1,0 +1,84 @@
+#pragma once
+// CARv1 (content-addressable archive), as Kubo's `dag export` and the trustless gateway write:
+//
+//   varint(header length) header   then, per block:   varint(section length) CID block-bytes
+//
+// The header is DAG-CBOR {"roots": [CID, ...], "version": 1}, keys in DAG-CBOR order ("roots"
+// first), each root a tag-42 byte string holding 0x00 and the binary CID. We write and read
+// exactly that shape by hand; other CBOR (another key order, extra keys, non-minimal lengths,
+// version 2) is refused.
+//
+// The reader is strict and streaming: it holds one section at a time (at most
+// kMaxCarSectionBytes), checks every block against its CID before handing it out, and names
+// the section and the byte offset when a CAR is truncated or wrong.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "content/block_sink.hpp"
+#include "content/byte_stream.hpp"
+#include "content/cid.hpp"
+
+namespace pv::content {
+
+// A section (CID + block) over this is refused: blocks of ours are at most 256 KiB + a little,
+// and IPFS implementations cap blocks at 2 MiB.
+inline constexpr std::size_t kMaxCarSectionBytes = 4 * 1024 * 1024;
+inline constexpr std::size_t kMaxCarHeaderBytes = 64 * 1024;
+inline constexpr std::size_t kMaxCarRoots = 1024;
+
+// The varint-prefixed header. For N CIDv1 roots of ours its size depends only on N (one root:
+// 59 bytes + 1 length byte = 60), so a writer that learns its root at the end can write a
+// placeholder root first and overwrite it (FileSink::overwrite_at).
+Bytes encode_car_header(const std::vector<Cid>& roots);
+// Decodes a header body (without the length varint).
+[[nodiscard]] Result<std::vector<Cid>> decode_car_header(ByteView header);
+
+// Writes a CARv1 to a sink. Blocks are written in the order put; use walk_dag for Kubo's order.
+class CarWriter final : public BlockSink {
+ public:
+  explicit CarWriter(ByteSink& out) : out_(out) {}
+  [[nodiscard]] Status write_header(const std::vector<Cid>& roots);
+  // Checks the bytes against the CID first: a CAR of ours never holds a lying block.
+  [[nodiscard]] Status put(const Cid& cid, ByteView bytes) override;
+  std::uint64_t bytes_written() const { return written_; }
+
+ private:
+  ByteSink& out_;
+  bool header_written_ = false;
+  std::uint64_t written_ = 0;
+};
+
+struct CarBlock {
+  Cid cid;
+  Bytes bytes;
+};
+
+class CarReader {
+ public:
+  // Reads and checks the header.
+  [[nodiscard]] static Result<CarReader> open(ByteSource& in);
+  const std::vector<Cid>& roots() const { return roots_; }
+  // The next block, verified against its CID; nullopt at a clean end of the CAR.
+  [[nodiscard]] Result<std::optional<CarBlock>> next();
+  std::uint64_t offset() const { return offset_; }
+
+ private:
+  explicit CarReader(ByteSource& in) : in_(&in) {}
+  // Reads exactly n bytes; `clean_eof` is set when the stream ended before the first byte.
+  [[nodiscard]] Status read_exact(std::uint8_t* buf, std::size_t n, const std::string& what,
+                                  bool* clean_eof = nullptr);
+  [[nodiscard]] Result<std::optional<std::uint64_t>> read_length(const std::string& what);
+
+  ByteSource* in_;
+  std::vector<Cid> roots_;
+  std::uint64_t offset_ = 0;
+  std::uint64_t section_ = 0;
+  bool failed_ = false;
+};
+
+// Reads a whole CAR into `sink` (e.g. a blockstore), every block verified. Returns the roots.
+[[nodiscard]] Result<std::vector<Cid>> import_car(ByteSource& in, BlockSink& sink);
+
+}  // namespace pv::content

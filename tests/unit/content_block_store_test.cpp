@@ -1,0 +1,198 @@
+// The RocksDB blockstore on a real database: verified reads, refused writes under the wrong
+// CID, corruption on disk detected, recursive pins and garbage collection, DAG reads.
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include "content/dag_walk.hpp"
+#include "content/file_importer.hpp"
+#include "content/rocks_block_store.hpp"
+#include "content_test_support.hpp"
+
+namespace pv::content {
+namespace {
+
+using test::pseudo_random_bytes;
+using test::TempDir;
+
+class RocksBlockStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { reopen(); }
+  void reopen() {
+    store.reset();
+    auto opened = RocksBlockStore::open(dir.path() / "blocks");
+    ASSERT_TRUE(opened) << opened.error().message;
+    store = std::move(*opened);
+  }
+  ImportResult import(const Bytes& data) {
+    auto r = import_bytes(*store, data);
+    EXPECT_TRUE(r) << r.error().message;
+    return *r;
+  }
+  Bytes read_back(const Cid& root) {
+    Bytes out;
+    auto s = read_file(*store, root, [&](ByteView b) {
+      out.insert(out.end(), b.begin(), b.end());
+      return Status::ok();
+    });
+    EXPECT_TRUE(s) << s.error().message;
+    return out;
+  }
+  // Rewrites a stored block's bytes behind the store's back, as a failing disk or an intruder
+  // would, through RocksDB itself.
+  void overwrite_on_disk(const Cid& cid, const Bytes& bytes) {
+    store.reset();
+    std::vector<rocksdb::ColumnFamilyDescriptor> families{
+        {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
+        {"pins", rocksdb::ColumnFamilyOptions()}};
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), (dir.path() / "blocks").string(), families,
+                                  &handles, &db)
+                    .ok());
+    const auto key = cid.digest().view();
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[0],
+                        rocksdb::Slice(reinterpret_cast<const char*>(key.data()), key.size()),
+                        rocksdb::Slice(reinterpret_cast<const char*>(bytes.data()), bytes.size()))
+                    .ok());
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    delete db;
+    reopen();
+  }
+
+  TempDir dir;
+  std::unique_ptr<RocksBlockStore> store;
+};
+
+TEST_F(RocksBlockStoreTest, StoresVerifiesAndSurvivesReopen) {
+  const Bytes data = pseudo_random_bytes(3 * kChunkSize + 99, 1);
+  const ImportResult r = import(data);
+  ASSERT_TRUE(store->sync());
+  reopen();
+  EXPECT_EQ(read_back(r.root), data);
+  auto has = store->has(r.root);
+  ASSERT_TRUE(has);
+  EXPECT_TRUE(*has);
+  const Cid absent = Cid::of(Multicodec::raw, as_bytes("never stored"));
+  EXPECT_FALSE(*store->has(absent));
+  auto missing = store->get(absent);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, Errc::not_found);
+}
+
+TEST_F(RocksBlockStoreTest, RefusesABlockUnderTheWrongCid) {
+  const Bytes block = to_bytes("the real bytes");
+  const Cid other = Cid::of(Multicodec::raw, as_bytes("other bytes"));
+  auto s = store->put(other, block);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, Errc::invalid_argument);
+  EXPECT_NE(s.error().message.find(other.to_string()), std::string::npos);
+  EXPECT_FALSE(*store->has(other)) << "a refused put stores nothing";
+}
+
+TEST_F(RocksBlockStoreTest, ReportsACorruptedBlockInsteadOfReturningIt) {
+  const Bytes data = pseudo_random_bytes(2 * kChunkSize, 2);
+  const ImportResult r = import(data);
+  const Cid leaf = Cid::of(Multicodec::raw, ByteView(data).first(kChunkSize));
+  Bytes flipped = Bytes(data.begin(), data.begin() + kChunkSize);
+  flipped[1000] ^= 0x01;
+  overwrite_on_disk(leaf, flipped);
+  auto got = store->get(leaf);
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().code, Errc::corruption);
+  EXPECT_NE(got.error().message.find(leaf.to_string()), std::string::npos);
+  auto file = read_file(*store, r.root, [](ByteView) { return Status::ok(); });
+  ASSERT_FALSE(file);
+  EXPECT_EQ(file.error().code, Errc::corruption);
+  // A truncated copy is refused the same way.
+  overwrite_on_disk(leaf, Bytes(data.begin(), data.begin() + 10));
+  EXPECT_EQ(store->get(leaf).error().code, Errc::corruption);
+}
+
+TEST_F(RocksBlockStoreTest, PinIsRecursiveAndRefusesAnIncompleteDag) {
+  const Bytes data = pseudo_random_bytes(2 * kChunkSize + 5, 3);
+  // Import into a scratch sink first, then store all blocks but the second leaf.
+  test::RecordingSink sink;
+  auto r = import_bytes(sink, data);
+  ASSERT_TRUE(r);
+  const Cid skipped = Cid::of(Multicodec::raw, ByteView(data).subspan(kChunkSize, kChunkSize));
+  for (const auto& [cid, bytes] : sink.blocks)
+    if (cid != skipped) {
+      ASSERT_TRUE(store->put(cid, bytes));
+    }
+  auto s = store->pin(r->root);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, Errc::not_found);
+  EXPECT_NE(s.error().message.find(skipped.to_string()), std::string::npos) << s.error().message;
+  EXPECT_TRUE(store->pins()->empty());
+  ASSERT_TRUE(store->put(skipped, sink.blocks.at(skipped)));
+  ASSERT_TRUE(store->pin(r->root));
+  ASSERT_TRUE(store->pin(r->root)) << "pinning twice is fine";
+  EXPECT_EQ(*store->pins(), std::vector<Cid>{r->root});
+  auto not_pinned = store->unpin(Cid::of(Multicodec::raw, as_bytes("x")));
+  ASSERT_FALSE(not_pinned);
+  EXPECT_EQ(not_pinned.error().code, Errc::not_found);
+  ASSERT_TRUE(store->unpin(r->root));
+  EXPECT_TRUE(store->pins()->empty());
+}
+
+TEST_F(RocksBlockStoreTest, GarbageCollectionKeepsExactlyWhatPinsReach) {
+  const Bytes a = pseudo_random_bytes(3 * kChunkSize, 10);
+  Bytes b = a;  // shares its first two chunks with `a`
+  b.resize(2 * kChunkSize + 17, 0x42);
+  const Bytes c = pseudo_random_bytes(kChunkSize + 1, 12);
+  auto hold = store->hold_gc();
+  const ImportResult ra = import(a), rb = import(b), rc = import(c);
+  ASSERT_TRUE(store->pin(ra.root));
+  ASSERT_TRUE(store->pin(rb.root));
+  hold.reset();
+  // a: 3 leaves + root; b: 2 shared leaves + 1 leaf + root; c: 2 leaves + root.
+  auto first = store->collect_garbage();
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->blocks_kept, 6u);
+  EXPECT_EQ(first->blocks_removed, 3u);
+  EXPECT_FALSE(*store->has(rc.root));
+  EXPECT_EQ(read_back(ra.root), a);
+  EXPECT_EQ(read_back(rb.root), b);
+
+  ASSERT_TRUE(store->unpin(ra.root));
+  auto second = store->collect_garbage();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->blocks_removed, 2u) << "a's root and its own third leaf";
+  EXPECT_FALSE(*store->has(ra.root));
+  EXPECT_EQ(read_back(rb.root), b) << "shared leaves stay while b is pinned";
+  reopen();
+  EXPECT_EQ(*store->pins(), std::vector<Cid>{rb.root});
+  EXPECT_EQ(read_back(rb.root), b);
+}
+
+TEST_F(RocksBlockStoreTest, GarbageCollectionStopsOnACorruptPinnedDag) {
+  const Bytes data = pseudo_random_bytes(2 * kChunkSize, 20);
+  const ImportResult r = import(data);
+  ASSERT_TRUE(store->pin(r.root));
+  const ImportResult loose = import(pseudo_random_bytes(10, 21));
+  overwrite_on_disk(r.root, to_bytes("not the node"));
+  auto gc = store->collect_garbage();
+  ASSERT_FALSE(gc);
+  EXPECT_EQ(gc.error().code, Errc::corruption);
+  EXPECT_TRUE(*store->has(loose.root)) << "nothing is removed when the mark phase fails";
+}
+
+TEST_F(RocksBlockStoreTest, WalkVisitsEachBlockOnceRootFirst) {
+  Bytes data(3 * kChunkSize, 0);  // three equal chunks: one distinct leaf
+  data.resize(3 * kChunkSize + 1, 1);
+  const ImportResult r = import(data);
+  std::vector<Cid> seen;
+  ASSERT_TRUE(walk_dag(*store, r.root, LeafRead::verify, [&](const Cid& cid, ByteView bytes) {
+    EXPECT_TRUE(cid.matches(bytes));
+    seen.push_back(cid);
+    return Status::ok();
+  }));
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0], r.root);
+  EXPECT_EQ(seen[1], Cid::of(Multicodec::raw, Bytes(kChunkSize, 0)));
+  EXPECT_EQ(seen[2], Cid::of(Multicodec::raw, Bytes{1}));
+}
+
+}  // namespace
+}  // namespace pv::content
