@@ -1,0 +1,146 @@
+#include "ledger/consent_contract.hpp"
+
+#include <algorithm>
+
+#include "ledger/consent_state.hpp"
+
+namespace pv {
+namespace {
+
+AccessDecision refuse(std::string reason) {
+  AccessDecision d;
+  d.reason = std::move(reason);
+  return d;
+}
+
+AccessDecision permit(AccessBasis basis) {
+  AccessDecision d;
+  d.permitted = true;
+  d.basis = basis;
+  return d;
+}
+
+std::string short_id(const Hash32& id) {
+  return id.hex().substr(0, 16);
+}
+
+// How far a consent got towards matching; the furthest refusal is the one reported.
+struct Candidate {
+  int stage = -1;
+  std::string reason;
+};
+
+// Checks one consent against the request. Returns the stage reached (5 = permits).
+int evaluate(const ConsentId& id, const ConsentState& c, const RecordState& record,
+             const AccessRequest& req, std::string& reason) {
+  const ConsentGrant& g = c.grant;
+  const std::string name = "consent " + short_id(id);
+  bool in_scope = g.scope == ScopeKind::records
+                      ? std::binary_search(g.records.begin(), g.records.end(), req.record)
+                      : g.category == record.anchor.category;
+  if (!in_scope) {
+    reason = g.scope == ScopeKind::records
+                 ? name + " does not cover this record"
+                 : name + " covers category " + g.category + ", not " + record.anchor.category;
+    return 0;
+  }
+  if (!(g.actions & static_cast<std::uint8_t>(req.action))) {
+    reason = name + " allows " + consent_action_codes(g.actions) + ", not " +
+             std::string(consent_action_code(req.action));
+    return 1;
+  }
+  if (!std::binary_search(g.purposes.begin(), g.purposes.end(), req.purpose)) {
+    std::string granted;
+    for (const auto& p : g.purposes) granted += (granted.empty() ? "" : ",") + p;
+    reason = name + " is for purpose " + granted + ", not " + req.purpose;
+    return 2;
+  }
+  if (c.revoked) {
+    reason = name + " was revoked at height " + std::to_string(c.revoked_height);
+    return 3;
+  }
+  if (req.time_ms < g.not_before_ms) {
+    reason = name + " is not valid before " + std::to_string(g.not_before_ms) + " ms";
+    return 4;
+  }
+  if (req.time_ms >= g.not_after_ms) {
+    reason = name + " expired at " + std::to_string(g.not_after_ms) + " ms";
+    return 4;
+  }
+  return 5;
+}
+
+}  // namespace
+
+AccessDecision LedgerConsentContract::decide(const StateView& state,
+                                             const AccessRequest& req) const {
+  if (!is_known_purpose(req.purpose))
+    return refuse("unknown purpose of use \"" + req.purpose + "\"");
+  auto loaded = load_record(state, req.record);
+  if (!loaded) return refuse("cannot read the record: " + loaded.error().message);
+  if (!*loaded) return refuse("no record " + short_id(req.record));
+  const RecordState& record = **loaded;
+  if (req.reader == record.anchor.patient) return permit(AccessBasis::patient);
+  if (req.reader == record.author) return permit(AccessBasis::author);
+
+  // Grantees the reader may act as: itself, then each organization vouching for it that is a
+  // current member.
+  std::vector<std::pair<std::string, std::string>> grantees = {{req.reader, ""}};
+  Candidate best;
+  for (const auto& org : req.reader_organizations) {
+    if (auto s = check_member_organization(state, org); !s) {
+      if (best.stage < 0) best = {0, s.error().message};
+      continue;
+    }
+    grantees.emplace_back(org, org);
+  }
+  for (const auto& [grantee, via] : grantees) {
+    auto ids = index_read(state, index_key("con-pair", {record.anchor.patient, grantee}));
+    if (!ids) return refuse("cannot read consents: " + ids.error().message);
+    for (const auto& id : *ids) {
+      auto c = load_consent(state, id);
+      if (!c || !*c) return refuse("cannot read consent " + short_id(id));
+      std::string reason;
+      int stage = evaluate(id, **c, record, req, reason);
+      if (stage == 5) {
+        AccessDecision d = permit(AccessBasis::consent);
+        d.consent = id;
+        d.organization = via;
+        return d;
+      }
+      if (stage > best.stage) best = {stage, std::move(reason)};
+    }
+  }
+  if (req.emergency) {
+    if (req.purpose != kEmergencyPurpose)
+      return refuse("emergency access is for purpose ETREAT only");
+    if (req.action != ConsentAction::access)
+      return refuse("emergency access allows the access action only");
+    if (auto s = check_member_organization(state, req.emergency->organization); !s)
+      return refuse("emergency credential: " + s.error().message);
+    AccessDecision d = permit(AccessBasis::emergency);
+    d.organization = req.emergency->organization;
+    return d;
+  }
+  if (best.stage < 0) return refuse("no consent from the patient covers " + req.reader);
+  return refuse(std::move(best.reason));
+}
+
+AccessEvent access_event_for(const AccessRequest& req, const AccessDecision& d,
+                             std::uint64_t height) {
+  AccessEvent e;
+  e.reader = req.reader;
+  e.reader_organization = d.organization;
+  e.record = req.record;
+  e.action = req.action;
+  e.purpose = req.purpose;
+  e.decided_height = height;
+  e.outcome = d.permitted ? AccessOutcome::permitted : AccessOutcome::refused;
+  e.basis = d.permitted ? d.basis : AccessBasis::none;
+  if (d.basis == AccessBasis::consent) e.consent = d.consent;
+  if (d.basis == AccessBasis::emergency && req.emergency) e.credential = req.emergency->credential;
+  if (!d.permitted) e.reason = d.reason.substr(0, kMaxAccessReasonBytes);
+  return e;
+}
+
+}  // namespace pv

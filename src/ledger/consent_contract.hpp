@@ -1,0 +1,68 @@
+#pragma once
+// The consent contract: who may do what with a record, decided from ledger state alone
+// (docs/consent.md, "The contract"). The interface is deliberately narrow — one question, plain
+// inputs, one answer — so that a later contract engine (a Solidity contract on an EVM, with the
+// records and consents in its storage) can implement it and be checked against this one on the
+// same requests.
+//
+// Determinism: the answer is a pure function of the state view and the request. The caller
+// picks the state (the current height for a live read, a past height for an audit) and the
+// time (that block's time, or the node's clock for a live read; it is written into the access
+// event, so an auditor can re-decide).
+//
+// Trusted inputs: `reader` is authenticated by the caller (an RFC 9421 request signature);
+// `reader_organizations` and `emergency` are claims the caller verified (role credentials,
+// VC-JWT, checked against the ledger's revocations) before asking. The contract checks that each
+// named organization is a current member; it does not see credentials.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/consent_payloads.hpp"
+
+namespace pv {
+
+// An emergency clinician's break-glass claim, verified by the caller.
+struct EmergencyClaim {
+  std::string organization;  // the member organization that issued the credential
+  Hash32 credential;         // SHA-256 of the presented credential (goes into the access event)
+};
+
+struct AccessRequest {
+  std::string reader;                             // person DID
+  std::vector<std::string> reader_organizations;  // organizations vouching for the reader
+  RecordId record;
+  ConsentAction action = ConsentAction::access;
+  std::string purpose;  // HL7 v3 PurposeOfUse code
+  std::uint64_t time_ms = 0;
+  std::optional<EmergencyClaim> emergency;
+};
+
+struct AccessDecision {
+  bool permitted = false;
+  AccessBasis basis = AccessBasis::none;
+  ConsentId consent;         // basis consent
+  std::string organization;  // the organization the permit went through, if any
+  std::string reason;        // why not (refused), for the reader and the access event
+};
+
+class ConsentContract {
+ public:
+  virtual ~ConsentContract() = default;
+  // Permit with its basis (patient, author, consent id, emergency) or refuse with a reason.
+  // Never fails: an unreadable state is a refusal saying so.
+  virtual AccessDecision decide(const StateView& state, const AccessRequest& request) const = 0;
+};
+
+// The contract as native ledger rules: reads ledger/consent_state.hpp.
+class LedgerConsentContract final : public ConsentContract {
+ public:
+  AccessDecision decide(const StateView& state, const AccessRequest& request) const override;
+};
+
+// The access event a node writes for `decision` on `request` made at `height`.
+AccessEvent access_event_for(const AccessRequest& request, const AccessDecision& decision,
+                             std::uint64_t height);
+
+}  // namespace pv
