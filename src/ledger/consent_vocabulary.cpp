@@ -125,13 +125,13 @@ Status check_recipient(const StateView& state, std::string_view did, const Publi
 
 }  // namespace pv
 
-#include "ledger/genesis.hpp"
+#include "ledger/org_state.hpp"
 
 namespace pv {
 
 Status check_member_organization(const StateView& state, std::string_view did) {
-  if (!state.get(org_state_key(std::string(did))))
-    return make_error(Errc::forbidden, std::string(did) + " is not a member organization");
+  auto org = load_member_organization(state, std::string(did));
+  if (!org) return make_error(Errc::forbidden, org.error().message);
   return Status::ok();
 }
 

@@ -3,7 +3,7 @@
 #include "codec/did_key.hpp"
 #include "ledger/consent_rules.hpp"
 #include "ledger/consent_state.hpp"
-#include "ledger/genesis.hpp"
+#include "ledger/org_state.hpp"
 #include "ledger/signer.hpp"
 
 namespace pv {

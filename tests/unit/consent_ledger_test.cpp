@@ -25,10 +25,10 @@ class ConsentLedgerTest : public ::testing::Test {
     g.network = "consent-test";
     g.time_ms = 1'700'000'000'000;
     g.organizations.push_back(
-        {hospital_.did, "General Hospital", "provider", {node_a_.key.public_key()}});
-    g.organizations.push_back({clinic_.did, "Hill Clinic", "provider", {}});
+        {hospital_.did, "General Hospital", "provider", {node_a_.key.public_key()}, {hospital_.did}});
+    g.organizations.push_back({clinic_.did, "Hill Clinic", "provider", {}, {clinic_.did}});
     g.organizations.push_back(
-        {insurer_.did, "Mutual Insurance", "insurer", {node_b_.key.public_key()}});
+        {insurer_.did, "Mutual Insurance", "insurer", {node_b_.key.public_key()}, {insurer_.did}});
     return g;
   }
 
