@@ -144,3 +144,60 @@ AccessEvent access_event_for(const AccessRequest& req, const AccessDecision& d,
 }
 
 }  // namespace pv
+
+namespace pv {
+
+Result<ReaderKeys> reader_keys(const StateView& state, const RecordId& id,
+                               const AccessDecision& d) {
+  if (!d.permitted) return make_error(Errc::invalid_argument, "the read was refused: " + d.reason);
+  auto loaded = load_record(state, id);
+  if (!loaded) return loaded.error();
+  if (!*loaded) return make_error(Errc::not_found, "no record " + short_id(id));
+  const RecordState& record = **loaded;
+  ReaderKeys keys;
+  keys.cid = record.anchor.cid;
+  switch (d.basis) {
+    case AccessBasis::patient:
+      keys.data_key = record.anchor.for_patient;
+      return keys;
+    case AccessBasis::author:
+      keys.data_key = record.anchor.for_author;
+      return keys;
+    case AccessBasis::consent: {
+      auto c = load_consent(state, d.consent);
+      if (!c) return c.error();
+      if (!*c) return make_error(Errc::not_found, "no consent " + short_id(d.consent));
+      for (const auto& k : (*c)->grant.record_keys)
+        if (k.record == id) {
+          keys.data_key = k.key;
+          return keys;
+        }
+      if ((*c)->grant.scope == ScopeKind::category && record.anchor.for_category) {
+        auto secret =
+            state.get(category_secret_state_key(d.consent, record.anchor.for_category->epoch));
+        if (secret) {
+          auto wrapped = decode_wrapped(*secret);
+          if (!wrapped)
+            return make_error(Errc::corruption, "stored category secret does not decode");
+          keys.category_wrap = record.anchor.for_category;
+          keys.category_secret = *wrapped;
+          return keys;
+        }
+      }
+      return make_error(Errc::not_found,
+                        "consent " + short_id(d.consent) +
+                            " carries no key for this record; the patient must grant it by record");
+    }
+    case AccessBasis::emergency:
+      // Break-glass: the node holds no key it could give; the emergency organization's custodian
+      // must be able to open the record (docs/consent.md, section 8).
+      return make_error(
+          Errc::not_found,
+          "emergency access grants the read, but the ledger holds no key for the reader");
+    case AccessBasis::none:
+      break;
+  }
+  return make_error(Errc::invalid_argument, "the decision has no basis");
+}
+
+}  // namespace pv

@@ -66,3 +66,24 @@ AccessEvent access_event_for(const AccessRequest& request, const AccessDecision&
                              std::uint64_t height);
 
 }  // namespace pv
+
+namespace pv {
+
+// What a node serves a permitted reader besides the ciphertext: the record's data key sealed to
+// the reader, or, under a category consent, the record's key sealed to the patient's category
+// key of its epoch plus that epoch's category secret sealed to the grantee (the reader opens the
+// second, then the first).
+struct ReaderKeys {
+  Bytes cid;
+  std::optional<WrappedKey> data_key;         // patient, author, records consent
+  std::optional<CategoryWrap> category_wrap;  // category consent
+  std::optional<WrappedKey> category_secret;  // category consent
+};
+
+// The keys for a permitted `decision` about `record`. Errc::not_found when the ledger holds no
+// key for this reader (e.g. a category consent granted after a record anchored without a
+// category wrap, whose key the grant did not carry); Errc::invalid_argument for a refusal.
+[[nodiscard]] Result<ReaderKeys> reader_keys(const StateView& state, const RecordId& record,
+                                             const AccessDecision& decision);
+
+}  // namespace pv

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include "codec/did_pv.hpp"
 #include "consent_support.hpp"
+#include "ledger/did_pv_rules.hpp"
 
 namespace pv {
 namespace {
@@ -24,8 +26,11 @@ class ConsentLedgerTest : public ::testing::Test {
     Genesis g;
     g.network = "consent-test";
     g.time_ms = 1'700'000'000'000;
-    g.organizations.push_back(
-        {hospital_.did, "General Hospital", "provider", {node_a_.key.public_key()}, {hospital_.did}});
+    g.organizations.push_back({hospital_.did,
+                               "General Hospital",
+                               "provider",
+                               {node_a_.key.public_key()},
+                               {hospital_.did}});
     g.organizations.push_back({clinic_.did, "Hill Clinic", "provider", {}, {clinic_.did}});
     g.organizations.push_back(
         {insurer_.did, "Mutual Insurance", "insurer", {node_b_.key.public_key()}, {insurer_.did}});
@@ -137,6 +142,17 @@ TEST_F(ConsentLedgerTest, PatientStoryRecordGrantReadRefuseRevoke) {
   EXPECT_EQ(*open_key((*stored_consent)->grant.record_keys[0].key.sealed, other_doctor_.key),
             rec.data_key);
   EXPECT_FALSE(open_key((*stored_consent)->grant.record_keys[0].key.sealed, mallory_.key));
+  // What the node serves each permitted reader opens with that reader's key only.
+  auto served = reader_keys(ledger_.state(), rec.id, ok);
+  ASSERT_TRUE(served) << served.error().message;
+  EXPECT_EQ(served->cid, rec.anchor.cid);
+  ASSERT_TRUE(served->data_key);
+  EXPECT_EQ(*open_key(served->data_key->sealed, other_doctor_.key), rec.data_key);
+  auto own = reader_keys(ledger_.state(), rec.id, decide(patient_, rec.id));
+  ASSERT_TRUE(own && own->data_key);
+  EXPECT_EQ(*open_key(own->data_key->sealed, patient_.key), rec.data_key);
+  EXPECT_FALSE(open_key(own->data_key->sealed, other_doctor_.key));
+  EXPECT_FALSE(reader_keys(ledger_.state(), rec.id, decide(insurer_agent_, rec.id, "HPAYMT")));
 
   // Wrong purpose, wrong action, another record, an insurer: refused, each saying why.
   AccessDecision purpose = decide(other_doctor_, rec.id, "HPAYMT");
@@ -381,6 +397,19 @@ TEST_F(ConsentLedgerTest, CategoryConsentCoversLaterRecordsAndRotationShutsOutTh
   AccessDecision d = decide(other_doctor_, later.id);
   ASSERT_TRUE(d.permitted) << d.reason;
   EXPECT_EQ(d.consent, consent);
+  // What the node serves: the record's category wrap and the grantee's category secret.
+  auto served = reader_keys(ledger_.state(), later.id, d);
+  ASSERT_TRUE(served) << served.error().message;
+  ASSERT_TRUE(served->category_wrap && served->category_secret);
+  auto opened_secret = open_key(served->category_secret->sealed, other_doctor_.key);
+  ASSERT_TRUE(opened_secret);
+  EXPECT_EQ(*open_key(served->category_wrap->sealed, X25519KeyPair::from_secret(*opened_secret)),
+            later.data_key);
+  // The earlier record's key came in the grant itself.
+  auto early_keys = reader_keys(ledger_.state(), early.id, decide(other_doctor_, early.id));
+  ASSERT_TRUE(early_keys && early_keys->data_key);
+  EXPECT_EQ(*open_key(early_keys->data_key->sealed, other_doctor_.key), early.data_key);
+
   auto secret_wrap = ledger_.state().get(category_secret_state_key(consent, 1));
   ASSERT_TRUE(secret_wrap);
   auto secret = open_key(decode_wrapped(*secret_wrap)->sealed, other_doctor_.key);
@@ -537,6 +566,48 @@ TEST_F(ConsentLedgerTest, EmergencyAccessIsForETreatOnlyAndAudited) {
   // An emergency event that claims another purpose does not even decode.
   e.purpose = "TREAT";
   EXPECT_FALSE(decode_access_event(encode_access_event(e)));
+}
+
+TEST_F(ConsentLedgerTest, DidPvPatientGrantsOnlyWithACurrentKey) {
+  Person device1, device2, recovery;
+  Bytes create = encode_did_create(
+      {{{"key-1", device1.key.public_key()}}, sha256(recovery.key.public_key().view())});
+  Person patient;
+  patient.key = device1.key;
+  patient.did = did_pv_from_create(ledger_.network(), create);
+  const std::string key1 = patient.did + "#key-1", key2 = patient.did + "#key-2";
+  ASSERT_EQ(ledger_.commit(ledger_.sign(patient, kTxTypeDidCreate, create, key1)), "valid");
+
+  NewRecord rec = add_record(doctor_, hospital_.did, patient, "Observation");
+  ASSERT_EQ(ledger_.commit(rec.tx), "valid");
+  ConsentGrant g =
+      records_grant(patient, other_doctor_.did, other_doctor_.key.public_key(), {&rec});
+  Bytes grant = ledger_.sign(patient, kTxTypeConsentGrant, encode_consent_grant(g), key1);
+  ConsentId consent = transaction_id(grant);
+  ASSERT_EQ(ledger_.commit(grant), "valid");
+  EXPECT_TRUE(decide(other_doctor_, rec.id).permitted);
+
+  // The patient rotates to a new device key; the old one signs nothing any more.
+  DidUpdate rotate{1, DidUpdateOp::rotate, {{"key-2", device2.key.public_key()}}, {}};
+  ASSERT_EQ(
+      ledger_.commit(ledger_.sign(patient, kTxTypeDidUpdate, encode_did_update(rotate), key1)),
+      "valid");
+  std::string v =
+      ledger_.commit(ledger_.sign(patient, kTxTypeConsentGrant, encode_consent_grant(g), key1));
+  EXPECT_TRUE(contains(v, "bad-signature")) << v;
+  v = ledger_.commit(
+      ledger_.sign(patient, kTxTypeConsentRevoke, encode_consent_revoke({consent}), key1));
+  EXPECT_TRUE(contains(v, "bad-signature")) << v;
+  EXPECT_TRUE(decide(other_doctor_, rec.id).permitted);
+  // New records must be sealed to the current key.
+  NewRecord stale = add_record(doctor_, hospital_.did, patient, "Observation");
+  EXPECT_TRUE(contains(ledger_.commit(stale.tx), "not a current key of " + patient.did));
+  // With the current key the patient revokes.
+  patient.key = device2.key;
+  ASSERT_EQ(ledger_.commit(ledger_.sign(patient, kTxTypeConsentRevoke,
+                                        encode_consent_revoke({consent}), key2)),
+            "valid");
+  EXPECT_FALSE(decide(other_doctor_, rec.id).permitted);
 }
 
 }  // namespace
