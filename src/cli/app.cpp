@@ -35,6 +35,8 @@ int run(int argc, char** argv) {
   add_keygen_command(app, exit_code);
   add_tx_commands(app, exit_code);
   add_verify_command(app, exit_code);
+  add_org_commands(app, exit_code);
+  add_credential_commands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

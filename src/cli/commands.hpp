@@ -10,6 +10,8 @@ void add_node_commands(CLI::App& app, int& exit_code);
 void add_keygen_command(CLI::App& app, int& exit_code);
 void add_tx_commands(CLI::App& app, int& exit_code);
 void add_verify_command(CLI::App& app, int& exit_code);
+void add_org_commands(CLI::App& app, int& exit_code);
+void add_credential_commands(CLI::App& app, int& exit_code);
 
 // --node URL (or PV_NODE), shared by every client command.
 CLI::Option* add_node_url_option(CLI::App& cmd, std::string& url);

@@ -1,0 +1,67 @@
+// Member organizations and credential status: public reads of the ledger state (no request
+// signature needed). docs/api.md.
+//   GET /v1/organizations                  the current members, membership version, threshold
+//   GET /v1/organizations/{did}            one organization, member or removed
+//   GET /v1/credentials/{jti}/status       revocations of a credential id [?issuer=DID]
+
+#include "api/routes.hpp"
+#include "identity/credential_check.hpp"
+#include "identity/org_json.hpp"
+
+namespace pv::api {
+namespace {
+
+StateReader state_of(ApiContext& ctx) {
+  return StateReader([&ctx](const std::string& key) { return ctx.node.read_state(key); });
+}
+
+}  // namespace
+
+void add_org_routes(RouteTable& routes, ApiContext& ctx) {
+  routes.get("GET /v1/organizations", R"(/v1/organizations)",
+             [&ctx](const httplib::Request&, httplib::Response& res) {
+               StateReader state = state_of(ctx);
+               auto m = load_membership(state);
+               if (!m) return send_error(res, m.error());
+               std::vector<NamedOrganization> members;
+               for (const auto& did : m->members) {
+                 // Reads are per key, not one snapshot: a record that changed meanwhile is
+                 // left out rather than reported as damage.
+                 auto record = load_organization(state, did);
+                 if (!record) return send_error(res, record.error());
+                 if (*record && (*record)->status == OrgStatus::member)
+                   members.push_back({did, std::move(**record)});
+               }
+               send_json(res, 200, membership_json(*m, members));
+             });
+
+  routes.get("GET /v1/organizations/{did}", R"(/v1/organizations/([^/]+))",
+             [&ctx](const httplib::Request& req, httplib::Response& res) {
+               const std::string did = req.matches[1];
+               StateReader state = state_of(ctx);
+               auto record = load_organization(state, did);
+               if (!record) return send_error(res, record.error());
+               if (!*record)
+                 return send_error(
+                     res,
+                     make_error(Errc::not_found,
+                                did + " has never been a member organization of this network"));
+               send_json(res, 200, organization_json({did, std::move(**record)}));
+             });
+
+  routes.get("GET /v1/credentials/{jti}/status", R"(/v1/credentials/([^/]+)/status)",
+             [&ctx](const httplib::Request& req, httplib::Response& res) {
+               const std::string jti = req.matches[1];
+               if (auto s = check_credential_id(jti); !s)
+                 return send_error(res, make_error(Errc::invalid_argument,
+                                                   "credential id: " + s.error().message));
+               std::optional<std::string> issuer;
+               if (req.has_param("issuer")) issuer = req.get_param_value("issuer");
+               StateReader state = state_of(ctx);
+               auto list = load_credential_revocations(state, jti);
+               if (!list) return send_error(res, list.error());
+               send_json(res, 200, credential_status_json(jti, *list, issuer));
+             });
+}
+
+}  // namespace pv::api
