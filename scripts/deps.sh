@@ -19,9 +19,10 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
 fi
 
-# Interop tests run jose (npm), an independent JOSE implementation, under Node
-# (tests/interop/; see docs/credentials.md). Installs node and npm from apt if missing, then the
-# pinned packages from tests/interop/package-lock.json when they are not installed yet.
+# Interop tests run independent implementations from npm under Node (tests/interop/): jose
+# (docs/credentials.md), the IPFS UnixFS importer and @ipld/car (docs/content-store.md).
+# Installs node and npm from apt if missing, then the pinned packages from
+# tests/interop/package-lock.json when they are not installed yet or the lock changed.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "Installing: nodejs npm"
   sudo_cmd=""
@@ -30,6 +31,10 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq nodejs npm
 fi
 interop_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/interop"
-if [ ! -d "$interop_dir/node_modules" ]; then
+# Re-installs when the lock file changed since the last install (helpers add packages), not only
+# when node_modules is missing: the stamp is a copy of the lock that was installed.
+stamp="$interop_dir/node_modules/.pv-installed-lock.json"
+if [ ! -d "$interop_dir/node_modules" ] || ! cmp -s "$interop_dir/package-lock.json" "$stamp"; then
   npm ci --prefix "$interop_dir" --no-audit --no-fund
+  cp "$interop_dir/package-lock.json" "$stamp"
 fi

@@ -16,6 +16,15 @@ Status CarWriter::write_header(const std::vector<Cid>& roots) {
 Status CarWriter::put(const Cid& cid, ByteView bytes) {
   if (!header_written_) return make_error(Errc::internal, "CAR block written before the header");
   PV_TRY(verify_block(cid, bytes));
+  return write_section(cid, bytes);
+}
+
+Status CarWriter::put_hashed(HashedByImporter, const Cid& cid, ByteView bytes) {
+  if (!header_written_) return make_error(Errc::internal, "CAR block written before the header");
+  return write_section(cid, bytes);
+}
+
+Status CarWriter::write_section(const Cid& cid, ByteView bytes) {
   Bytes prefix;
   const Bytes cid_bytes = cid.bytes();
   append_varint(prefix, cid_bytes.size() + bytes.size());
@@ -109,6 +118,27 @@ Result<std::optional<CarBlock>> CarReader::next() {
   ++section_;
   section.erase(section.begin(), section.begin() + static_cast<std::ptrdiff_t>(pos));
   return std::optional<CarBlock>(CarBlock{*cid, std::move(section)});
+}
+
+Result<ImportResult> import_file_to_car(ByteSource& file, FileSink& car) {
+  const Bytes placeholder = encode_car_header({Cid::v1(Multicodec::dag_pb, Hash32{})});
+  CarWriter writer(car);
+  PV_TRY(writer.write_header({Cid::v1(Multicodec::dag_pb, Hash32{})}));
+  FileImporter importer(writer);
+  Bytes buf(kChunkSize);
+  for (;;) {
+    auto n = file.read(buf.data(), buf.size());
+    if (!n) return n.error();
+    if (*n == 0) break;
+    PV_TRY(importer.write(ByteView(buf).first(*n)));
+  }
+  auto result = importer.finish();
+  if (!result) return result.error();
+  const Bytes header = encode_car_header({result->root});
+  if (header.size() != placeholder.size())
+    return make_error(Errc::internal, "CAR header size changed with the root");
+  PV_TRY(car.overwrite_at(0, header));
+  return result;
 }
 
 Result<std::vector<Cid>> import_car(ByteSource& in, BlockSink& sink) {

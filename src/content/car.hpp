@@ -19,6 +19,7 @@
 #include "content/block_sink.hpp"
 #include "content/byte_stream.hpp"
 #include "content/cid.hpp"
+#include "content/file_importer.hpp"
 
 namespace pv::content {
 
@@ -42,9 +43,11 @@ class CarWriter final : public BlockSink {
   [[nodiscard]] Status write_header(const std::vector<Cid>& roots);
   // Checks the bytes against the CID first: a CAR of ours never holds a lying block.
   [[nodiscard]] Status put(const Cid& cid, ByteView bytes) override;
+  [[nodiscard]] Status put_hashed(HashedByImporter, const Cid& cid, ByteView bytes) override;
   std::uint64_t bytes_written() const { return written_; }
 
  private:
+  [[nodiscard]] Status write_section(const Cid& cid, ByteView bytes);
   ByteSink& out_;
   bool header_written_ = false;
   std::uint64_t written_ = 0;
@@ -77,6 +80,11 @@ class CarReader {
   std::uint64_t section_ = 0;
   bool failed_ = false;
 };
+
+// Imports a file (UnixFS, as FileImporter) straight into a CAR file, streaming: the header is
+// written first with a placeholder root of the same size, blocks follow in the importer's
+// post-order, and the real root is written over the placeholder at the end.
+[[nodiscard]] Result<ImportResult> import_file_to_car(ByteSource& file, FileSink& car);
 
 // Reads a whole CAR into `sink` (e.g. a blockstore), every block verified. Returns the roots.
 [[nodiscard]] Result<std::vector<Cid>> import_car(ByteSource& in, BlockSink& sink);

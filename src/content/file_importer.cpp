@@ -33,7 +33,7 @@ Status FileImporter::write(ByteView data) {
 
 Status FileImporter::emit_leaf(ByteView chunk) {
   const Cid cid = Cid::of(Multicodec::raw, chunk);
-  if (auto s = sink_.put(cid, chunk); !s) {
+  if (auto s = sink_.put_hashed(HashedByImporter(), cid, chunk); !s) {
     failed_ = true;
     return s;
   }
@@ -74,7 +74,7 @@ Status FileImporter::reduce(std::size_t level) {
   node.data = encode_unixfs(fs);
   const Bytes block = encode_pb_node(node);
   const Cid cid = Cid::of(Multicodec::dag_pb, block);
-  if (auto s = sink_.put(cid, block); !s) {
+  if (auto s = sink_.put_hashed(HashedByImporter(), cid, block); !s) {
     failed_ = true;
     return s;
   }

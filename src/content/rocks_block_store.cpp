@@ -57,12 +57,13 @@ Result<std::unique_ptr<RocksBlockStore>> RocksBlockStore::open(const std::filesy
   store->db_.reset(raw);
   store->blocks_ = handles[0];
   store->pins_ = handles[1];
+  store->options_ = options;
   return store;
 }
 
 RocksBlockStore::~RocksBlockStore() {
   if (!db_) return;
-  (void)db_->SyncWAL();
+  (void)sync();
   db_->DestroyColumnFamilyHandle(blocks_);
   db_->DestroyColumnFamilyHandle(pins_);
   (void)db_->Close();
@@ -73,7 +74,17 @@ Status RocksBlockStore::put(const Cid& cid, ByteView bytes) {
     return make_error(Errc::invalid_argument, "refused to store " + std::to_string(bytes.size()) +
                                                   " bytes under " + cid.to_string() +
                                                   ": they do not hash to that CID");
-  auto s = db_->Put(rocksdb::WriteOptions(), blocks_, slice(cid.digest().view()), slice(bytes));
+  return write_block(cid, bytes);
+}
+
+Status RocksBlockStore::put_hashed(HashedByImporter, const Cid& cid, ByteView bytes) {
+  return write_block(cid, bytes);
+}
+
+Status RocksBlockStore::write_block(const Cid& cid, ByteView bytes) {
+  rocksdb::WriteOptions write;
+  write.disableWAL = !options_.block_wal;
+  auto s = db_->Put(write, blocks_, slice(cid.digest().view()), slice(bytes));
   if (!s.ok()) return db_error(s, "put " + cid.to_string());
   return Status::ok();
 }
@@ -101,6 +112,14 @@ Result<bool> RocksBlockStore::has(const Cid& cid) {
 }
 
 Status RocksBlockStore::sync() {
+  // Blocks written without the WAL live only in the memtable until a flush writes (and syncs)
+  // them into blob and table files.
+  if (!options_.block_wal) {
+    rocksdb::FlushOptions flush;
+    flush.wait = true;
+    auto s = db_->Flush(flush, blocks_);
+    if (!s.ok()) return db_error(s, "sync (flush)");
+  }
   auto s = db_->SyncWAL();
   if (!s.ok()) return db_error(s, "sync");
   return Status::ok();
@@ -108,6 +127,8 @@ Status RocksBlockStore::sync() {
 
 Status RocksBlockStore::pin(const Cid& root) {
   std::shared_lock hold(gc_mutex_);
+  // The pin record must never be durable before the blocks it names.
+  PV_TRY(sync());
   auto walked = walk_dag(*this, root, LeafRead::presence_only,
                          [](const Cid&, ByteView) { return Status::ok(); });
   if (!walked)
