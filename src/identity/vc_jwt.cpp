@@ -109,9 +109,14 @@ Status check_vc_claim(const json& claims, RoleCredential& out) {
   if (subject_it == vc.end() || !subject_it->is_object())
     return shape_error("vc \"credentialSubject\" must be a single object");
   const json& subject = *subject_it;
-  auto subject_id = string_member(subject, "id", "credentialSubject");
-  if (!subject_id) return subject_id.error();
-  if (*subject_id != out.subject) return shape_error("credentialSubject.id differs from sub");
+  // VC-JWT (VC Data Model 1.1, section 6.3.1): "sub" stands for credentialSubject.id, and an
+  // encoder may leave the id out of credentialSubject (did-jwt-vc does); when present it must
+  // agree.
+  if (subject.contains("id")) {
+    auto subject_id = string_member(subject, "id", "credentialSubject");
+    if (!subject_id) return subject_id.error();
+    if (*subject_id != out.subject) return shape_error("credentialSubject.id differs from sub");
+  }
   auto role = string_member(subject, "role", "credentialSubject");
   if (!role) return role.error();
   auto license = string_member(subject, "licenseNumber", "credentialSubject");

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "../interop/node_script.hpp"
 #include "codec/did_key.hpp"
 #include "identity/vc_jwt.hpp"
 #include "identity/wallet.hpp"
@@ -256,6 +257,43 @@ TEST_F(OrgCredentialE2e, CredentialsIssueVerifyRevokeAndEveryAttackRefused) {
   auto removed = pv({"credential", "verify", clinic_jwt});
   EXPECT_EQ(removed.exit.code, 1);
   EXPECT_TRUE(has(removed.err, "was removed from the network at height")) << removed.err;
+}
+
+// Both directions with the real CLI and did-jwt-vc (npm): `pv credential issue` verifies there,
+// and a credential did-jwt-vc issues with the hospital's key verifies with `pv credential verify`
+// against the ledger (and stops verifying once revoked).
+TEST_F(OrgCredentialE2e, CredentialsInteroperateWithDidJwtVc) {
+  pv::testing::require_interop_tools("did-jwt-vc");
+  auto issued = pv({"credential", "issue", "--issuer", "hospital", "--subject", "doc", "--role",
+                    "nurse", "--license", "RN-77", "--json"});
+  ASSERT_TRUE(issued.ok()) << issued.err;
+  const std::string jwt = parse_out(issued)["jwt"];
+  auto there =
+      pv::testing::run_node_script("did_interop.mjs", "vc-verify " + pv::testing::shell_quote(jwt));
+  ASSERT_EQ(there.exit_code, 0) << there.out;
+  json seen = json::parse(there.out, nullptr, false);
+  EXPECT_EQ(seen["issuer"], did_["hospital"]);
+  EXPECT_EQ(seen["payload"]["vc"]["credentialSubject"]["licenseNumber"], "RN-77");
+
+  auto wallet = Wallet::open(tmp_ / "wallet", {KdfParams::interactive()});
+  ASSERT_TRUE(wallet);
+  auto secrets = wallet->unlock("hospital", kPassphrase);
+  ASSERT_TRUE(secrets) << secrets.error().message;
+  auto made = pv::testing::run_node_script(
+      "did_interop.mjs", "vc-issue " + pv::testing::shell_quote(secrets->current.seed().hex()) +
+                             " " + pv::testing::shell_quote(did_["hospital"]) + " " +
+                             pv::testing::shell_quote(did_["doc"]) + " Hospital");
+  ASSERT_EQ(made.exit_code, 0) << made.out;
+  const std::string foreign = made.out.substr(0, made.out.find('\n'));
+  auto here = pv({"credential", "verify", foreign, "--json"});
+  ASSERT_TRUE(here.ok()) << here.err;
+  json v = parse_out(here);
+  EXPECT_EQ(v["role"], "emergency-clinician");
+  EXPECT_EQ(v["subject"], did_["doc"]);
+  ASSERT_TRUE(pv({"credential", "revoke", foreign, "--as", "hospital"}).ok());
+  auto revoked = pv({"credential", "verify", foreign});
+  EXPECT_EQ(revoked.exit.code, 1);
+  EXPECT_TRUE(has(revoked.err, "was revoked by its issuer")) << revoked.err;
 }
 
 TEST(OrgCredentialCli, EveryCommandExplainsItself) {

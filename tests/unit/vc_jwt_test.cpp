@@ -210,9 +210,18 @@ TEST(RoleCredential, RefusesSubjectMismatchAndBadShapes) {
   c = good;
   c["vc"]["credentialSubject"]["id"] = other.did;
   refused(c, "credentialSubject.id differs from sub");
+  // VC-JWT lets "sub" stand for a missing credentialSubject.id (VC Data Model 1.1, 6.3.1).
   c = good;
   c["vc"]["credentialSubject"].erase("id");
-  refused(c, "credentialSubject.id missing");
+  auto implied = verify_at(forge(header, c, org.key), kNow);
+  ASSERT_TRUE(implied) << implied.error().message;
+  EXPECT_EQ(implied->subject, doc.did);
+  c["sub"] = other.did;
+  auto moved = verify_at(forge(header, c, org.key), kNow);
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->subject, other.did);  // the subject is sub, whatever it is
+  c["vc"]["credentialSubject"]["id"] = 7;
+  refused(c, "credentialSubject.id not a string");
   for (const char* field : {"role", "licenseNumber", "organization"}) {
     c = good;
     c["vc"]["credentialSubject"].erase(field);
