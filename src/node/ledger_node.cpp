@@ -404,6 +404,11 @@ class LedgerNode final : public Node {
       return;
     }
     publish_head(committed->block.header);
+    // A membership change in this block may have removed this node's key (or its organization):
+    // it then seals nothing more, since no verifier accepts a block sealed by a non-member.
+    if (!is_member_node(*store_, key_.public_key()))
+      refuse_writes("this node's key is no longer a node of a member organization (membership changed in block " +
+                    std::to_string(committed->block.header.height) + "); it serves reads only");
     std::uint64_t now = steady_ns();
     std::lock_guard lock(mu_);
     const Block& block = committed->block;

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "ledger/credential_revocation.hpp"
 #include "ledger/org_rules.hpp"
 #include "org_test_support.hpp"
 
@@ -296,6 +300,76 @@ TEST(OrgProposalEncoding, RoundTripsAndRefusesEveryTruncation) {
   bad.pop_back();
   std::string r = c.execute(c.transaction(kTxTypeOrgMembership, c.submitter, bad));
   EXPECT_TRUE(contains(r, "malformed")) << r;
+}
+
+}  // namespace
+}  // namespace pv
+
+namespace pv {
+namespace {
+
+// Regenerates fuzz/corpus/org_payload_fuzz when PV_WRITE_FUZZ_CORPUS=1, and always checks that
+// every committed seed decodes with the decoder its first byte selects.
+TEST(OrgProposalEncoding, FuzzSeedCorpus) {
+  const auto dir = std::filesystem::path(PV_SOURCE_DIR) / "fuzz" / "corpus" / "org_payload_fuzz";
+  auto with_selector = [](std::uint8_t selector, Bytes b) {
+    b.insert(b.begin(), selector);
+    return b;
+  };
+  if (std::getenv("PV_WRITE_FUZZ_CORPUS")) {
+    std::filesystem::create_directories(dir);
+    testing::Consortium c;
+    testing::TestParty clinic, d1, n1;
+    auto add = c.add_proposal(clinic.did, "provider", {d1.did}, {n1.key.public_key()});
+    auto rm = c.remove_proposal(c.regulator.did);
+    const Bytes seeds[] = {
+        with_selector(
+            0, encode_membership_change({add, {c.approve(add, c.a1), c.approve(add, c.b1)}})),
+        with_selector(0, encode_membership_change({rm, {c.approve(rm, c.c1)}})),
+        with_selector(1, encode_membership_proposal(add)),
+        with_selector(2, encode_credential_revoke("urn:uuid:0b6f7a64-3c1e-4d0e-9a53-2f1b7d0c9e11")),
+        with_selector(3, *c.state.get(org_state_key(c.insurer.did))),
+        with_selector(4, *c.state.get(membership_state_key())),
+        with_selector(5, encode_genesis(c.genesis)),
+    };
+    int n = 0;
+    for (const auto& bytes : seeds)
+      std::ofstream(dir / ("seed-" + std::to_string(n++)), std::ios::binary)
+          .write(reinterpret_cast<const char*>(bytes.data()),
+                 static_cast<std::streamsize>(bytes.size()));
+  }
+  ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir;
+  int seeds = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_FALSE(bytes.empty());
+    const ByteView input(bytes.data() + 1, bytes.size() - 1);
+    bool decodes = false;
+    switch (bytes[0] % 6) {
+      case 0:
+        decodes = decode_membership_change(input).is_ok();
+        break;
+      case 1:
+        decodes = decode_membership_proposal(input).is_ok();
+        break;
+      case 2:
+        decodes = decode_credential_revoke(input).is_ok();
+        break;
+      case 3:
+        decodes = decode_organization_record(input).is_ok();
+        break;
+      case 4:
+        decodes = decode_membership_record(input).is_ok();
+        break;
+      case 5:
+        decodes = decode_genesis(input).is_ok();
+        break;
+    }
+    EXPECT_TRUE(decodes) << entry.path();
+    ++seeds;
+  }
+  EXPECT_GE(seeds, 7);
 }
 
 }  // namespace
