@@ -9,7 +9,7 @@ scripts/build.sh -DPV_BENCH=ON >/dev/null
 n="${1:-200000}" batch="${2:-500}" conns="${3:-8}"
 data=$(mktemp -d /tmp/pv-bench.XXXXXX)
 port=$((20000 + RANDOM % 20000))
-./build/pv node start --data-dir "$data/node" --listen "127.0.0.1:$port" >"$data/node.log" 2>&1 &
+PV_NODE_PASSPHRASE="${PV_NODE_PASSPHRASE:-bench node key passphrase}" ./build/pv node start --data-dir "$data/node" --listen "127.0.0.1:$port" >"$data/node.log" 2>&1 &
 node_pid=$!
 trap 'kill $node_pid 2>/dev/null; wait $node_pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done

@@ -13,6 +13,11 @@ demo=$(realpath -m "${PV_DEMO_DIR:-./pv-demo}")
 port="${PV_DEMO_PORT:-7600}"
 pv="$PWD/build/pv"
 export PV_NODE="http://127.0.0.1:$port" XDG_CONFIG_HOME="$demo/config"
+# Keys are encrypted at rest (Argon2id + XChaCha20-Poly1305). The demo reads its passphrases from
+# the environment; a real deployment uses a prompt or a file readable by one user only
+# (--passphrase-file, --key-passphrase-file).
+export PV_NODE_PASSPHRASE="${PV_NODE_PASSPHRASE:-demo node key passphrase}"
+export PV_PASSPHRASE="${PV_PASSPHRASE:-demo wallet passphrase}"
 mkdir -p "$demo"
 bold=$(tput bold 2>/dev/null || true) plain=$(tput sgr0 2>/dev/null || true)
 step() { printf '\n%s== %s ==%s\n' "$bold" "$*" "$plain"; }
@@ -42,9 +47,11 @@ start_node
 run curl -s "$PV_NODE/v1/node"
 
 step "2. A lab creates its signing identity"
-say "An Ed25519 key whose public half is the lab's did:key (the key file is private, mode 0600)."
-[ -f "$demo/config/pv/key.json" ] || run "$pv" keygen
-say "The lab is $(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["did"])' "$demo/config/pv/key.json")"
+say "An Ed25519 key in the lab's wallet, encrypted with its passphrase; its public half is the"
+say "lab's did:key. No private key is ever written in the clear."
+"$pv" id list --json | grep -q '"name":"lab"' || run "$pv" id create --name lab
+run "$pv" id show lab
+export PV_AS=lab
 
 step "3. The lab anchors a discharge letter on the ledger"
 say "Only the SHA-256 of the letter goes to the node: no medical data reaches the ledger."

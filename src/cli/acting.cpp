@@ -3,7 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 
-#include "cli/key_file.hpp"
+#include "cli/config_dir.hpp"
 #include "codec/did_pv.hpp"
 
 namespace pv::cli {
@@ -76,17 +76,22 @@ void add_acting_options(CLI::App& cmd, ActingOptions& options) {
       ->envname("PV_AS");
 }
 
+Result<KdfParams> kdf_from_environment() {
+  const char* kdf = std::getenv("PV_WALLET_KDF");
+  if (kdf == nullptr || *kdf == '\0') return KdfParams::moderate();
+  std::string k = kdf;
+  if (k == "interactive") return KdfParams::interactive();
+  if (k == "moderate") return KdfParams::moderate();
+  return make_error(
+      Errc::invalid_argument,
+      "PV_WALLET_KDF must be \"moderate\" (default) or \"interactive\", got \"" + k + "\"");
+}
+
 Result<Wallet> open_wallet(const ActingOptions& options) {
   WalletOptions wo;
-  if (const char* kdf = std::getenv("PV_WALLET_KDF"); kdf && *kdf) {
-    std::string k = kdf;
-    if (k == "interactive")
-      wo.kdf = KdfParams::interactive();
-    else if (k != "moderate")
-      return make_error(
-          Errc::invalid_argument,
-          "PV_WALLET_KDF must be \"moderate\" (default) or \"interactive\", got \"" + k + "\"");
-  }
+  auto kdf = kdf_from_environment();
+  if (!kdf) return kdf.error();
+  wo.kdf = *kdf;
   auto wallet = Wallet::open(options.wallet, wo);
   if (!wallet)
     return make_error(wallet.error().code,
@@ -154,7 +159,7 @@ Bytes Actor::sign_transaction(const NetworkId& network, TxType type, Bytes paylo
   tx.nonce = unix_micros();
   tx.created_ms = unix_millis();
   tx.payload = std::move(payload);
-  tx.signature = secrets_.current.sign(signing_message(network, tx));
+  tx.signature = active_.sign(signing_message(network, tx));
   return encode_transaction(tx);
 }
 
@@ -180,8 +185,10 @@ Result<Actor> unlock_actor(const ActingOptions& options, const std::string& name
   // in between (a rotation elsewhere), the keys no longer match and we refuse.
   PV_TRY(check_secrets_match(*identity, *secrets));
   auto& metadata = identity;
-  if (metadata->method == DidMethod::key)
-    return Actor(*metadata, std::move(*secrets), metadata->did);
+  if (metadata->method == DidMethod::key) {
+    SigningKey active = secrets->current;
+    return Actor(*metadata, std::move(*secrets), metadata->did, std::move(active));
+  }
 
   if (client == nullptr)
     return make_error(Errc::invalid_argument,
@@ -191,13 +198,20 @@ Result<Actor> unlock_actor(const ActingOptions& options, const std::string& name
   if (state->deactivated)
     return make_error(Errc::forbidden, metadata->did + " (" + metadata->name +
                                            ") is deactivated: it can no longer sign anything");
-  auto key_id = state->key_id_of(metadata->current_key);
-  if (!key_id)
-    return make_error(Errc::forbidden, "the current key of " + metadata->name +
-                                           " is not an active key of " + metadata->did +
-                                           signer_error_hint(*metadata));
-  std::string signer = metadata->did + "#" + *key_id;
-  return Actor(*metadata, std::move(*secrets), std::move(signer));
+  // The current key; else a device key the document lists (a rotation or recovery that was
+  // interrupted after the ledger committed it, see cli/id_ledger.hpp).
+  std::vector<const SigningKey*> candidates{&secrets->current};
+  for (const auto& d : secrets->devices) candidates.push_back(&d);
+  for (const SigningKey* k : candidates) {
+    auto key_id = state->key_id_of(k->public_key());
+    if (!key_id) continue;
+    SigningKey active = *k;
+    std::string signer = metadata->did + "#" + *key_id;
+    return Actor(*metadata, std::move(*secrets), std::move(signer), std::move(active));
+  }
+  return make_error(Errc::forbidden, "the current key of " + metadata->name +
+                                         " is not an active key of " + metadata->did +
+                                         signer_error_hint(*metadata));
 }
 
 Result<Actor> act_as(const ActingOptions& options, api::NodeClient& client) {

@@ -56,9 +56,11 @@ void add_wallet_options(CLI::App& cmd, ActingOptions& options);
 // --wallet, --passphrase-file and --as (for commands that act for an identity).
 void add_acting_options(CLI::App& cmd, ActingOptions& options);
 
-// Opens (creating if needed) the wallet directory. PV_WALLET_KDF=interactive makes files written
-// from now on use libsodium's INTERACTIVE Argon2id cost instead of MODERATE (faster, weaker
-// against guessing; for tests and small machines).
+// The Argon2id cost for files pv writes (wallet identities, the node key): MODERATE, or
+// libsodium's INTERACTIVE when PV_WALLET_KDF=interactive (faster, weaker against guessing; for
+// tests and small machines). Reading always uses the cost stored in the file.
+[[nodiscard]] Result<KdfParams> kdf_from_environment();
+// Opens (creating if needed) the wallet directory, writing with kdf_from_environment().
 [[nodiscard]] Result<Wallet> open_wallet(const ActingOptions& options);
 // The passphrase for `identity_name`, from the sources in the header comment. `confirm` asks
 // twice on a terminal (new secrets).
@@ -81,10 +83,14 @@ struct DidPvOnNode {
 // An unlocked identity ready to sign.
 class Actor {
  public:
-  Actor(IdentityMetadata identity, IdentitySecrets secrets, std::string signer_id)
+  // `active` is the key that signs: the current key, or for a did:pv whose rotation was
+  // interrupted, the device key the DID document lists.
+  Actor(IdentityMetadata identity, IdentitySecrets secrets, std::string signer_id,
+        SigningKey active)
       : identity_(std::move(identity)),
         secrets_(std::move(secrets)),
-        signer_id_(std::move(signer_id)) {}
+        signer_id_(std::move(signer_id)),
+        active_(std::move(active)) {}
 
   const IdentityMetadata& identity() const { return identity_; }
   const IdentitySecrets& secrets() const { return secrets_; }
@@ -92,9 +98,9 @@ class Actor {
   const std::string& name() const { return identity_.name; }
   // Envelope signer and RFC 9421 keyid (see the header comment).
   const std::string& signer_id() const { return signer_id_; }
-  const SigningKey& key() const { return secrets_.current; }
+  const SigningKey& key() const { return active_; }
 
-  api::RequestSigner request_signer() const { return {secrets_.current, signer_id_}; }
+  api::RequestSigner request_signer() const { return {active_, signer_id_}; }
   // Makes `client` sign every request as this identity.
   void sign_requests_of(api::NodeClient& client) const { client.set_signer(request_signer()); }
 
@@ -107,6 +113,7 @@ class Actor {
   IdentityMetadata identity_;
   IdentitySecrets secrets_;
   std::string signer_id_;
+  SigningKey active_;
 };
 
 // Picks the identity (--as, or the only one), unlocks it, works out its signer id (asking

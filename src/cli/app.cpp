@@ -5,7 +5,6 @@
 
 #include "api/client.hpp"
 #include "cli/commands.hpp"
-#include "cli/key_file.hpp"
 #include "cli/output.hpp"
 
 namespace pv::cli {
@@ -17,22 +16,16 @@ CLI::Option* add_node_url_option(CLI::App& cmd, std::string& url) {
       ->capture_default_str();
 }
 
-CLI::Option* add_key_option(CLI::App& cmd, std::string& path) {
-  path = default_key_path();
-  return cmd.add_option("--key", path, "signing key file made by `pv keygen`")
-      ->envname("PV_KEY")
-      ->capture_default_str();
-}
-
 int run(int argc, char** argv) {
   CLI::App app{"pv - PatientVault: a permissioned ledger node and its command-line wallet"};
   app.require_subcommand(1);
   app.footer(
-      "Start a node with `pv node start`, make a key with `pv keygen`, then anchor a document with "
-      "`pv tx submit --file report.pdf --wait`. Run `pv COMMAND --help` for details.");
+      "Start a node with `pv node start`, create an identity with `pv id create --name alice`, "
+      "then anchor a document with `pv tx submit --as alice --file report.pdf --wait`. Run `pv "
+      "COMMAND --help` for details.");
   int exit_code = kExitOk;
   add_node_commands(app, exit_code);
-  add_keygen_command(app, exit_code);
+  add_id_commands(app, exit_code);
   add_tx_commands(app, exit_code);
   add_verify_command(app, exit_code);
   add_org_commands(app, exit_code);

@@ -5,7 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cli/key_file.hpp"
+#include "cli/config_dir.hpp"
+#include "node/atomic_file.hpp"
 
 namespace pv::cli {
 namespace {

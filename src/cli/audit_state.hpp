@@ -22,7 +22,7 @@ struct AuditState {
   std::map<std::string, RememberedCheckpoint> by_network_id;  // key: network id hex
 };
 
-// $XDG_CONFIG_HOME/pv/verify-state.json (see key_file.hpp for the fallbacks).
+// $XDG_CONFIG_HOME/pv/verify-state.json (see config_dir.hpp for the fallbacks).
 std::string default_audit_state_path();
 
 // A missing file is an empty state; a file that does not parse is an error (never silently

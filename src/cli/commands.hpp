@@ -7,7 +7,7 @@
 namespace pv::cli {
 
 void add_node_commands(CLI::App& app, int& exit_code);
-void add_keygen_command(CLI::App& app, int& exit_code);
+void add_id_commands(CLI::App& app, int& exit_code);
 void add_tx_commands(CLI::App& app, int& exit_code);
 void add_verify_command(CLI::App& app, int& exit_code);
 void add_org_commands(CLI::App& app, int& exit_code);
@@ -15,7 +15,5 @@ void add_credential_commands(CLI::App& app, int& exit_code);
 
 // --node URL (or PV_NODE), shared by every client command.
 CLI::Option* add_node_url_option(CLI::App& cmd, std::string& url);
-// --key FILE (or PV_KEY).
-CLI::Option* add_key_option(CLI::App& cmd, std::string& path);
 
 }  // namespace pv::cli

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "api/server.hpp"
+#include "cli/acting.hpp"
 #include "cli/commands.hpp"
 #include "cli/node_config.hpp"
 #include "cli/output.hpp"
@@ -27,6 +28,7 @@ struct NodeStartOptions {
   CLI::Option *o_data_dir = nullptr, *o_listen = nullptr, *o_genesis = nullptr,
               *o_network = nullptr, *o_max_tx = nullptr, *o_max_bytes = nullptr,
               *o_timeout = nullptr, *o_threads = nullptr;
+  std::string key_passphrase_file;
   bool json = false;
 };
 
@@ -79,6 +81,18 @@ int node_start(const NodeStartOptions& o) {
     if (!loaded) return out.fail(loaded.error(), "fix the config file or leave out --config");
   }
   apply_flags(given_flags(o), config);
+  auto kdf = kdf_from_environment();
+  if (!kdf) return out.fail(kdf.error());
+  config.key_kdf = *kdf;
+  config.key_passphrase = [file = o.key_passphrase_file](bool creating) {
+    PassphraseRequest req;
+    if (!file.empty()) req.file = file;
+    req.confirm = creating;
+    req.prompt = creating ? "New node key passphrase: " : "Node key passphrase: ";
+    req.env_var = "PV_NODE_PASSPHRASE";
+    req.file_flag = "--key-passphrase-file";
+    return read_passphrase(req);
+  };
   auto address = api::parse_listen_address(config.listen);
   if (!address) return out.fail(address.error(), "use --listen 127.0.0.1:7600");
   Status logging = start_logging(config.data_dir);
@@ -170,10 +184,15 @@ void add_node_commands(CLI::App& app, int& exit_code) {
                      ->add_option("--http-threads", o->http_threads,
                                   "HTTP worker threads (0: one per core, at least 4)")
                      ->capture_default_str();
+  start->add_option("--key-passphrase-file", o->key_passphrase_file,
+                    "read the node key passphrase from the first line of FILE (else "
+                    "PV_NODE_PASSPHRASE, else a prompt); the key in <data-dir>/node-key.pvid is "
+                    "encrypted with it");
   start->add_flag("--json", o->json,
                   "print the ready line as JSON {\"listening\", \"network\", \"height\"}");
   start->footer(
-      "Example:\n  pv node start --data-dir ./pv-data --listen 127.0.0.1:7600\n"
+      "Example:\n  PV_NODE_PASSPHRASE='long node passphrase' pv node start --data-dir ./pv-data "
+      "--listen 127.0.0.1:7600\n"
       "  curl http://127.0.0.1:7600/healthz");
   start->callback([o, &exit_code] { exit_code = node_start(*o); });
 }

@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "api/client.hpp"
+#include "cli/acting.hpp"
 #include "cli/commands.hpp"
-#include "cli/key_file.hpp"
 #include "cli/output.hpp"
 #include "cli/proof_check.hpp"
 #include "ledger/anchor.hpp"
@@ -17,7 +17,8 @@ namespace {
 using nlohmann::json;
 
 struct SubmitOptions {
-  std::string anchor_hex, file, key, node;
+  ActingOptions acting;
+  std::string anchor_hex, file, node;
   bool wait = false, json = false;
   std::uint32_t timeout_ms = 30'000;
 };
@@ -26,11 +27,6 @@ struct GetOptions {
   std::string id, node, checkpoint_key;
   bool proof = false, json = false;
 };
-
-std::uint64_t unix_time(std::chrono::system_clock::duration unit_per_tick) {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  return static_cast<std::uint64_t>(now / unit_per_tick);
-}
 
 Result<Hash32> hash_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -78,23 +74,15 @@ int submit(const SubmitOptions& o) {
   } else {
     return out.fail("nothing to anchor", "give --anchor SHA256HEX or --file PATH");
   }
-  auto key = read_key_file(o.key);
-  if (!key) return out.fail(key.error(), "create one with `pv keygen` or pass --key FILE");
   auto client = api::NodeClient::connect(o.node);
   if (!client) return out.fail(client.error());
+  auto actor = act_as(o.acting, *client);
+  if (!actor) return out.fail(actor.error());
   auto info = client->info();
   if (!info) return out.fail(info.error());
-
-  Transaction tx;
-  tx.type = kTxTypeAnchor;
-  tx.signer = key->did;
-  // Microseconds since the epoch: strictly increasing for one signer across runs without any
-  // local state, as long as the clock does not step back (see docs/cli.md).
-  tx.nonce = unix_time(std::chrono::microseconds(1));
-  tx.created_ms = unix_time(std::chrono::milliseconds(1));
-  tx.payload = encode_anchor(anchor);
-  sign_transaction(info->network_id, key->key, tx);
-  Bytes encoded = encode_transaction(tx);
+  // The nonce is microseconds since the epoch: strictly increasing for one signer across runs
+  // without any local state, as long as the clock does not step back (see docs/cli.md).
+  Bytes encoded = actor->sign_transaction(info->network_id, kTxTypeAnchor, encode_anchor(anchor));
 
   auto result = client->submit(encoded, o.wait, std::chrono::milliseconds(o.timeout_ms));
   if (!result) return out.fail(result.error());
@@ -188,11 +176,11 @@ void add_tx_commands(CLI::App& app, int& exit_code) {
   submit_cmd->add_flag("--wait", s->wait, "wait until the transaction is committed");
   submit_cmd->add_option("--timeout-ms", s->timeout_ms, "how long --wait waits")
       ->capture_default_str();
-  add_key_option(*submit_cmd, s->key);
+  add_acting_options(*submit_cmd, s->acting);
   add_node_url_option(*submit_cmd, s->node);
   submit_cmd->add_flag("--json", s->json, "print {\"id\", \"status\", ...} as JSON");
   submit_cmd->footer(
-      "Examples:\n  pv tx submit --file discharge-letter.pdf --wait\n"
+      "Examples:\n  pv tx submit --as alice --file discharge-letter.pdf --wait\n"
       "  pv tx submit --anchor $(sha256sum scan.dcm | cut -d' ' -f1) --json");
   submit_cmd->callback([s, &exit_code] { exit_code = submit(*s); });
 

@@ -90,8 +90,9 @@ Result<Passphrase> from_tty(const PassphraseRequest& req) {
   if (fd < 0 || !::isatty(fd)) {
     if (fd >= 0) ::close(fd);
     return make_error(Errc::unavailable,
-                      "no passphrase: there is no terminal to ask on; set PV_PASSPHRASE or pass "
-                      "--passphrase-file FILE (first line is the passphrase)");
+                      std::string("no passphrase: there is no terminal to ask on; set ") +
+                          req.env_var + " or pass " + req.file_flag +
+                          " FILE (first line is the passphrase)");
   }
   auto first = prompt_once(fd, req.prompt);
   if (first && req.confirm) {

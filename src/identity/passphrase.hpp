@@ -34,7 +34,8 @@ struct PassphraseRequest {
   std::optional<std::string> file;        // --passphrase-file
   bool confirm = false;                   // ask twice on a terminal (creating an identity)
   std::string prompt = "Passphrase: ";    // shown on the terminal only
-  const char* env_var = "PV_PASSPHRASE";  // a seam for tests
+  const char* env_var = "PV_PASSPHRASE";  // the node key uses PV_NODE_PASSPHRASE
+  const char* file_flag = "--passphrase-file";  // named in the "no source" error
   std::string tty_path = "/dev/tty";      // a seam for tests
 };
 

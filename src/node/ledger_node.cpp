@@ -524,7 +524,7 @@ Result<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return make_error(Errc::io, "cannot create data directory " + config.data_dir + ": " + ec.message());
   ::chmod(config.data_dir.c_str(), 0700);
-  auto key = load_or_create_node_key(config.data_dir + "/node-key.json");
+  auto key = load_or_create_node_key(config.data_dir, config.key_passphrase, config.key_kdf);
   if (!key) return key.error();
   auto store = LedgerStore::open(config.data_dir + "/ledger", LedgerStore::Mode::read_write, config.sync_writes);
   if (!store) return store.error();

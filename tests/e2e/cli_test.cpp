@@ -27,7 +27,9 @@ TEST(PvCli, NodeWalletProofAuditShutdownAndOfflineVerify) {
   const std::string url = "http://127.0.0.1:" + std::to_string(port);
   // A private HOME and no inherited PV_* settings: the test touches nothing of the user's.
   const std::vector<std::string> env = {"HOME=" + tmp.path(), "XDG_CONFIG_HOME=" + (tmp / "config"),
-                                        "PV_NODE=" + url, "PV_KEY=" + (tmp / "key.json")};
+                                        "PV_NODE=" + url, "PV_PASSPHRASE=e2e wallet passphrase",
+                                        "PV_NODE_PASSPHRASE=e2e node passphrase",
+                                        "PV_WALLET_KDF=interactive"};
   const std::string pv = pv_bin();
 
   Process node = Process::spawn({pv, "node", "start", "--data-dir", tmp / "data", "--listen",
@@ -37,12 +39,13 @@ TEST(PvCli, NodeWalletProofAuditShutdownAndOfflineVerify) {
   EXPECT_NE(node.out().find("pv node listening on " + url + " (network "), std::string::npos)
       << node.out();
 
-  auto keygen = run({pv, "keygen", "--json"}, env);
-  ASSERT_TRUE(keygen.ok()) << keygen.err;
-  EXPECT_EQ(parse_out(keygen)["did"].get<std::string>().rfind("did:key:z6Mk", 0), 0u);
-  auto again = run({pv, "keygen"}, env);
+  auto created = run({pv, "id", "create", "--name", "alice", "--json"}, env);
+  ASSERT_TRUE(created.ok()) << created.err;
+  EXPECT_EQ(parse_out(created)["did"].get<std::string>().rfind("did:key:z6Mk", 0), 0u);
+  auto again = run({pv, "id", "create", "--name", "alice"}, env);
   EXPECT_FALSE(again.ok());
-  EXPECT_NE(again.err.find("--force"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("already holds an identity named alice"), std::string::npos)
+      << again.err;
 
   const std::string anchor(64, 'c');
   auto submit = run({pv, "tx", "submit", "--anchor", anchor, "--wait", "--json"}, env);
@@ -92,7 +95,14 @@ TEST(PvCli, NodeWalletProofAuditShutdownAndOfflineVerify) {
 
 TEST(PvCli, EveryCommandExplainsItself) {
   for (std::vector<std::string> cmd : {std::vector<std::string>{"node", "start"},
-                                       {"keygen"},
+                                       {"id", "create"},
+                                       {"id", "show"},
+                                       {"id", "list"},
+                                       {"id", "rotate"},
+                                       {"id", "recover"},
+                                       {"id", "deactivate"},
+                                       {"id", "export"},
+                                       {"id", "import"},
                                        {"tx", "submit"},
                                        {"tx", "get"},
                                        {"verify"}}) {

@@ -11,6 +11,9 @@
 
 namespace pv::e2e {
 
+// The passphrase NodeProcess gives `pv node start` for the node key (PV_NODE_PASSPHRASE).
+inline constexpr const char* kNodePassphrase = "e2e node key passphrase";
+
 class NodeProcess {
  public:
   NodeProcess(std::string data_dir, int port, std::vector<std::string> extra = {})
@@ -39,7 +42,22 @@ class NodeProcess {
     std::string log = data_dir_ + ".log";
     posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+    // The node key is encrypted at rest: supply its passphrase (and the cheap Argon2id cost) the
+    // way an operator's service file would, unless the test environment already does.
+    std::vector<std::string> env_strings;
+    bool has_pass = false, has_kdf = false;
+    for (char** e = environ; *e; ++e) {
+      std::string entry = *e;
+      has_pass = has_pass || entry.rfind("PV_NODE_PASSPHRASE=", 0) == 0;
+      has_kdf = has_kdf || entry.rfind("PV_WALLET_KDF=", 0) == 0;
+      env_strings.push_back(std::move(entry));
+    }
+    if (!has_pass) env_strings.push_back("PV_NODE_PASSPHRASE=" + std::string(kNodePassphrase));
+    if (!has_kdf) env_strings.push_back("PV_WALLET_KDF=interactive");
+    std::vector<char*> envp;
+    for (auto& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) return false;
     auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -34,6 +34,8 @@ class ApiTest : public ::testing::Test {
     config.data_dir = dir_ + "/data";
     config.cutting.timeout = std::chrono::milliseconds(5);
     config.http_threads = 4;
+    config.key_passphrase = [](bool) -> Result<Passphrase> { return Passphrase("api test"); };
+    config.key_kdf = KdfParams::interactive();
     auto node = Node::open(config);
     ASSERT_TRUE(node) << node.error().message;
     node_ = std::move(*node);

@@ -54,6 +54,8 @@ inline NodeConfig test_config(const std::string& dir) {
   NodeConfig c;
   c.data_dir = dir;
   c.cutting.timeout = std::chrono::milliseconds(5);
+  c.key_passphrase = [](bool) -> Result<Passphrase> { return Passphrase("node test passphrase"); };
+  c.key_kdf = KdfParams::interactive();
   return c;
 }
 

@@ -1,4 +1,4 @@
-#include "cli/key_file.hpp"
+#include "cli/config_dir.hpp"
 
 #include <cstdlib>
 
@@ -10,11 +10,6 @@ std::string config_dir() {
   if (const char* home = std::getenv("HOME"); home && *home)
     return std::string(home) + "/.config/pv";
   return ".";
-}
-
-std::string default_key_path() {
-  std::string dir = config_dir();
-  return dir == "." ? "./pv-key.json" : dir + "/key.json";
 }
 
 }  // namespace pv::cli
