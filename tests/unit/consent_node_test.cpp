@@ -27,11 +27,12 @@ class NodeState : public StateView {
 class ConsentNodeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto node = Node::open(testing::test_config(dir_.str()));
+    NodeConfig config = testing::test_config(dir_.str());
+    auto node = Node::open(config);
     ASSERT_TRUE(node) << node.error().message;
     node_ = std::move(*node);
     net_ = node_->info().network_id;
-    auto key = load_or_create_node_key(dir_.str() + "/node-key.json");
+    auto key = load_or_create_node_key(dir_.str(), config.key_passphrase, config.key_kdf);
     ASSERT_TRUE(key);
     node_person_.key = *key;
     node_person_.did = did_key_from_public_key(key->public_key());

@@ -470,7 +470,8 @@ TEST_F(PassphraseSource, NoTerminalAndNoOtherSourceSaysHowToProvideOne) {
   auto p = read_passphrase(request());
   ASSERT_FALSE(p);
   EXPECT_EQ(p.error().code, Errc::unavailable);
-  EXPECT_NE(p.error().message.find("PV_PASSPHRASE"), std::string::npos);
+  // It names the sources this request reads (the environment variable is the test's seam).
+  EXPECT_NE(p.error().message.find("PV_TEST_PASSPHRASE_SRC"), std::string::npos);
   EXPECT_NE(p.error().message.find("--passphrase-file"), std::string::npos);
   // A path that exists but is not a terminal is no terminal either.
   auto r = request();
