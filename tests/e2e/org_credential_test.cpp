@@ -21,6 +21,7 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 constexpr const char* kPassphrase = "correct horse battery staple";
+constexpr const char* kNodePassphrase = "org e2e node key passphrase";
 
 json parse_out(const Completed& c) {
   auto j = json::parse(c.out, nullptr, false);
@@ -44,7 +45,10 @@ class OrgCredentialE2e : public ::testing::Test {
       did_[name] = id->did;
     }
     std::filesystem::create_directories(tmp_ / "data");
-    auto node_key = load_or_create_node_key(tmp_ / "data/node-key.json");
+    // The node key is encrypted at rest; the node started below opens it with the same passphrase.
+    auto node_key = load_or_create_node_key(
+        tmp_ / "data", [](bool) -> Result<Passphrase> { return Passphrase(kNodePassphrase); },
+        KdfParams::interactive());
     ASSERT_TRUE(node_key) << node_key.error().message;
     json genesis = {{"network", "pv-org-e2e"},
                     {"time", 1763856000000},
@@ -70,6 +74,7 @@ class OrgCredentialE2e : public ::testing::Test {
             "PV_NODE=" + url_,
             "PV_WALLET=" + (tmp_ / "wallet"),
             "PV_PASSPHRASE=" + std::string(kPassphrase),
+            "PV_NODE_PASSPHRASE=" + std::string(kNodePassphrase),
             "PV_AS="};
     node_ = std::make_unique<Process>(
         Process::spawn({pv_bin(), "node", "start", "--data-dir", tmp_ / "data", "--listen",
