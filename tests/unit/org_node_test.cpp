@@ -20,7 +20,9 @@ using namespace std::chrono_literals;
 
 TEST(OrgNode, RemovedOrganizationsNodeStopsSealingAndTheLedgerStillVerifies) {
   testing::TempDir dir;
-  auto node_key = load_or_create_node_key(dir.str() + "/node-key.json");
+  const NodeConfig key_source = testing::test_config(dir.str());
+  auto node_key =
+      load_or_create_node_key(dir.str(), key_source.key_passphrase, key_source.key_kdf);
   ASSERT_TRUE(node_key) << node_key.error().message;
   testing::TestParty hospital, lab, a1, l1, lab_node, submitter;
   Genesis g;
