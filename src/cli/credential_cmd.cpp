@@ -127,9 +127,17 @@ int verify(const CredentialOptions& o) {
   NodeCredentialLedger ledger(*client);
   auto checked =
       verify_credential_on_ledger(*jwt, ledger, {static_cast<std::int64_t>(std::time(nullptr))});
-  if (!checked)
+  if (!checked) {
+    std::string hint;
+    if (checked.error().code == Errc::bad_signature)
+      hint =
+          "the credential was altered, or signed by a key that is not its issuer's; do not accept "
+          "it";
+    else if (checked.error().code == Errc::unauthorized)
+      hint = "ask the issuing organization for a current credential";
     return out.fail(
-        make_error(checked.error().code, "credential refused: " + checked.error().message));
+        make_error(checked.error().code, "credential refused: " + checked.error().message), hint);
+  }
   json doc = claims_json(checked->credential);
   doc["valid"] = true;
   doc["issuerRole"] = checked->issuer.role;

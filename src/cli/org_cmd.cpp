@@ -174,8 +174,12 @@ int approve(const OrgOptions& o) {
            describe_proposal(f->proposal));
   if (auto s = add_approval(*f, *actor); !s) return out.fail(s.error());
   if (auto s = write_proposal_file(o.file, *f); !s) return out.fail(s.error());
-  out.result(file_summary(*f, o.file),
-             "approved as " + actor->signer_id() + "\n" + next_steps(*f, o.file));
+  out.result(file_summary(*f, o.file), "approved as " + actor->signer_id() + " (digest " +
+                                           proposal_digest(f->network, f->proposal).hex() + "); " +
+                                           std::to_string(f->approvals.size()) +
+                                           " approval(s) in " + o.file +
+                                           ". Next: more admins run `pv org approve " + o.file +
+                                           " --as ADMIN`, then `pv org submit " + o.file + "`.");
   return kExitOk;
 }
 

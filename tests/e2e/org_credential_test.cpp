@@ -301,6 +301,38 @@ TEST_F(OrgCredentialE2e, CredentialsInteroperateWithDidJwtVc) {
   EXPECT_TRUE(has(revoked.err, "was revoked by its issuer")) << revoked.err;
 }
 
+TEST_F(OrgCredentialE2e, PublicReadsAndTheirProblemDocuments) {
+  httplib::Client http("127.0.0.1", port_);
+  auto all = http.Get("/v1/organizations");
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->status, 200);
+  json j = json::parse(all->body);
+  EXPECT_EQ(j["approvalsNeeded"], 2);
+  EXPECT_EQ(j["organizations"][0]["nodeKeys"].size() + j["organizations"][1]["nodeKeys"].size() +
+                j["organizations"][2]["nodeKeys"].size(),
+            1u);
+  auto one = http.Get("/v1/organizations/" + did_["insurer"]);
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->status, 200);
+  EXPECT_EQ(json::parse(one->body)["mayIssuePractitionerCredentials"], false);
+  auto never = http.Get("/v1/organizations/" + did_["eve"]);
+  ASSERT_TRUE(never);
+  EXPECT_EQ(never->status, 404);
+  EXPECT_EQ(never->get_header_value("Content-Type"), "application/problem+json");
+  EXPECT_TRUE(has(never->body, "has never been a member organization")) << never->body;
+  auto bad = http.Get("/v1/credentials/urn:uuid:a%25b/status");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_TRUE(has(bad->body, "credential id")) << bad->body;
+  auto fresh = http.Get("/v1/credentials/urn:uuid:never-revoked/status");
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->status, 200);
+  EXPECT_EQ(json::parse(fresh->body)["revoked"], false);
+  auto post = http.Post("/v1/organizations", "{}", "application/json");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 405);
+}
+
 TEST(OrgCredentialCli, EveryCommandExplainsItself) {
   for (std::vector<std::string> cmd : {std::vector<std::string>{"org", "list"},
                                        {"org", "propose"},

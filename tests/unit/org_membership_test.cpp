@@ -374,3 +374,34 @@ TEST(OrgProposalEncoding, FuzzSeedCorpus) {
 
 }  // namespace
 }  // namespace pv
+
+namespace pv {
+namespace {
+
+// The worked example of docs/organizations.md, byte for byte: a remove proposal, its digest and
+// an approval by the RFC 8032 TEST 1 key on a network whose id is 32 bytes of 0x11.
+TEST(OrgProposalEncoding, WorkedExample) {
+  const SigningKey admin = SigningKey::from_seed(
+      *Seed::from_hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
+  NetworkId network;
+  network.bytes.fill(0x11);
+  MembershipProposal p;
+  p.action = OrgAction::remove;
+  p.membership_version = 3;
+  p.expires_ms = 1'800'000'000'000;
+  p.did = "did:key:z6MktwupdmLXVVqTzCw4i46r4uGyosGXRnR3XjN4Zq7oMMsw";
+  const std::string hex = to_hex(encode_membership_proposal(p));
+  const Hash32 digest = proposal_digest(network, p);
+  const MembershipApproval a = approve_proposal(network, p, p.did, admin);
+  EXPECT_EQ(hex,
+            "01020000000000000003000001a3185c5000000000386469643a6b65793a7a364d6b74777570646d4c5856"
+            "5671547a43773469343672347547796f734758526e5233586a4e345a71376f4d4d7377");
+  EXPECT_EQ(digest.hex(), "b9d671b148e5af7aac880b6d3fb882766e1f8960698aabf1c8d5ab5cadde26f7");
+  EXPECT_EQ(a.signature.hex(),
+            "3c44cb51f6907a17664002d94b60ea57b8d67c6896575b138a09ff2cd45d442b"
+            "debba7f58153d323d5b9f567d63230eeac22ac6041768eb277143e590ce9bc04");
+  EXPECT_TRUE(ed25519_verify(admin.public_key(), approval_message(digest), a.signature));
+}
+
+}  // namespace
+}  // namespace pv
