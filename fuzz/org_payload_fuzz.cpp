@@ -50,9 +50,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 1: {
       auto p = decode_membership_proposal(input);
       check(p, input, encode_membership_proposal);
-      if (p && p->action != OrgAction::remove)
+      if (p && (p->action == OrgAction::add || p->action == OrgAction::update))
         require(check_organization_fields(p->organization, "fuzz").is_ok(),
                 "proposed fields are valid");
+      if (p && p->action == OrgAction::set_threshold)
+        require(check_approval_threshold(p->threshold).is_ok() && p->did.empty(),
+                "threshold proposal is valid");
       break;
     }
     case 2: {

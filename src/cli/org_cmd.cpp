@@ -3,6 +3,7 @@
 // in a proposal file (cli/proposal_file.hpp) that travels from admin to admin.
 
 #include <memory>
+#include <stdexcept>
 
 #include "cli/acting.hpp"
 #include "cli/commands.hpp"
@@ -19,7 +20,7 @@ using nlohmann::json;
 
 struct OrgOptions {
   ActingOptions acting;
-  std::string node, action, org, name, role, out = "membership-proposal.json", file;
+  std::string node, action, org, name, role, threshold, out = "membership-proposal.json", file;
   std::vector<std::string> admins, node_keys;
   std::uint32_t expires_hours = 72, timeout_ms = 30'000;
   bool json = false;
@@ -67,14 +68,37 @@ Result<MembershipProposal> build_proposal(const OrgOptions& o, api::NodeClient& 
     p.action = OrgAction::remove;
   else if (o.action == "update")
     p.action = OrgAction::update;
+  else if (o.action == "threshold")
+    p.action = OrgAction::set_threshold;
   else
     return make_error(Errc::invalid_argument,
-                      "the action is add, remove or update, not \"" + o.action + "\"");
+                      "the action is add, remove, update or threshold, not \"" + o.action + "\"");
+  p.membership_version = version;
+  p.expires_ms = unix_millis() + std::uint64_t{o.expires_hours} * 3'600'000;
+  if (p.action == OrgAction::set_threshold) {
+    auto slash = o.threshold.find('/');
+    try {
+      if (slash == std::string::npos) throw std::invalid_argument("no slash");
+      std::size_t used = 0;
+      p.threshold.numerator =
+          static_cast<std::uint32_t>(std::stoul(o.threshold.substr(0, slash), &used));
+      if (used != slash) throw std::invalid_argument("numerator");
+      p.threshold.denominator =
+          static_cast<std::uint32_t>(std::stoul(o.threshold.substr(slash + 1), &used));
+      if (used != o.threshold.size() - slash - 1) throw std::invalid_argument("denominator");
+    } catch (const std::exception&) {
+      return make_error(
+          Errc::invalid_argument,
+          "--threshold is N/D, e.g. 2/3 (a change then needs more than 2/3 of the organizations)");
+    }
+    PV_TRY(check_approval_threshold(p.threshold));
+    return p;
+  }
+  if (o.org.empty())
+    return make_error(Errc::invalid_argument, "say which organization with --org DID|NAME");
   auto did = did_of(o.acting, o.org);
   if (!did) return did.error();
   p.did = *did;
-  p.membership_version = version;
-  p.expires_ms = unix_millis() + std::uint64_t{o.expires_hours} * 3'600'000;
   if (p.action == OrgAction::remove) return p;
   if (p.action == OrgAction::update) {
     auto current = organization_on_node(client, p.did);
@@ -245,9 +269,11 @@ void add_org_commands(CLI::App& app, int& exit_code) {
   auto* propose_cmd = org->add_subcommand(
       "propose",
       "Write a membership proposal file for admins to approve (with --as, approve it at once)");
-  propose_cmd->add_option("action", o->action, "add | remove | update")->required();
-  propose_cmd->add_option("--org", o->org, "the organization: its DID (or a wallet name)")
-      ->required();
+  propose_cmd->add_option("action", o->action, "add | remove | update | threshold")->required();
+  propose_cmd->add_option(
+      "--org", o->org, "the organization: its DID (or a wallet name); all actions but threshold");
+  propose_cmd->add_option("--threshold", o->threshold,
+                          "threshold: N/D, a change then needs more than N/D of the organizations");
   propose_cmd->add_option("--name", o->name,
                           "organization name (add; update keeps the current one if absent)");
   propose_cmd->add_option("--role", o->role,
@@ -267,7 +293,8 @@ void add_org_commands(CLI::App& app, int& exit_code) {
       "  pv org propose add --org did:key:z6Mk... --name 'Northside Lab' --role provider \\\n"
       "      --admin did:key:z6Mk... --node-key did:key:z6Mk... --out lab.json --as alice\n"
       "  pv org propose remove --org did:key:z6Mk... --out remove.json\n"
-      "  pv org propose update --org did:key:z6Mk... --role regulator --out update.json");
+      "  pv org propose update --org did:key:z6Mk... --role regulator --out update.json\n"
+      "  pv org propose threshold --threshold 2/3 --out two-thirds.json --as alice");
   propose_cmd->callback([o, &exit_code] { exit_code = propose(*o); });
 
   auto* approve_cmd = org->add_subcommand(

@@ -23,10 +23,15 @@ Error bad(const std::string& why) {
 
 json proposal_json(const MembershipProposal& p) {
   json j = {{"action", org_action_name(p.action)},
-            {"organization", p.did},
             {"membershipVersion", p.membership_version},
             {"expires", rfc3339_from_ms(p.expires_ms)}};
-  if (p.action != OrgAction::remove) {
+  if (p.action == OrgAction::set_threshold) {
+    j["threshold"] = {{"numerator", p.threshold.numerator},
+                      {"denominator", p.threshold.denominator}};
+    return j;
+  }
+  j["organization"] = p.did;
+  if (p.action == OrgAction::add || p.action == OrgAction::update) {
     json keys = json::array();
     for (const auto& k : p.organization.node_keys) keys.push_back(did_key_from_public_key(k));
     j["name"] = p.organization.name;
@@ -38,8 +43,12 @@ json proposal_json(const MembershipProposal& p) {
 }
 
 std::string describe_proposal(const MembershipProposal& p) {
-  std::string s = std::string(org_action_name(p.action)) + " organization " + p.did;
-  if (p.action != OrgAction::remove) {
+  std::string s = p.action == OrgAction::set_threshold
+                      ? "set the approval threshold: a change will need more than " +
+                            std::to_string(p.threshold.numerator) + "/" +
+                            std::to_string(p.threshold.denominator) + " of the member organizations"
+                      : std::string(org_action_name(p.action)) + " organization " + p.did;
+  if (p.action == OrgAction::add || p.action == OrgAction::update) {
     s += "\n  name: " + p.organization.name + "\n  role: " + p.organization.role + "\n  admins:";
     for (const auto& a : p.organization.admins) s += " " + a;
     s += "\n  node keys:";

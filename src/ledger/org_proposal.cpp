@@ -25,6 +25,8 @@ const char* org_action_name(OrgAction a) {
       return "remove";
     case OrgAction::update:
       return "update";
+    case OrgAction::set_threshold:
+      return "threshold";
   }
   return "unknown";
 }
@@ -35,6 +37,11 @@ Bytes encode_membership_proposal(const MembershipProposal& p) {
   w.u8(static_cast<std::uint8_t>(p.action));
   w.u64(p.membership_version);
   w.u64(p.expires_ms);
+  if (p.action == OrgAction::set_threshold) {
+    w.u32(p.threshold.numerator);
+    w.u32(p.threshold.denominator);
+    return w.take();
+  }
   w.var(p.did);
   if (p.action != OrgAction::remove) {
     w.var(p.organization.name);
@@ -56,8 +63,9 @@ Result<MembershipProposal> decode_membership_proposal(ByteView b) {
     return make_error(Errc::malformed, "unsupported membership proposal version");
   auto action = r.u8("proposal action");
   if (!action) return action.error();
-  if (*action < 1 || *action > 3)
-    return make_error(Errc::malformed, "proposal action must be 1 (add), 2 (remove) or 3 (update)");
+  if (*action < 1 || *action > 4)
+    return make_error(Errc::malformed,
+                      "proposal action must be 1 (add), 2 (remove), 3 (update) or 4 (threshold)");
   p.action = static_cast<OrgAction>(*action);
   auto mv = r.u64("membership version");
   if (!mv) return mv.error();
@@ -65,6 +73,17 @@ Result<MembershipProposal> decode_membership_proposal(ByteView b) {
   auto expires = r.u64("proposal expiry");
   if (!expires) return expires.error();
   p.expires_ms = *expires;
+  if (p.action == OrgAction::set_threshold) {
+    auto num = r.u32("threshold numerator");
+    if (!num) return num.error();
+    auto den = r.u32("threshold denominator");
+    if (!den) return den.error();
+    p.threshold = {*num, *den};
+    if (auto s = check_approval_threshold(p.threshold); !s)
+      return make_error(Errc::malformed, "proposal: " + s.error().message);
+    PV_TRY(r.expect_end("membership proposal"));
+    return p;
+  }
   auto did = r.text(kMaxOrgText, "organization did");
   if (!did) return did.error();
   if (did->rfind("did:", 0) != 0 || did->find('#') != std::string::npos)

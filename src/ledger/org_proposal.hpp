@@ -18,15 +18,17 @@
 
 namespace pv {
 
-enum class OrgAction : std::uint8_t { add = 1, remove = 2, update = 3 };
+// set_threshold changes the approval threshold itself (approved under the current one).
+enum class OrgAction : std::uint8_t { add = 1, remove = 2, update = 3, set_threshold = 4 };
 
 struct MembershipProposal {
   OrgAction action = OrgAction::add;
   std::uint64_t membership_version = 0;  // the version it applies to (MembershipRecord.version)
   std::uint64_t expires_ms = 0;          // refused in blocks after this time (Unix ms)
-  std::string did;                       // the organization concerned
+  std::string did;                       // the organization concerned (empty for set_threshold)
   // add / update only: the organization's new fields (status and height are set by the rule).
   OrganizationRecord organization;
+  ApprovalThreshold threshold;  // set_threshold only: the new threshold
   friend bool operator==(const MembershipProposal&, const MembershipProposal&) = default;
 };
 
@@ -56,6 +58,6 @@ Bytes approval_message(const Hash32& digest);
 MembershipApproval approve_proposal(const NetworkId& network, const MembershipProposal& p,
                                     const std::string& signer, const SigningKey& key);
 
-const char* org_action_name(OrgAction a);  // "add" | "remove" | "update"
+const char* org_action_name(OrgAction a);  // "add" | "remove" | "update" | "threshold"
 
 }  // namespace pv

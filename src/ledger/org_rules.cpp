@@ -91,6 +91,12 @@ std::size_t node_keys_after(const std::map<std::string, OrganizationRecord>& mem
 Status apply_change(TxContext& ctx, MembershipRecord m,
                     const std::map<std::string, OrganizationRecord>& members,
                     const MembershipProposal& p) {
+  if (p.action == OrgAction::set_threshold) {
+    m.threshold = p.threshold;
+    ++m.version;
+    ctx.state.put(membership_state_key(), encode_membership_record(m));
+    return Status::ok();
+  }
   auto current = members.find(p.did);
   const bool is_member = current != members.end();
   OrganizationRecord next = p.organization;
@@ -106,6 +112,8 @@ Status apply_change(TxContext& ctx, MembershipRecord m,
     case OrgAction::update:
       if (!is_member) return make_error(Errc::not_found, p.did + " is not a member organization");
       break;
+    case OrgAction::set_threshold:
+      break;  // handled above
     case OrgAction::remove:
       if (!is_member) return make_error(Errc::not_found, p.did + " is not a member organization");
       if (m.members.size() == 1)

@@ -1,8 +1,8 @@
 #pragma once
 // Membership changes as a transaction type (20, "org-membership"): add an organization, remove
-// one, or change one's name, role, admins or node keys. The envelope may be signed by anyone
-// (whoever collected the approvals); the authority is in the approvals it carries
-// (ledger/org_proposal.hpp). The rule refuses, naming the approval at fault:
+// one, change one's name, role, admins or node keys, or change the approval threshold itself. The
+// envelope may be signed by anyone (whoever collected the approvals); the authority is in the
+// approvals it carries (ledger/org_proposal.hpp). The rule refuses, naming the approval at fault:
 //   - a proposal for another membership version (a change landed in between) or past its expiry;
 //   - an approval whose signer is not an admin of a current member organization;
 //   - two approvals from the same organization (one vote per organization);

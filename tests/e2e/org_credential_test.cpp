@@ -184,6 +184,23 @@ TEST_F(OrgCredentialE2e, MembershipByMajorityAndEveryBadApprovalRefused) {
   auto human = pv({"org", "list"});
   EXPECT_TRUE(has(human.out, "Northside Clinic")) << human.out;
   EXPECT_TRUE(has(human.out, "a change needs 3 of 4 organizations")) << human.out;
+
+  // The threshold itself changes under the current threshold: from now on, all four.
+  const std::string all = tmp_ / "all.json";
+  ASSERT_TRUE(
+      pv({"org", "propose", "threshold", "--threshold", "1/1", "--out", all, "--as", "alice"})
+          .ok());
+  ASSERT_TRUE(pv({"org", "approve", all, "--as", "dora"}).ok());
+  ASSERT_TRUE(pv({"org", "approve", all, "--as", "carol"}).ok());
+  auto set = pv({"org", "submit", all});
+  ASSERT_TRUE(set.ok()) << set.err;
+  l = parse_out(pv({"org", "list", "--json"}));
+  EXPECT_EQ(l["approvalsNeeded"], 4);
+  EXPECT_EQ(l["threshold"]["numerator"], 1);
+  auto bad_threshold =
+      pv({"org", "propose", "threshold", "--threshold", "3/2", "--out", tmp_ / "x.json"});
+  EXPECT_FALSE(bad_threshold.ok());
+  EXPECT_TRUE(has(bad_threshold.err, "numerator <= denominator")) << bad_threshold.err;
 }
 
 TEST_F(OrgCredentialE2e, CredentialsIssueVerifyRevokeAndEveryAttackRefused) {

@@ -272,6 +272,31 @@ TEST(OrgMembership, AddingAMemberOrUpdatingAStrangerIsRefused) {
   EXPECT_TRUE(contains(r, "is not a member organization")) << r;
 }
 
+TEST(OrgMembership, ThresholdIsChangedUnderTheCurrentThreshold) {
+  Consortium c;
+  MembershipProposal t;
+  t.action = OrgAction::set_threshold;
+  t.membership_version = 0;
+  t.expires_ms = c.now_ms + 60'000;
+  t.threshold = {2, 3};
+  std::string r = c.execute(c.change(t, {c.approve(t, c.a1)}));
+  EXPECT_TRUE(contains(r, "needs approvals from 2 of the 3")) << r;
+  EXPECT_EQ(c.execute(c.change(t, {c.approve(t, c.a1), c.approve(t, c.c1)})), "valid");
+  auto m = load_membership(c.state);
+  EXPECT_EQ(m->threshold, (ApprovalThreshold{2, 3}));
+  EXPECT_EQ(m->version, 1u);
+  // More than two thirds of three is all three.
+  TestParty clinic, d1;
+  auto p = c.add_proposal(clinic.did, "provider", {d1.did});
+  r = c.execute(c.change(p, {c.approve(p, c.a1), c.approve(p, c.b1)}));
+  EXPECT_TRUE(contains(r, "needs approvals from 3 of the 3 member organizations, has 2")) << r;
+  EXPECT_EQ(c.execute(c.change(p, {c.approve(p, c.a1), c.approve(p, c.b1), c.approve(p, c.c1)})),
+            "valid");
+  // An impossible threshold does not decode.
+  t.threshold = {3, 2};
+  EXPECT_FALSE(decode_membership_proposal(encode_membership_proposal(t)));
+}
+
 TEST(OrgProposalEncoding, RoundTripsAndRefusesEveryTruncation) {
   Consortium c;
   TestParty clinic, d1, n1;
@@ -322,11 +347,16 @@ TEST(OrgProposalEncoding, FuzzSeedCorpus) {
     testing::TestParty clinic, d1, n1;
     auto add = c.add_proposal(clinic.did, "provider", {d1.did}, {n1.key.public_key()});
     auto rm = c.remove_proposal(c.regulator.did);
+    MembershipProposal threshold;
+    threshold.action = OrgAction::set_threshold;
+    threshold.expires_ms = c.now_ms;
+    threshold.threshold = {2, 3};
     const Bytes seeds[] = {
         with_selector(
             0, encode_membership_change({add, {c.approve(add, c.a1), c.approve(add, c.b1)}})),
         with_selector(0, encode_membership_change({rm, {c.approve(rm, c.c1)}})),
         with_selector(1, encode_membership_proposal(add)),
+        with_selector(1, encode_membership_proposal(threshold)),
         with_selector(2, encode_credential_revoke("urn:uuid:0b6f7a64-3c1e-4d0e-9a53-2f1b7d0c9e11")),
         with_selector(3, *c.state.get(org_state_key(c.insurer.did))),
         with_selector(4, *c.state.get(membership_state_key())),
@@ -369,7 +399,7 @@ TEST(OrgProposalEncoding, FuzzSeedCorpus) {
     EXPECT_TRUE(decodes) << entry.path();
     ++seeds;
   }
-  EXPECT_GE(seeds, 7);
+  EXPECT_GE(seeds, 8);
 }
 
 }  // namespace
