@@ -28,6 +28,7 @@ Result<MembershipOnNode> membership_on_node(api::NodeClient& client) {
       !(*j)["threshold"]["denominator"].is_number_unsigned())
     return bad();
   MembershipOnNode out;
+  out.answer = *j;
   out.membership.version = (*j)["version"].get<std::uint64_t>();
   out.membership.threshold = {(*j)["threshold"]["numerator"].get<std::uint32_t>(),
                               (*j)["threshold"]["denominator"].get<std::uint32_t>()};

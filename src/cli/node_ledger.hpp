@@ -17,6 +17,7 @@ struct MembershipOnNode {
   MembershipRecord membership;  // members, version, threshold
   std::vector<NamedOrganization> organizations;
   std::uint32_t approvals_needed = 0;
+  nlohmann::json answer;  // the node's answer as it came
 };
 
 [[nodiscard]] Result<MembershipOnNode> membership_on_node(api::NodeClient& client);

@@ -43,10 +43,8 @@ int list(const OrgOptions& o) {
   Output out(o.json);
   auto client = api::NodeClient::connect(o.node);
   if (!client) return out.fail(client.error());
-  auto reply = client->call("GET", "/v1/organizations");
-  if (!reply) return out.fail(reply.error(), "is the node running at " + o.node + "?");
   auto m = membership_on_node(*client);
-  if (!m) return out.fail(m.error());
+  if (!m) return out.fail(m.error(), "is the node running at " + o.node + "?");
   std::string human = "membership version " + std::to_string(m->membership.version) +
                       "; a change needs " + std::to_string(m->approvals_needed) + " of " +
                       std::to_string(m->organizations.size()) + " organizations\n";
@@ -55,7 +53,7 @@ int list(const OrgOptions& o) {
     for (const auto& a : org.record.admins) human += " " + a;
     human += "\n  node keys: " + std::to_string(org.record.node_keys.size()) + "\n";
   }
-  out.result(*api::parse_json(reply->body), human);
+  out.result(m->answer, human);
   return kExitOk;
 }
 
@@ -161,6 +159,8 @@ Status add_approval(ProposalFile& f, const Actor& actor) {
 int propose(const OrgOptions& o) {
   Output out(o.json);
   crypto_init();
+  if (o.expires_hours == 0 || o.expires_hours > 24 * 365)
+    return out.fail("--expires-in-hours must be 1 to 8760");
   auto client = api::NodeClient::connect(o.node);
   if (!client) return out.fail(client.error());
   auto info = client->info();
