@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
   std::size_t total = 200000, batch = 500;
   unsigned connections = 8;
   bool json_out = false;
-  app.add_option("--node", node_url, "node URL");
+  app.add_option("--node", node_url, "node URL; several comma-separated spread the connections (a cluster)");
   app.add_option("-n,--transactions", total, "transactions to submit");
   app.add_option("-b,--batch", batch, "transactions per POST");
   app.add_option("-c,--connections", connections, "concurrent connections (one signer each)");
@@ -83,7 +83,14 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   crypto_init();
 
-  Split target = split_url(node_url);
+  std::vector<Split> targets;
+  for (std::size_t start = 0;;) {
+    std::size_t comma = node_url.find(',', start);
+    targets.push_back(split_url(node_url.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  const Split& target = targets.front();
   httplib::Client info_client(target.host, target.port);
   auto info = info_client.Get("/v1/node");
   if (!info || info->status != 200) {
@@ -133,7 +140,8 @@ int main(int argc, char** argv) {
     std::vector<std::thread> pool;
     for (unsigned c = 0; c < connections; ++c)
       pool.emplace_back([&, c] {
-        httplib::Client cli(target.host, target.port);
+        const Split& mine = targets[c % targets.size()];
+        httplib::Client cli(mine.host, mine.port);
         cli.set_keep_alive(true);
         cli.set_read_timeout(60, 0);
         for (const auto& body : bodies[c]) {
@@ -167,6 +175,7 @@ int main(int argc, char** argv) {
                             {"failedRequests", failed.load()},
                             {"batch", batch},
                             {"connections", connections},
+                            {"nodes", targets.size()},
                             {"seconds", seconds},
                             {"committedTxPerSecond", tps},
                             {"latencyP50Ms", percentile(all, 0.50)},

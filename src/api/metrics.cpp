@@ -38,6 +38,37 @@ void HttpMetrics::record_request(const std::string& method, const std::string& r
   ++requests_[{method, route, status}];
 }
 
+// Cluster mode: etcd ordering, compaction, the NOSPACE alarm and the checkpoint exchange.
+static void render_cluster(std::ostringstream& out, const ClusterMetrics& c) {
+  metric_header(out, "pv_divergence_alarm", "gauge",
+                "1 when a peer derived a different block or log root at the same height or size.");
+  out << "pv_divergence_alarm " << (c.divergence ? 1 : 0) << '\n';
+  if (c.divergence) {
+    metric_header(out, "pv_divergence_peer", "gauge", "The peer this node disagrees with (label peer).");
+    out << "pv_divergence_peer{peer=\"" << escape_label(c.divergence_peer) << "\"} 1\n";
+  }
+  metric_header(out, "pv_peer_checks_total", "counter", "Checkpoint exchanges with peers that were checked.");
+  out << "pv_peer_checks_total " << c.peer_checks << '\n';
+  metric_header(out, "pv_peer_check_errors_total", "counter", "Checkpoint exchanges that failed.");
+  out << "pv_peer_check_errors_total " << c.peer_check_errors << '\n';
+  metric_header(out, "pv_cluster_peers", "gauge", "Peers that published progress in etcd.");
+  out << "pv_cluster_peers " << c.peers << '\n';
+  metric_header(out, "pv_etcd_applied_revision", "gauge", "Last etcd revision this node's ledger holds.");
+  out << "pv_etcd_applied_revision " << c.etcd.applied_revision << '\n';
+  metric_header(out, "pv_etcd_compacted_revision", "gauge", "Last etcd compaction seen or made.");
+  out << "pv_etcd_compacted_revision " << c.etcd.compacted_revision << '\n';
+  metric_header(out, "pv_etcd_batches_put_total", "counter", "Batches this node wrote to etcd.");
+  out << "pv_etcd_batches_put_total " << c.etcd.batches_put << '\n';
+  metric_header(out, "pv_etcd_put_failures_total", "counter", "Failed batch writes (retried).");
+  out << "pv_etcd_put_failures_total " << c.etcd.put_failures << '\n';
+  metric_header(out, "pv_etcd_batches_skipped_total", "counter", "Batches in etcd that failed verification.");
+  out << "pv_etcd_batches_skipped_total " << c.etcd.batches_skipped << '\n';
+  metric_header(out, "pv_etcd_catch_ups_total", "counter", "Catch-ups from peers after compaction.");
+  out << "pv_etcd_catch_ups_total " << c.etcd.catch_ups << '\n';
+  metric_header(out, "pv_etcd_nospace_alarm", "gauge", "1 while etcd's NOSPACE alarm refuses writes.");
+  out << "pv_etcd_nospace_alarm " << (c.etcd.nospace ? 1 : 0) << '\n';
+}
+
 std::string HttpMetrics::render(const NodeMetrics& node) const {
   std::ostringstream out;
   metric_header(out, "pv_committed_transactions_total", "counter",
@@ -62,6 +93,8 @@ std::string HttpMetrics::render(const NodeMetrics& node) const {
   out << "pv_commit_latency_seconds_bucket{le=\"+Inf\"} " << node.latency_count << '\n';
   out << "pv_commit_latency_seconds_sum " << number(node.latency_sum_seconds) << '\n';
   out << "pv_commit_latency_seconds_count " << node.latency_count << '\n';
+
+  if (node.cluster.enabled) render_cluster(out, node.cluster);
 
   metric_header(out, "pv_http_requests_total", "counter", "HTTP requests by route and status.");
   std::lock_guard lock(mu_);

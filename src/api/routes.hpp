@@ -63,5 +63,6 @@ void add_ledger_routes(RouteTable& routes, ApiContext& ctx);
 void add_ops_routes(RouteTable& routes, ApiContext& ctx);
 void add_did_routes(RouteTable& routes, ApiContext& ctx);
 void add_org_routes(RouteTable& routes, ApiContext& ctx);
+void add_peer_routes(RouteTable& routes, ApiContext& ctx);
 
 }  // namespace pv::api

@@ -143,6 +143,7 @@ HttpServer::HttpServer(Node& node, HttpOptions options)
   add_ops_routes(s.routes, s.ctx);
   add_did_routes(s.routes, s.ctx);
   add_org_routes(s.routes, s.ctx);
+  add_peer_routes(s.routes, s.ctx);
 
   // Every error answer is a problem document, including httplib's own (unknown route, wrong
   // method, unparseable request, body over the hard limit).

@@ -29,6 +29,11 @@ struct NodeStartOptions {
               *o_network = nullptr, *o_max_tx = nullptr, *o_max_bytes = nullptr,
               *o_timeout = nullptr, *o_threads = nullptr;
   std::string key_passphrase_file;
+  std::string ordering, etcd_endpoints, etcd_ca, etcd_cert, etcd_key, advertise_url, peer_ca;
+  std::uint64_t etcd_retain = 0, etcd_compact_min = 0, peer_check_ms = 0;
+  CLI::Option *o_ordering = nullptr, *o_endpoints = nullptr, *o_etcd_ca = nullptr, *o_etcd_cert = nullptr,
+              *o_etcd_key = nullptr, *o_advertise = nullptr, *o_peer_ca = nullptr, *o_retain = nullptr,
+              *o_compact_min = nullptr, *o_peer_check = nullptr;
   bool json = false;
 };
 
@@ -42,6 +47,16 @@ NodeFlags given_flags(const NodeStartOptions& o) {
   if (o.o_max_bytes->count()) f.block_max_bytes = o.block_max_bytes;
   if (o.o_timeout->count()) f.block_timeout_ms = o.block_timeout_ms;
   if (o.o_threads->count()) f.http_threads = o.http_threads;
+  if (o.o_ordering->count()) f.ordering = o.ordering;
+  if (o.o_endpoints->count()) f.etcd_endpoints = o.etcd_endpoints;
+  if (o.o_etcd_ca->count()) f.etcd_ca = o.etcd_ca;
+  if (o.o_etcd_cert->count()) f.etcd_cert = o.etcd_cert;
+  if (o.o_etcd_key->count()) f.etcd_key = o.etcd_key;
+  if (o.o_advertise->count()) f.advertise_url = o.advertise_url;
+  if (o.o_peer_ca->count()) f.peer_ca = o.peer_ca;
+  if (o.o_retain->count()) f.etcd_retain_revisions = o.etcd_retain;
+  if (o.o_compact_min->count()) f.etcd_compact_min_revisions = o.etcd_compact_min;
+  if (o.o_peer_check->count()) f.peer_check_interval_ms = o.peer_check_ms;
   return f;
 }
 
@@ -80,7 +95,10 @@ int node_start(const NodeStartOptions& o) {
     Status loaded = apply_config_file(o.config_file, config);
     if (!loaded) return out.fail(loaded.error(), "fix the config file or leave out --config");
   }
-  apply_flags(given_flags(o), config);
+  if (Status s = apply_flags(given_flags(o), config); !s)
+    return out.fail(s.error(), "fix the flag; see pv node start --help");
+  if (Status s = check_node_config(config); !s)
+    return out.fail(s.error(), "see docs/cluster.md for cluster mode");
   auto kdf = kdf_from_environment();
   if (!kdf) return out.fail(kdf.error());
   config.key_kdf = *kdf;
@@ -188,12 +206,38 @@ void add_node_commands(CLI::App& app, int& exit_code) {
                     "read the node key passphrase from the first line of FILE (else "
                     "PV_NODE_PASSPHRASE, else a prompt); the key in <data-dir>/node-key.pvid is "
                     "encrypted with it");
+  o->ordering = defaults.ordering;
+  o->etcd_retain = defaults.etcd.retain_revisions;
+  o->etcd_compact_min = defaults.etcd.compact_min_revisions;
+  o->o_ordering = start->add_option("--ordering", o->ordering, "embedded (one node) or etcd (a cluster)")
+                      ->capture_default_str();
+  o->o_endpoints = start->add_option("--etcd-endpoints", o->etcd_endpoints,
+                                     "etcd client URLs, comma-separated (cluster mode)");
+  o->o_etcd_ca = start->add_option("--etcd-ca", o->etcd_ca, "CA file for https etcd endpoints");
+  o->o_etcd_cert = start->add_option("--etcd-cert", o->etcd_cert, "client certificate for etcd (TLS)");
+  o->o_etcd_key = start->add_option("--etcd-key", o->etcd_key, "client key for etcd (TLS)");
+  o->o_advertise = start->add_option("--advertise-url", o->advertise_url,
+                                     "this node's API URL for peers (default http://<listen>)");
+  o->o_peer_ca = start->add_option("--peer-ca", o->peer_ca, "CA file for https peer URLs");
+  o->o_retain = start->add_option("--etcd-retain-revisions", o->etcd_retain,
+                                  "a node further behind stops holding compaction back")
+                    ->capture_default_str();
+  o->o_compact_min = start->add_option("--etcd-compact-min-revisions", o->etcd_compact_min,
+                                       "compact etcd once the target moved this far")
+                         ->capture_default_str();
+  o->peer_check_ms = static_cast<std::uint64_t>(defaults.peer_check_interval.count());
+  o->o_peer_check = start->add_option("--peer-check-interval-ms", o->peer_check_ms,
+                                      "how often to exchange checkpoints with peers (cluster mode)")
+                        ->capture_default_str();
   start->add_flag("--json", o->json,
                   "print the ready line as JSON {\"listening\", \"network\", \"height\"}");
   start->footer(
       "Example:\n  PV_NODE_PASSPHRASE='long node passphrase' pv node start --data-dir ./pv-data "
       "--listen 127.0.0.1:7600\n"
-      "  curl http://127.0.0.1:7600/healthz");
+      "  curl http://127.0.0.1:7600/healthz\n"
+      "Cluster mode (docs/cluster.md; scripts/cluster.sh start runs a local one):\n"
+      "  pv node start --ordering etcd --etcd-endpoints http://127.0.0.1:2379,http://127.0.0.1:22379 \\\n"
+      "    --genesis cluster-genesis.json --data-dir ./node1 --listen 127.0.0.1:7601");
   start->callback([o, &exit_code] { exit_code = node_start(*o); });
 }
 

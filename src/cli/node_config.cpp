@@ -53,6 +53,43 @@ Status apply_config_file(const std::string& path, NodeConfig& config) {
           count([&](std::uint32_t v) { config.cutting.timeout = std::chrono::milliseconds(v); }));
     } else if (key == "http-threads") {
       PV_TRY(count([&](std::uint32_t v) { config.http_threads = v; }));
+    } else if (key == "ordering") {
+      PV_TRY(text(config.ordering));
+    } else if (key == "etcd-endpoints") {
+      std::string joined;
+      if (value.is_array()) {
+        for (const auto& e : value) {
+          if (!e.is_string()) return key_error(path, key, "a list of URLs");
+          joined += (joined.empty() ? "" : ",") + e.get<std::string>();
+        }
+      } else if (!value.is_string()) {
+        return key_error(path, key, "a list of URLs or one comma-separated string");
+      } else {
+        joined = value.get<std::string>();
+      }
+      auto endpoints = parse_endpoints(joined);
+      if (!endpoints) return make_error(Errc::invalid_argument, "config file " + path + ": " + endpoints.error().message);
+      config.etcd.etcd.endpoints = *endpoints;
+    } else if (key == "etcd-ca") {
+      PV_TRY(text(config.etcd.etcd.tls.ca_file));
+    } else if (key == "etcd-cert") {
+      PV_TRY(text(config.etcd.etcd.tls.cert_file));
+    } else if (key == "etcd-key") {
+      PV_TRY(text(config.etcd.etcd.tls.key_file));
+    } else if (key == "advertise-url") {
+      PV_TRY(text(config.advertise_url));
+    } else if (key == "peer-ca") {
+      PV_TRY(text(config.peer_ca_file));
+    } else if (key == "etcd-retain-revisions") {
+      PV_TRY(count([&](std::uint32_t v) { config.etcd.retain_revisions = v; }));
+    } else if (key == "etcd-compact-min-revisions") {
+      PV_TRY(count([&](std::uint32_t v) { config.etcd.compact_min_revisions = v; }));
+    } else if (key == "etcd-housekeeping-ms") {
+      PV_TRY(count([&](std::uint32_t v) { config.etcd.housekeeping_interval = std::chrono::milliseconds(v); }));
+    } else if (key == "etcd-defrag-interval-s") {
+      PV_TRY(count([&](std::uint32_t v) { config.etcd.defrag_interval = std::chrono::seconds(v); }));
+    } else if (key == "peer-check-interval-ms") {
+      PV_TRY(count([&](std::uint32_t v) { config.peer_check_interval = std::chrono::milliseconds(v); }));
     } else if (key == "sync-writes") {
       if (!value.is_boolean()) return key_error(path, key, "true or false");
       config.sync_writes = value.get<bool>();
@@ -64,7 +101,36 @@ Status apply_config_file(const std::string& path, NodeConfig& config) {
   return Status::ok();
 }
 
-void apply_flags(const NodeFlags& f, NodeConfig& config) {
+Result<std::vector<std::string>> parse_endpoints(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t comma = text.find(',', start);
+    std::string url = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+      return make_error(Errc::invalid_argument, "etcd endpoint \"" + url +
+                                                    "\" is not an http:// or https:// URL (example: "
+                                                    "http://127.0.0.1:2379,http://127.0.0.1:22379)");
+    out.push_back(url);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+Status check_node_config(const NodeConfig& config) {
+  if (config.ordering != "embedded" && config.ordering != "etcd")
+    return make_error(Errc::invalid_argument, "ordering must be \"embedded\" or \"etcd\", not \"" + config.ordering + "\"");
+  if (config.ordering == "etcd" && config.etcd.etcd.endpoints.empty())
+    return make_error(Errc::invalid_argument, "--ordering etcd needs --etcd-endpoints URL[,URL...]");
+  if (config.ordering == "etcd" && config.genesis_file.empty())
+    return make_error(Errc::invalid_argument,
+                      "--ordering etcd needs --genesis FILE: every node of a cluster starts from the same genesis "
+                      "(scripts/cluster.sh writes one)");
+  return Status::ok();
+}
+
+Status apply_flags(const NodeFlags& f, NodeConfig& config) {
   if (f.data_dir) config.data_dir = *f.data_dir;
   if (f.listen) config.listen = *f.listen;
   if (f.genesis) config.genesis_file = *f.genesis;
@@ -73,6 +139,21 @@ void apply_flags(const NodeFlags& f, NodeConfig& config) {
   if (f.block_max_bytes) config.cutting.max_bytes = *f.block_max_bytes;
   if (f.block_timeout_ms) config.cutting.timeout = std::chrono::milliseconds(*f.block_timeout_ms);
   if (f.http_threads) config.http_threads = *f.http_threads;
+  if (f.ordering) config.ordering = *f.ordering;
+  if (f.etcd_endpoints) {
+    auto endpoints = parse_endpoints(*f.etcd_endpoints);
+    if (!endpoints) return endpoints.error();
+    config.etcd.etcd.endpoints = *endpoints;
+  }
+  if (f.etcd_ca) config.etcd.etcd.tls.ca_file = *f.etcd_ca;
+  if (f.etcd_cert) config.etcd.etcd.tls.cert_file = *f.etcd_cert;
+  if (f.etcd_key) config.etcd.etcd.tls.key_file = *f.etcd_key;
+  if (f.advertise_url) config.advertise_url = *f.advertise_url;
+  if (f.peer_ca) config.peer_ca_file = *f.peer_ca;
+  if (f.etcd_retain_revisions) config.etcd.retain_revisions = *f.etcd_retain_revisions;
+  if (f.etcd_compact_min_revisions) config.etcd.compact_min_revisions = *f.etcd_compact_min_revisions;
+  if (f.peer_check_interval_ms) config.peer_check_interval = std::chrono::milliseconds(*f.peer_check_interval_ms);
+  return Status::ok();
 }
 
 }  // namespace pv::cli

@@ -14,11 +14,18 @@ namespace pv::cli {
 struct NodeFlags {
   std::optional<std::string> data_dir, listen, genesis, network;
   std::optional<std::uint32_t> block_max_tx, block_max_bytes, block_timeout_ms, http_threads;
+  std::optional<std::string> ordering, etcd_endpoints, etcd_ca, etcd_cert, etcd_key, advertise_url, peer_ca;
+  std::optional<std::uint64_t> etcd_retain_revisions, etcd_compact_min_revisions, peer_check_interval_ms;
 };
+
+// "http://a:2379,http://b:2379" -> endpoints; refuses empty entries and non-http(s) URLs.
+[[nodiscard]] Result<std::vector<std::string>> parse_endpoints(const std::string& text);
+// Checks the settings that depend on each other (ordering mode and endpoints).
+[[nodiscard]] Status check_node_config(const NodeConfig& config);
 
 // Applies the JSON config file at `path` to `config`. Unknown keys are an error (they are
 // usually typos that would silently keep a default).
 [[nodiscard]] Status apply_config_file(const std::string& path, NodeConfig& config);
-void apply_flags(const NodeFlags& flags, NodeConfig& config);
+[[nodiscard]] Status apply_flags(const NodeFlags& flags, NodeConfig& config);
 
 }  // namespace pv::cli

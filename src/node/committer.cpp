@@ -28,7 +28,7 @@ Result<std::unique_ptr<Committer>> Committer::resume(LedgerStore& store, const T
   return std::unique_ptr<Committer>(new Committer(store, registry, node_key, block->header, std::move(*frontier)));
 }
 
-Result<CommittedBlock> Committer::commit(OrderedBatch&& batch) {
+Result<CommittedBlock> Committer::commit(OrderedBatch&& batch, const BlockHash* expected) {
   CommittedBlock out;
   Block& block = out.block;
   std::vector<bool> checked;
@@ -81,8 +81,12 @@ Result<CommittedBlock> Committer::commit(OrderedBatch&& batch) {
   h.log_size = frontier.size();
   h.log_root = frontier.root();
   h.state_digest = chain_state_digest(head_.state_digest, exec.changes);
+  if (expected && block_hash(h) != *expected)
+    return make_error(Errc::corruption, "block " + std::to_string(h.height) + " re-executed here has hash " +
+                                            block_hash(h).hex() + ", not the " + expected->hex() + " the peer sent");
   block.seal = seal_block(h, key_);
   w.encoded_block = encode_block(block);
+  w.ordering_position = batch.position;
   PV_TRY(store_.commit_block(w));
 
   head_ = h;

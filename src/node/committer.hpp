@@ -26,7 +26,10 @@ class Committer {
   // Resumes after the stored head.
   [[nodiscard]] static Result<std::unique_ptr<Committer>> resume(LedgerStore& store, const TxRegistry& registry,
                                                                  const SigningKey& node_key);
-  [[nodiscard]] Result<CommittedBlock> commit(OrderedBatch&& batch);
+  // Builds, seals and durably writes the next block from `batch` (its position, if any, is
+  // stored with it). With `expected`, the block is written only if its hash equals it: blocks
+  // copied from a peer are re-executed here and must come out byte-identical.
+  [[nodiscard]] Result<CommittedBlock> commit(OrderedBatch&& batch, const BlockHash* expected = nullptr);
   const BlockHeader& head() const { return head_; }
   const MerkleFrontier& frontier() const { return frontier_; }
 

@@ -9,6 +9,7 @@
 #include "identity/passphrase.hpp"
 #include "identity/wallet_crypto.hpp"
 #include "ordering/embedded_sequencer.hpp"
+#include "ordering/etcd_orderer.hpp"
 
 namespace pv {
 
@@ -26,6 +27,13 @@ struct NodeConfig {
   std::uint32_t http_threads = 0;  // 0: one per core, at least 4
   NodeKeyPassphrase key_passphrase;  // required: Node::open refuses to start without it
   KdfParams key_kdf = KdfParams::moderate();  // Argon2id cost for a newly written node key file
+  std::string ordering = "embedded";  // "embedded" (one node) or "etcd" (a cluster)
+  // Cluster mode (docs/cluster.md): etcd endpoints and TLS, housekeeping. `etcd.cutting` is
+  // ignored: `cutting` above applies to this node's batches too.
+  EtcdOrderingOptions etcd;
+  std::string advertise_url;           // this node's API URL for peers; default http://<listen>
+  std::chrono::milliseconds peer_check_interval{2000};  // checkpoint exchange with peers
+  std::string peer_ca_file;            // CA for https peer URLs
 };
 
 }  // namespace pv

@@ -19,7 +19,9 @@
 #include "node/node.hpp"
 #include "node/node_key.hpp"
 #include "node/startup_check.hpp"
+#include "node/peer_catch_up.hpp"
 #include "ordering/embedded_sequencer.hpp"
+#include "ordering/etcd_orderer.hpp"
 
 namespace pv {
 namespace {
@@ -56,7 +58,9 @@ class LedgerNode final : public Node {
         network_id_(genesis_network_id(genesis_)),
         key_(std::move(key)),
         origin_("patientvault/" + genesis_.network + "/" + network_id_.hex().substr(0, 16)),
-        latency_counts_(kLatencyBounds.size(), 0) {}
+        latency_counts_(kLatencyBounds.size(), 0) {
+    for (const auto& org : genesis_.organizations) members_.insert(org.node_keys.begin(), org.node_keys.end());
+  }
 
   ~LedgerNode() override { shutdown(); }
 
@@ -79,9 +83,39 @@ class LedgerNode final : public Node {
     } else {
       committer_ = std::move(*committer);
       publish_head(committer_->head());
-      orderer_ = std::make_unique<EmbeddedSequencer>(config_.cutting, committer_->head().time_ms);
+      if (config_.ordering == "etcd") {
+        PV_TRY(start_etcd_ordering());
+      } else {
+        orderer_ = std::make_unique<EmbeddedSequencer>(config_.cutting, committer_->head().time_ms);
+      }
       orderer_->start([this](OrderedBatch&& batch) { on_batch(std::move(batch)); });
     }
+    return Status::ok();
+  }
+
+  Status start_etcd_ordering() {
+    EtcdOrderingOptions options = config_.etcd;
+    options.cutting = config_.cutting;
+    options.self_url = config_.advertise_url.empty() ? "http://" + config_.listen : config_.advertise_url;
+    if (options.etcd.endpoints.empty())
+      return make_error(Errc::invalid_argument, "etcd ordering needs --etcd-endpoints URL[,URL...]");
+    auto position = store_->ordering_position();
+    if (!position) return position.error();
+    std::optional<std::uint64_t> resume = *position;
+    if (!resume && committer_->head().height == 0) resume = 0;
+    if (resume == kUnknownOrderingPosition) resume.reset();
+    peer_client_ = std::make_unique<PeerClient>(key_, config_.peer_ca_file);
+    auto etcd = std::make_unique<EtcdOrderer>(
+        options, network_id_, key_, members_, resume,
+        [this](const std::vector<ProgressRecord>& peers, std::uint64_t compacted) {
+          CatchUpContext ctx{*committer_, *peer_client_, members_,
+                             [this](CommittedBlock&& b, std::uint64_t position) { after_commit(std::move(b), position, {}); }};
+          return catch_up_from_peers(ctx, peers, compacted);
+        });
+    if (resume) etcd->note_committed(*resume, committer_->head().height, block_hash(committer_->head()));
+    etcd_ = etcd.get();
+    orderer_ = std::move(etcd);
+    divergence_thread_ = std::thread([this] { run_divergence_checks(); });
     return Status::ok();
   }
 
@@ -101,12 +135,17 @@ class LedgerNode final : public Node {
     }
     std::vector<OrderedTx> accepted;
     std::uint64_t now = steady_ns();
+    Status ordering = orderer_ ? orderer_->health() : Status::ok();
     {
       std::lock_guard lock(mu_);
       for (std::size_t i = 0; i < encoded.size(); ++i) {
         if (!decoded[i]) continue;
         if (!health_message_.empty() || stopping_) {
           out[i] = make_error(Errc::unavailable, health_message_.empty() ? "node is shutting down" : health_message_);
+          continue;
+        }
+        if (!ordering) {
+          out[i] = ordering.error();
           continue;
         }
         if (auto s = check_fresh_locked(*out[i], *decoded[i]); !s) {
@@ -256,7 +295,7 @@ class LedgerNode final : public Node {
     i.checkpoint_key_name = origin_;
     i.network = genesis_.network;
     i.network_id = network_id_;
-    i.ordering = "embedded";
+    i.ordering = config_.ordering == "etcd" ? "etcd" : "embedded";
     std::lock_guard lock(mu_);
     i.height = head_height_;
     i.log_size = checkpoint_.size;
@@ -275,14 +314,41 @@ class LedgerNode final : public Node {
     m.latency_counts = latency_counts_;
     m.latency_count = latency_count_;
     m.latency_sum_seconds = latency_sum_;
+    if (etcd_) {
+      m.cluster.enabled = true;
+      m.cluster.etcd = etcd_->stats();
+      m.cluster.peers = etcd_->peers().size();
+      m.cluster.peer_checks = peer_checks_;
+      m.cluster.peer_check_errors = peer_check_errors_;
+      m.cluster.divergence = !divergence_peer_.empty();
+      m.cluster.divergence_peer = divergence_peer_;
+    }
     return m;
   }
 
+  Result<PeerStatus> peer_status(std::uint64_t height) override {
+    PeerStatus s;
+    {
+      std::lock_guard lock(mu_);
+      s.height = head_height_;
+      s.checkpoint = checkpoint_note_;
+    }
+    auto block = cached_block(std::min(height, s.height));
+    if (!block) return make_error(Errc::io, "cannot read block " + std::to_string(std::min(height, s.height)));
+    s.header = block->header;
+    s.seal = block->seal;
+    return s;
+  }
+
+  bool is_member_node_key(const PublicKey& key) override { return members_.count(key) > 0; }
+
   Status health() override {
-    std::lock_guard lock(mu_);
-    if (!health_message_.empty()) return make_error(Errc::unavailable, health_message_);
-    if (stopping_) return make_error(Errc::unavailable, "node is shutting down");
-    return Status::ok();
+    {
+      std::lock_guard lock(mu_);
+      if (!health_message_.empty()) return make_error(Errc::unavailable, health_message_);
+      if (stopping_) return make_error(Errc::unavailable, "node is shutting down");
+    }
+    return orderer_ ? orderer_->health() : Status::ok();
   }
 
   void shutdown() override {
@@ -293,6 +359,7 @@ class LedgerNode final : public Node {
     }
     if (orderer_) orderer_->stop();  // delivers and commits everything queued
     committed_cv_.notify_all();
+    if (divergence_thread_.joinable()) divergence_thread_.join();
     spdlog::info("node stopped at height {}", head_height_);
   }
 
@@ -384,9 +451,9 @@ class LedgerNode final : public Node {
   // The orderer's delivery thread.
   void on_batch(OrderedBatch&& batch) {
     std::vector<std::uint64_t> accepted_ns;
-    std::vector<TxId> ids;
     accepted_ns.reserve(batch.transactions.size());
     for (const auto& tx : batch.transactions) accepted_ns.push_back(tx.accepted_ns);
+    std::optional<std::uint64_t> position = batch.position;
     bool healthy;
     {
       std::lock_guard lock(mu_);
@@ -403,12 +470,22 @@ class LedgerNode final : public Node {
       committed_cv_.notify_all();
       return;
     }
+    after_commit(std::move(*committed), position.value_or(0), accepted_ns);
+  }
+
+  // After a block is durable: publish the head, settle pending transactions, wake waiters.
+  // `accepted_ns`: when each transaction was accepted here (empty or 0: not accepted here).
+  void after_commit(CommittedBlock&& committed_block, std::uint64_t position,
+                    const std::vector<std::uint64_t>& accepted_ns) {
+    auto* committed = &committed_block;
     publish_head(committed->block.header);
     // A membership change in this block may have removed this node's key (or its organization):
     // it then seals nothing more, since no verifier accepts a block sealed by a non-member.
     if (!is_member_node(*store_, key_.public_key()))
       refuse_writes("this node's key is no longer a node of a member organization (membership changed in block " +
                     std::to_string(committed->block.header.height) + "); it serves reads only");
+    if (orderer_ && position != kUnknownOrderingPosition)
+      orderer_->note_committed(position, committed->block.header.height, committed->hash);
     std::uint64_t now = steady_ns();
     std::lock_guard lock(mu_);
     const Block& block = committed->block;
@@ -427,8 +504,8 @@ class LedgerNode final : public Node {
       }
       const auto& loc = committed->locations[i];
       remember_locked(CommittedTx{id, {loc.height, loc.index, loc.log_index}, block.results[i], block.header.time_ms});
-      double seconds = static_cast<double>(now - accepted_ns[i]) / 1e9;
-      observe_latency_locked(seconds);
+      if (i < accepted_ns.size() && accepted_ns[i] != 0)
+        observe_latency_locked(static_cast<double>(now - accepted_ns[i]) / 1e9);
       ++committed_tx_;
       if (block.results[i].code == TxCode::valid) ++committed_valid_tx_;
     }
@@ -452,6 +529,41 @@ class LedgerNode final : public Node {
     latency_sum_ += seconds;
   }
 
+  // Cluster mode: every few seconds, ask each peer for its status at this node's height and
+  // compare (node/peer_status.hpp). A difference raises the divergence alarm for good.
+  void run_divergence_checks() {
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+      committed_cv_.wait_for(lock, config_.peer_check_interval, [&] { return stopping_; });
+      if (stopping_) break;
+      std::uint64_t height = head_height_;
+      lock.unlock();
+      for (const auto& peer : etcd_->peers()) {
+        auto body = peer_client_->get(peer.url, "/v1/peer/status?height=" + std::to_string(height));
+        Result<std::optional<std::string>> found = make_error(Errc::unavailable, "");
+        if (!body) {
+          found = body.error();
+        } else if (auto status = peer_status_from_json(*body); !status) {
+          found = status.error();
+        } else {
+          found = find_divergence(*store_, height, peer.node_key, origin_, *status);
+        }
+        std::lock_guard g(mu_);
+        if (!found) {
+          ++peer_check_errors_;
+          continue;
+        }
+        ++peer_checks_;
+        if (*found && divergence_peer_.empty()) {
+          divergence_peer_ = peer.url;
+          spdlog::critical("DIVERGENCE: this node and peer {} ({}) disagree: {}", peer.url,
+                           did_key_from_public_key(peer.node_key), **found);
+        }
+      }
+      lock.lock();
+    }
+  }
+
   NodeConfig config_;
   std::unique_ptr<LedgerStore> store_;
   Genesis genesis_;
@@ -460,6 +572,12 @@ class LedgerNode final : public Node {
   std::string origin_;
   std::unique_ptr<Committer> committer_;
   std::unique_ptr<Orderer> orderer_;
+  std::set<PublicKey> members_;  // genesis node keys
+  EtcdOrderer* etcd_ = nullptr;  // orderer_ in cluster mode
+  std::unique_ptr<PeerClient> peer_client_;
+  std::thread divergence_thread_;
+  std::uint64_t peer_checks_ = 0, peer_check_errors_ = 0;
+  std::string divergence_peer_;
 
   static constexpr std::size_t kBlockCacheSize = 32;
   std::mutex cache_mu_;

@@ -13,6 +13,7 @@
 #include "ledger/block.hpp"
 #include "ledger/checkpoint.hpp"
 #include "node/config.hpp"
+#include "node/peer_status.hpp"
 
 namespace pv {
 
@@ -61,7 +62,18 @@ struct NodeInfo {
   NetworkId network_id;
   std::uint64_t height = 0;     // last committed block
   std::uint64_t log_size = 0;
-  std::string ordering;         // "embedded"
+  std::string ordering;         // "embedded" or "etcd"
+};
+
+// Cluster mode only: etcd ordering and the checkpoint exchange with peers.
+struct ClusterMetrics {
+  bool enabled = false;
+  EtcdOrderingStats etcd;
+  std::uint64_t peers = 0;             // peers seen in etcd
+  std::uint64_t peer_checks = 0;       // checkpoint exchanges that were checked
+  std::uint64_t peer_check_errors = 0; // exchanges that failed (peer down, bad answer)
+  bool divergence = false;             // a peer derived a different block or log root
+  std::string divergence_peer;         // its URL
 };
 
 struct NodeMetrics {
@@ -75,6 +87,7 @@ struct NodeMetrics {
   std::vector<std::uint64_t> latency_counts;  // same length as bounds; +Inf = latency_count
   std::uint64_t latency_count = 0;
   double latency_sum_seconds = 0;
+  ClusterMetrics cluster;
 };
 
 class Node {
@@ -105,6 +118,11 @@ class Node {
   virtual std::optional<Bytes> read_state(const std::string& key) = 0;
   virtual NodeInfo info() = 0;
   virtual NodeMetrics metrics() = 0;
+  // For the checkpoint exchange between nodes: this node's head, the sealed header at
+  // min(height, head) and its latest signed checkpoint.
+  [[nodiscard]] virtual Result<PeerStatus> peer_status(std::uint64_t height) = 0;
+  // True for the node keys of the genesis membership (peers may call node-only routes).
+  virtual bool is_member_node_key(const PublicKey& key) = 0;
   // Ok when the node accepts writes; otherwise why not (startup check failed, shutting down).
   virtual Status health() = 0;
   // Stops ordering, commits what was accepted, closes storage. Idempotent.

@@ -1,14 +1,17 @@
 #pragma once
 // Ordering: turns transactions accepted by any node into one total order of batches. The
-// committer turns each batch into a block. Implementations: EmbeddedSequencer (one process) and,
-// later, an etcd-backed orderer (Raft across machines). Everything above this interface is the
-// same in both modes.
+// committer turns each batch into a block. Implementations: EmbeddedSequencer (one process) and
+// EtcdOrderer (etcd's Raft across machines). Everything above this interface is the same in both
+// modes.
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "crypto/sha256.hpp"
 
 namespace pv {
 
@@ -22,6 +25,9 @@ struct OrderedTx {
 struct OrderedBatch {
   std::uint64_t time_ms = 0;  // block time: assigned by the orderer, never decreasing
   std::vector<OrderedTx> transactions;
+  // Where this batch sits in the orderer's total order (the etcd revision in cluster mode),
+  // stored with its block so that a restarted node resumes right after it. Empty: embedded.
+  std::optional<std::uint64_t> position;
 };
 
 class Orderer {
@@ -37,6 +43,13 @@ class Orderer {
   virtual std::uint64_t queue_depth() const = 0;
   // Delivers what is queued, then stops. Idempotent.
   virtual void stop() = 0;
+  // Ok while the orderer can order new transactions; otherwise why not (e.g. etcd has no quorum
+  // or is out of space). The node refuses writes with this message meanwhile.
+  virtual Status health() const { return Status::ok(); }
+  // The node committed the batch at `position` as block `height` with hash `block_hash`.
+  virtual void note_committed(std::uint64_t position, std::uint64_t height, const Hash32& block_hash) {
+    (void)position, (void)height, (void)block_hash;
+  }
 };
 
 }  // namespace pv

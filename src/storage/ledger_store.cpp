@@ -123,6 +123,17 @@ Result<std::optional<std::uint64_t>> LedgerStore::head() const {
   return std::optional<std::uint64_t>{*h};
 }
 
+Result<std::optional<std::uint64_t>> LedgerStore::ordering_position() const {
+  std::string v;
+  auto s = impl_->db->Get({}, impl_->cfs[kMeta], "ordering", &v);
+  if (s.IsNotFound()) return std::optional<std::uint64_t>{};
+  PV_TRY(from_rocks(s, "reading the ordering position"));
+  BinaryReader r(as_bytes(v));
+  auto p = r.u64("ordering position");
+  if (!p || r.remaining() != 0) return make_error(Errc::corruption, "stored ordering position is not 8 bytes");
+  return std::optional<std::uint64_t>{*p};
+}
+
 Result<Bytes> LedgerStore::genesis_bytes() const {
   std::string v;
   PV_TRY(from_rocks(impl_->db->Get({}, impl_->cfs[kMeta], "genesis", &v), "reading the genesis"));
@@ -204,6 +215,10 @@ Status LedgerStore::write(const BlockWrite& w, const Bytes* genesis) {
   }
   if (genesis) batch.Put(impl_->cfs[kMeta], "genesis", slice(*genesis));
   batch.Put(impl_->cfs[kMeta], "head", slice(hk));
+  if (w.ordering_position) {
+    Bytes pk = height_key(*w.ordering_position);  // the same u64 big-endian encoding
+    batch.Put(impl_->cfs[kMeta], "ordering", slice(pk));
+  }
   rocksdb::WriteOptions wo;
   wo.sync = impl_->sync;
   return from_rocks(impl_->db->Write(wo, &batch), "writing block " + std::to_string(w.block->header.height));

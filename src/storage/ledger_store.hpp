@@ -1,6 +1,8 @@
 #pragma once
 // The node's durable ledger in RocksDB. Column families:
-//   meta     "head" -> u64 height of the last committed block; "genesis" -> genesis encoding
+//   meta     "head" -> u64 height of the last committed block; "genesis" -> genesis encoding;
+//            "ordering" -> u64 position in the orderer's total order that the head block ends at
+//            (the etcd revision in cluster mode; absent in embedded mode)
 //   blocks   u64 height (big-endian) -> block encoding (header, transactions, verdicts, seal)
 //   state    state key -> value
 //   txindex  tx id (32 bytes) -> u64 height, u32 index in block, u64 log index
@@ -39,6 +41,8 @@ struct BlockWrite {
   const std::vector<StateChange>* state_changes = nullptr;
   std::vector<std::pair<TxId, TxIndexEntry>> index_entries;
   std::vector<MerkleNode> merkle_nodes;
+  // Written with the block when set: where in the orderer's total order this block ends.
+  std::optional<std::uint64_t> ordering_position;
 };
 
 class LedgerStore : public StateView, public MerkleNodeReader {
@@ -52,6 +56,8 @@ class LedgerStore : public StateView, public MerkleNodeReader {
   // Head height, or nullopt for an empty store (before genesis).
   [[nodiscard]] Result<std::optional<std::uint64_t>> head() const;
   [[nodiscard]] Result<Bytes> genesis_bytes() const;
+  // Ordering position written with the last block that carried one; nullopt if none did.
+  [[nodiscard]] Result<std::optional<std::uint64_t>> ordering_position() const;
   [[nodiscard]] Result<Bytes> block_bytes(std::uint64_t height) const;
   [[nodiscard]] Result<Block> block(std::uint64_t height) const;
   [[nodiscard]] Result<std::optional<TxIndexEntry>> tx_index(const TxId& id) const;
