@@ -11,6 +11,8 @@ void add_id_commands(CLI::App& app, int& exit_code);
 void add_tx_commands(CLI::App& app, int& exit_code);
 void add_verify_command(CLI::App& app, int& exit_code);
 void add_org_commands(CLI::App& app, int& exit_code);
+// `pv node key`; REQUIRES: add_node_commands ran first.
+void add_node_key_command(CLI::App& app, int& exit_code);
 void add_credential_commands(CLI::App& app, int& exit_code);
 
 // --node URL (or PV_NODE), shared by every client command.

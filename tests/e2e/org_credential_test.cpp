@@ -11,7 +11,6 @@
 #include "codec/did_key.hpp"
 #include "identity/vc_jwt.hpp"
 #include "identity/wallet.hpp"
-#include "node/node_key.hpp"
 #include "process.hpp"
 
 namespace pv::e2e {
@@ -44,19 +43,28 @@ class OrgCredentialE2e : public ::testing::Test {
       ASSERT_TRUE(id) << id.error().message;
       did_[name] = id->did;
     }
-    std::filesystem::create_directories(tmp_ / "data");
-    // The node key is encrypted at rest; the node started below opens it with the same passphrase.
-    auto node_key = load_or_create_node_key(
-        tmp_ / "data", [](bool) -> Result<Passphrase> { return Passphrase(kNodePassphrase); },
-        KdfParams::interactive());
-    ASSERT_TRUE(node_key) << node_key.error().message;
+    port_ = free_port();
+    url_ = "http://127.0.0.1:" + std::to_string(port_);
+    env_ = {"HOME=" + tmp_.path(),
+            "XDG_CONFIG_HOME=" + (tmp_ / "config"),
+            "PV_NODE=" + url_,
+            "PV_WALLET=" + (tmp_ / "wallet"),
+            "PV_PASSPHRASE=" + std::string(kPassphrase),
+            "PV_NODE_PASSPHRASE=" + std::string(kNodePassphrase),
+            "PV_WALLET_KDF=interactive",
+            "PV_AS="};
+    // The node's encrypted key exists before the genesis that lists it (`pv node key`).
+    auto node_key = pv({"node", "key", "--data-dir", tmp_ / "data", "--json"});
+    ASSERT_TRUE(node_key.ok()) << node_key.err;
+    const std::string node_did = parse_out(node_key)["did"];
+    ASSERT_EQ(parse_out(node_key)["created"], true);
     json genesis = {{"network", "pv-org-e2e"},
                     {"time", 1763856000000},
                     {"organizations",
                      {{{"did", did_["hospital"]},
                        {"name", "St Mary's Hospital"},
                        {"role", "provider"},
-                       {"nodeKeys", {did_key_from_public_key(node_key->public_key())}},
+                       {"nodeKeys", {node_did}},
                        {"admins", {did_["alice"]}}},
                       {{"did", did_["insurer"]},
                        {"name", "Acme Insurance"},
@@ -67,15 +75,6 @@ class OrgCredentialE2e : public ::testing::Test {
                        {"role", "regulator"},
                        {"admins", {did_["carol"]}}}}}};
     std::ofstream(tmp_ / "genesis.json") << genesis.dump(2);
-    port_ = free_port();
-    url_ = "http://127.0.0.1:" + std::to_string(port_);
-    env_ = {"HOME=" + tmp_.path(),
-            "XDG_CONFIG_HOME=" + (tmp_ / "config"),
-            "PV_NODE=" + url_,
-            "PV_WALLET=" + (tmp_ / "wallet"),
-            "PV_PASSPHRASE=" + std::string(kPassphrase),
-            "PV_NODE_PASSPHRASE=" + std::string(kNodePassphrase),
-            "PV_AS="};
     node_ = std::make_unique<Process>(
         Process::spawn({pv_bin(), "node", "start", "--data-dir", tmp_ / "data", "--listen",
                         "127.0.0.1:" + std::to_string(port_), "--genesis", tmp_ / "genesis.json",
@@ -351,7 +350,8 @@ TEST_F(OrgCredentialE2e, PublicReadsAndTheirProblemDocuments) {
 }
 
 TEST(OrgCredentialCli, EveryCommandExplainsItself) {
-  for (std::vector<std::string> cmd : {std::vector<std::string>{"org", "list"},
+  for (std::vector<std::string> cmd : {std::vector<std::string>{"node", "key"},
+                                       {"org", "list"},
                                        {"org", "propose"},
                                        {"org", "approve"},
                                        {"org", "submit"},
