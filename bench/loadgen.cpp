@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "api/client.hpp"
 #include "codec/did_key.hpp"
 #include "ledger/anchor.hpp"
 
@@ -104,12 +105,14 @@ int main(int argc, char** argv) {
   // Pre-sign on all cores: transactions[c] is connection c's ordered list of batches.
   std::size_t per_conn = (total + connections - 1) / connections;
   std::vector<std::vector<std::string>> bodies(connections);
+  std::vector<SigningKey> keys;
+  for (unsigned c = 0; c < connections; ++c) keys.push_back(SigningKey::generate());
   auto sign_start = Clock::now();
   {
     std::vector<std::thread> pool;
     for (unsigned c = 0; c < connections; ++c)
       pool.emplace_back([&, c] {
-        auto key = SigningKey::generate();
+        const SigningKey& key = keys[c];
         std::string did = did_key_from_public_key(key.public_key());
         std::uint64_t created = unix_ms();
         for (std::size_t start = 0; start < per_conn; start += batch) {
@@ -144,9 +147,20 @@ int main(int argc, char** argv) {
         httplib::Client cli(mine.host, mine.port);
         cli.set_keep_alive(true);
         cli.set_read_timeout(60, 0);
+        // Writes are signed requests (RFC 9421): one signature per HTTP request, made at send
+        // time (it must be fresh), by the connection's key as a did:key. Timed with the request.
+        const api::RequestSigner signer{keys[c], did_key_from_public_key(keys[c].public_key())};
+        const std::string authority = target.host + ":" + std::to_string(target.port);
         for (const auto& body : bodies[c]) {
           auto t0 = Clock::now();
-          auto res = cli.Post("/v1/tx?wait=true", body, "application/json");
+          auto fields = api::signature_headers(signer, "POST", "/v1/tx?wait=true", authority, body,
+                                               "application/json");
+          if (!fields) {
+            ++failed;
+            continue;
+          }
+          httplib::Headers headers(fields->begin(), fields->end());
+          auto res = cli.Post("/v1/tx?wait=true", headers, body, "application/json");
           double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
           if (!res || res->status != 200) {
             ++failed;

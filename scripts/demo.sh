@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The guided scenario: installs what is needed, builds, starts a local single-node network and
-# walks through the ledger core in plain words: a lab anchors a document, anyone checks the proof
-# against a signed checkpoint, replays and forgeries are refused, the node survives kill -9, and
+# walks through the ledger core in plain words: a lab creates an identity in its encrypted wallet
+# and anchors a document, anyone checks the proof against a signed checkpoint, unsigned requests,
+# replays and forgeries are refused, the node survives kill -9, and
 # an auditor verifies the whole ledger online and offline.
 # Usage: scripts/demo.sh            (data in ./pv-demo, which survives re-runs)
 #        PV_DEMO_DIR=DIR PV_DEMO_PORT=PORT scripts/demo.sh
@@ -72,13 +73,15 @@ run "$pv" tx get "$tx_id" --proof
 say "The signed checkpoint itself:"
 run curl -s "$PV_NODE/v1/checkpoint"
 
-step "5. Replays and forgeries are refused, and nothing accepted is disturbed"
+step "5. Unsigned, replayed and forged requests are refused, and nothing accepted is disturbed"
 tx_b64=$(curl -s "$PV_NODE/v1/tx/$tx_id" | python3 -c 'import json,sys;print(json.load(sys.stdin)["tx"])')
-say "Sending the very same signed transaction again:"
+say "A write made without a request signature (RFC 9421) is refused before anything is read:"
 run curl -s -X POST "$PV_NODE/v1/tx" -H 'content-type: application/json' -d "{\"tx\":\"$tx_b64\"}"
-say "Sending it with one byte of the signature flipped:"
+say "The lab (a signed request) sending the very same signed transaction again:"
+run "$pv" tx submit --raw "$tx_b64" || true
+say "Sending it with one byte of the transaction's signature flipped:"
 forged=$(python3 -c 'import base64,sys;b=bytearray(base64.b64decode(sys.argv[1]));b[-1]^=1;print(base64.b64encode(bytes(b)).decode())' "$tx_b64")
-run curl -s -X POST "$PV_NODE/v1/tx" -H 'content-type: application/json' -d "{\"tx\":\"$forged\"}"
+run "$pv" tx submit --raw "$forged" || true
 
 step "6. An auditor verifies the running node online"
 say "It checks the signed checkpoint, proves it extends the one it saw last time, and"

@@ -47,6 +47,31 @@ Result<nlohmann::json> json_reply(const Result<Reply>& reply) {
 
 }  // namespace
 
+Result<HeaderFields> signature_headers(const RequestSigner& signer, const std::string& method,
+                                       const std::string& target, const std::string& authority,
+                                       const std::string& body, const std::string& content_type) {
+  HttpRequest message;
+  message.method = method;
+  message.target = target;
+  message.authority = authority;
+  message.body = to_bytes(body);
+  if (!content_type.empty()) set_header(message.headers, "content-type", content_type);
+  SignOptions options;
+  options.keyid = signer.keyid;
+  options.created = std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+  // A fresh nonce: two identical requests in the same second must not look like a replay.
+  Bytes nonce(16);
+  random_bytes(nonce.data(), nonce.size());
+  options.nonce = to_hex(nonce);
+  PV_TRY(sign_request(message, signer.key, options));
+  HeaderFields out{{"Host", authority}};
+  for (const char* name : {"Content-Digest", "Signature-Input", "Signature"})
+    if (auto v = combined_header_value(message.headers, name)) out.emplace_back(name, *v);
+  return out;
+}
+
 httplib::Result NodeClient::Impl::send(const std::string& method, const std::string& target,
                                        const std::string& body, const std::string& content_type) {
   httplib::Request req;
@@ -55,28 +80,10 @@ httplib::Result NodeClient::Impl::send(const std::string& method, const std::str
   req.body = body;
   if (!content_type.empty()) req.set_header("Content-Type", content_type);
   if (signer) {
-    HttpRequest message;
-    message.method = method;
-    message.target = target;
-    message.authority = authority;
-    message.body = to_bytes(body);
-    if (!content_type.empty()) set_header(message.headers, "content-type", content_type);
-    SignOptions options;
-    options.keyid = signer->keyid;
-    options.created = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
-    // A fresh nonce: two identical requests in the same second must not look like a replay.
-    Bytes nonce(16);
-    random_bytes(nonce.data(), nonce.size());
-    options.nonce = to_hex(nonce);
-    if (Status signed_ok = sign_request(message, signer->key, options); !signed_ok) {
-      // Only a bug can get here (the components are ours); never send an unsigned request.
-      return httplib::Result(nullptr, httplib::Error::Unknown);
-    }
-    req.set_header("Host", authority);
-    for (const char* name : {"content-digest", "signature-input", "signature"})
-      if (auto v = combined_header_value(message.headers, name)) req.set_header(name, *v);
+    auto headers = signature_headers(*signer, method, target, authority, body, content_type);
+    // Only a bug can fail here (the components are ours); never send the request unsigned.
+    if (!headers) return httplib::Result(nullptr, httplib::Error::Unknown);
+    for (auto& [name, value] : *headers) req.set_header(name, value);
   }
   return http.send(req);
 }

@@ -15,6 +15,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "api/json_views.hpp"
 #include "crypto/ed25519.hpp"
@@ -29,6 +31,15 @@ struct RequestSigner {
   SigningKey key;
   std::string keyid;
 };
+
+// The header fields that sign one request as `signer` (Host, Content-Digest, Signature-Input,
+// Signature; see the header comment), for callers that send with their own HTTP client (the load
+// generator, tests). NodeClient signs with exactly this. `authority` is "host:port" as sent in
+// Host; `content_type` may be empty (no body type).
+using HeaderFields = std::vector<std::pair<std::string, std::string>>;
+[[nodiscard]] Result<HeaderFields> signature_headers(
+    const RequestSigner& signer, const std::string& method, const std::string& target,
+    const std::string& authority, const std::string& body, const std::string& content_type);
 
 // A raw answer, for routes without a typed method below.
 struct HttpReply {

@@ -4,12 +4,14 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
 #include <vector>
 
 #include "api/problem.hpp"
+#include "api/request_auth.hpp"
 #include "api/server.hpp"
 #include "node/node.hpp"
 
@@ -48,7 +50,34 @@ struct ApiContext {
   HttpOptions options;
   HttpMetrics& metrics;
   std::atomic<bool>& stopping;
+  RequestAuthenticator& auth;
 };
+
+// --- Signed routes: requests made on someone's behalf -----------------------------------------
+//
+// Every route that writes, or reads anything private, is registered with one of these wrappers:
+//
+//   routes.post("POST /v1/things", "/v1/things",
+//               signed_post(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+//                 // req.body: the whole body; req.signer.did: who asked (authorize on it)
+//               }));
+//   routes.get("GET /v1/things/{id}", R"(/v1/things/([^/]+))", signed_get(ctx, handler));
+//
+// The wrapper reads the body (413 over HttpOptions::max_body_bytes), checks the RFC 9421
+// signature against the node's current state (request_auth.hpp) and answers 401 with a problem
+// document naming the failed rule; the handler runs only for an authenticated request. Public
+// reads (checkpoints, proofs, blocks, DID resolution, health, metrics) use plain handlers.
+struct SignedRequest {
+  const httplib::Request& http;  // method, path, params, matches, headers
+  std::string body;
+  AuthenticatedSigner signer;
+};
+using SignedHandler = std::function<void(SignedRequest& request, httplib::Response& res)>;
+
+httplib::Server::HandlerWithContentReader signed_post(ApiContext& ctx, SignedHandler handler);
+httplib::Server::Handler signed_get(ApiContext& ctx, SignedHandler handler);
+// The request as the signature sees it (authority from the Host header).
+HttpRequest signature_view(const httplib::Request& req, std::string body);
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body);
 void send_problem(httplib::Response& res, const Problem& problem);

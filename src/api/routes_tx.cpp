@@ -95,22 +95,11 @@ int refused_batch_status(const std::vector<SubmissionResult>& results) {
   return status;
 }
 
-void post_tx(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
-             const httplib::ContentReader& reader) {
-  std::string text;
-  bool over_limit = false;
-  reader([&](const char* data, std::size_t n) {
-    // Keep reading past the limit (without storing) so the client sees a clean 413.
-    if (text.size() + n > ctx.options.max_body_bytes) over_limit = true;
-    if (!over_limit) text.append(data, n);
-    return true;
-  });
-  if (over_limit) {
-    ctx.metrics.record_refused_submission();
-    return send_problem(
-        res, http_problem(413, "request body is larger than the limit of " +
-                                   std::to_string(ctx.options.max_body_bytes) + " bytes"));
-  }
+// Authenticated by signed_post: the request signature checked out (routes.hpp). Each
+// transaction carries its own signature as well; the request signer may be a relay.
+void post_tx(ApiContext& ctx, SignedRequest& signed_req, httplib::Response& res) {
+  const httplib::Request& req = signed_req.http;
+  const std::string& text = signed_req.body;
   auto timeout = wait_timeout(req, ctx.options);
   if (!timeout) return send_error(res, timeout.error());
   auto body = parse_submission_body(text, ctx.options.max_batch);
@@ -202,8 +191,9 @@ void get_tx_proof(ApiContext& ctx, const httplib::Request& req, httplib::Respons
 
 void add_tx_routes(RouteTable& routes, ApiContext& ctx) {
   routes.post("POST /v1/tx", "/v1/tx",
-              [&ctx](const httplib::Request& req, httplib::Response& res,
-                     const httplib::ContentReader& reader) { post_tx(ctx, req, res, reader); });
+              signed_post(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+                post_tx(ctx, req, res);
+              }));
   routes.get(
       "GET /v1/tx/{id}", R"(/v1/tx/([^/]+))",
       [&ctx](const httplib::Request& req, httplib::Response& res) { get_tx(ctx, req, res); });

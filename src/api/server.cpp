@@ -99,7 +99,9 @@ struct HttpServer::Impl {
   RouteTable routes{server};
   HttpMetrics metrics;
   std::atomic<bool> stopping{false};
-  ApiContext ctx{node, options, metrics, stopping};
+  RequestAuthenticator auth{[this](const std::string& key) { return node.read_state(key); },
+                            options.max_signature_skew};
+  ApiContext ctx{node, options, metrics, stopping, auth};
   int port = 0;
   bool bound = false;
 

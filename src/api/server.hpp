@@ -23,6 +23,8 @@ struct HttpOptions {
   std::size_t max_batch = 10'000;                 // transactions per POST /v1/tx
   std::chrono::milliseconds max_wait{60'000};     // cap on ?wait=true&timeout_ms=
   std::chrono::milliseconds default_wait{30'000};
+  // Signed requests: `created` may differ from the node's clock by at most this much.
+  std::chrono::seconds max_signature_skew{300};
 
   static HttpOptions from(const NodeConfig& config);
 };

@@ -18,7 +18,7 @@ using nlohmann::json;
 
 struct SubmitOptions {
   ActingOptions acting;
-  std::string anchor_hex, file, node;
+  std::string anchor_hex, file, raw, node;
   bool wait = false, json = false;
   std::uint32_t timeout_ms = 30'000;
 };
@@ -71,18 +71,29 @@ int submit(const SubmitOptions& o) {
       return out.fail("--anchor must be a SHA-256 hash: 64 hex characters",
                       "or use --file PATH to hash a file");
     anchor.document_hash = *h;
-  } else {
+  } else if (o.raw.empty()) {
     return out.fail("nothing to anchor", "give --anchor SHA256HEX or --file PATH");
   }
   auto client = api::NodeClient::connect(o.node);
   if (!client) return out.fail(client.error());
   auto actor = act_as(o.acting, *client);
   if (!actor) return out.fail(actor.error());
-  auto info = client->info();
-  if (!info) return out.fail(info.error());
-  // The nonce is microseconds since the epoch: strictly increasing for one signer across runs
-  // without any local state, as long as the clock does not step back (see docs/cli.md).
-  Bytes encoded = actor->sign_transaction(info->network_id, kTxTypeAnchor, encode_anchor(anchor));
+  Bytes encoded;
+  if (!o.raw.empty()) {
+    // Relayed as is: the transaction keeps its own signature; the request is signed by --as.
+    auto raw = from_base64(o.raw);
+    if (!raw) return out.fail("--raw must be base64 of a signed transaction");
+    encoded = std::move(*raw);
+    auto tx = decode_transaction(encoded);
+    if (tx && tx->type == kTxTypeAnchor)
+      if (auto a = decode_anchor(tx->payload)) anchor = *a;
+  } else {
+    auto info = client->info();
+    if (!info) return out.fail(info.error());
+    // The nonce is microseconds since the epoch: strictly increasing for one signer across runs
+    // without any local state, as long as the clock does not step back (see docs/cli.md).
+    encoded = actor->sign_transaction(info->network_id, kTxTypeAnchor, encode_anchor(anchor));
+  }
 
   auto result = client->submit(encoded, o.wait, std::chrono::milliseconds(o.timeout_ms));
   if (!result) return out.fail(result.error());
@@ -173,6 +184,12 @@ void add_tx_commands(CLI::App& app, int& exit_code) {
   auto* anchor = submit_cmd->add_option("--anchor", s->anchor_hex, "SHA-256 of the document, hex");
   auto* file = submit_cmd->add_option("--file", s->file, "hash this file and anchor its SHA-256");
   anchor->excludes(file);
+  auto* raw = submit_cmd->add_option(
+      "--raw", s->raw,
+      "relay a transaction someone already signed (base64 of its encoding, as GET /v1/tx/{id} "
+      "shows it); only the request is signed by --as");
+  raw->excludes(anchor);
+  raw->excludes(file);
   submit_cmd->add_flag("--wait", s->wait, "wait until the transaction is committed");
   submit_cmd->add_option("--timeout-ms", s->timeout_ms, "how long --wait waits")
       ->capture_default_str();

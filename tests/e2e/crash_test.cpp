@@ -12,6 +12,7 @@
 #include <random>
 
 #include "../unit/node_test_support.hpp"
+#include "api/client.hpp"
 #include "node_process.hpp"
 
 namespace pv {
@@ -35,8 +36,14 @@ void write_until_killed(const std::string& host, int port, const NetworkId& net,
   while (!stop) {
     nlohmann::json txs = nlohmann::json::array();
     for (int i = 0; i < 50; ++i) txs.push_back(to_base64(testing::make_anchor(net, key, nonce++)));
-    auto res =
-        cli.Post("/v1/tx?wait=true", nlohmann::json{{"txs", txs}}.dump(), "application/json");
+    // Writes are signed requests (RFC 9421), one signature per HTTP request.
+    const std::string body = nlohmann::json{{"txs", txs}}.dump();
+    auto fields = api::signature_headers({key, did_key_from_public_key(key.public_key())}, "POST",
+                                         "/v1/tx?wait=true", host + ":" + std::to_string(port),
+                                         body, "application/json");
+    if (!fields) return;
+    httplib::Headers headers(fields->begin(), fields->end());
+    auto res = cli.Post("/v1/tx?wait=true", headers, body, "application/json");
     if (!res) return;  // the node is gone
     if (res->status != 200) continue;
     auto doc = nlohmann::json::parse(res->body, nullptr, false);

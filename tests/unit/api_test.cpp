@@ -76,8 +76,18 @@ class ApiTest : public ::testing::Test {
     return encode_transaction(tx);
   }
 
+  // POST with an RFC 9421 signature by `requester_` (the API refuses unsigned writes).
+  httplib::Result post_raw(const std::string& path, const std::string& text) {
+    auto signed_headers =
+        signature_headers(requester_, "POST", path, "127.0.0.1:" + std::to_string(port_), text,
+                          "application/json");
+    EXPECT_TRUE(signed_headers);
+    httplib::Headers headers;
+    for (const auto& [k, v] : *signed_headers) headers.emplace(k, v);
+    return http_->Post(path.c_str(), headers, text, "application/json");
+  }
   httplib::Result post(const std::string& path, const json& body) {
-    return http_->Post(path.c_str(), body.dump(), "application/json");
+    return post_raw(path, body.dump());
   }
 
   static json body_of(const httplib::Result& r) { return json::parse(r->body); }
@@ -103,6 +113,7 @@ class ApiTest : public ::testing::Test {
   int port_ = 0;
   NetworkId network_;
   SigningKey key_ = SigningKey::generate();
+  RequestSigner requester_{key_, did_key_from_public_key(key_.public_key())};
   std::uint64_t nonce_ = 1000;
 };
 
@@ -211,13 +222,13 @@ TEST_F(ApiTest, BadInputGetsProblemsAndDisturbsNothing) {
   ASSERT_TRUE(first);
   ASSERT_EQ(first->status, 200);
 
-  expect_problem(http_->Post("/v1/tx", "{\"tx\": ", "application/json"), 400);
-  expect_problem(http_->Post("/v1/tx", "[1,2]", "application/json"), 400);
+  expect_problem(post_raw("/v1/tx", "{\"tx\": "), 400);
+  expect_problem(post_raw("/v1/tx", "[1,2]"), 400);
   expect_problem(post("/v1/tx", {{"tx", "not base64!"}}), 400);
   expect_problem(post("/v1/tx", {{"tx", to_base64(as_bytes("garbage"))}}), 400);
   expect_problem(post("/v1/tx", {{"tx", 42}}), 400);
   std::string oversize(16 * 1024 * 1024 + 10, 'A');
-  expect_problem(http_->Post("/v1/tx", "{\"tx\":\"" + oversize + "\"}", "application/json"), 413);
+  expect_problem(post_raw("/v1/tx", "{\"tx\":\"" + oversize + "\"}"), 413);
 
   // Signed by another key than the signer's DID.
   SigningKey mallory = SigningKey::generate();
@@ -321,6 +332,10 @@ TEST_F(ApiTest, NodeClientRoundTrips) {
   ASSERT_TRUE(info);
   EXPECT_EQ(info->network_id, network_);
   Bytes tx = anchor_tx(key_);
+  auto unsigned_submit = client->submit(tx, true, std::chrono::seconds(10));
+  ASSERT_FALSE(unsigned_submit);
+  EXPECT_EQ(unsigned_submit.error().code, Errc::unauthorized);
+  client->set_signer(requester_);
   auto submitted = client->submit(tx, true, std::chrono::seconds(10));
   ASSERT_TRUE(submitted) << submitted.error().message;
   ASSERT_EQ(submitted->outcome, SubmissionOutcome::committed);
