@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../unit/node_test_support.hpp"
+#include "api/client.hpp"
 #include "cluster_process.hpp"
 #include "codec/binary.hpp"
 #include "ledger/executor.hpp"
@@ -16,6 +17,17 @@
 
 namespace pv {
 namespace {
+
+// Writes are signed requests (RFC 9421): POST `body` to `path` signed by `key` as a did:key.
+httplib::Result post_signed(httplib::Client& cli, int port, const SigningKey& key,
+                            const std::string& path, const std::string& body) {
+  auto fields = api::signature_headers({key, did_key_from_public_key(key.public_key())}, "POST",
+                                       path, "127.0.0.1:" + std::to_string(port), body,
+                                       "application/json");
+  httplib::Headers headers;
+  if (fields) headers = httplib::Headers(fields->begin(), fields->end());
+  return cli.Post(path, headers, body, "application/json");
+}
 
 using namespace std::chrono_literals;
 using e2e::LocalCluster;
@@ -74,8 +86,8 @@ struct Load {
       nlohmann::json txs = nlohmann::json::array();
       for (int k = 0; k < 20; ++k)
         txs.push_back(to_base64(testing::make_anchor(net, key, nonce++)));
-      auto res = cli.Post("/v1/tx?wait=true&timeout_ms=8000", nlohmann::json{{"txs", txs}}.dump(),
-                          "application/json");
+      auto res = post_signed(cli, ports[i], key, "/v1/tx?wait=true&timeout_ms=8000",
+                             nlohmann::json{{"txs", txs}}.dump());
       if (!res || res->status != 200) {
         ++refused;
         std::this_thread::sleep_for(50ms);
@@ -189,8 +201,8 @@ TEST(Cluster, FrozenEtcdMajorityRefusesWritesRatherThanForking) {
     c.set_read_timeout(15, 0);
     nlohmann::json txs =
         nlohmann::json::array({to_base64(testing::make_anchor(net, key, nonce++))});
-    return c.Post("/v1/tx?wait=true&timeout_ms=3000", nlohmann::json{{"txs", txs}}.dump(),
-                  "application/json");
+    return post_signed(c, port, key, "/v1/tx?wait=true&timeout_ms=3000",
+                       nlohmann::json{{"txs", txs}}.dump());
   };
   auto ok = submit(ports[0]);
   ASSERT_TRUE(ok && ok->status == 200) << (ok ? ok->body : "no answer");
@@ -238,7 +250,7 @@ TEST(Cluster, CorruptedNodeRaisesTheDivergenceAlarm) {
     httplib::Client c("127.0.0.1", port);
     c.set_read_timeout(15, 0);
     nlohmann::json txs = nlohmann::json::array({to_base64(testing::make_anchor(net, key, nonce))});
-    return c.Post("/v1/tx?wait=true", nlohmann::json{{"txs", txs}}.dump(), "application/json");
+    return post_signed(c, port, key, "/v1/tx?wait=true", nlohmann::json{{"txs", txs}}.dump());
   };
   auto first = submit(ports[0], 1);
   ASSERT_TRUE(first && first->status == 200);
