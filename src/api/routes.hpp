@@ -13,6 +13,8 @@
 #include "api/problem.hpp"
 #include "api/request_auth.hpp"
 #include "api/server.hpp"
+#include "content/block_store.hpp"
+#include "identity/http_signature_replay.hpp"
 #include "node/node.hpp"
 
 namespace pv::api {
@@ -28,6 +30,7 @@ class RouteTable {
   void get(const std::string& label, const std::string& pattern, httplib::Server::Handler handler);
   void post(const std::string& label, const std::string& pattern,
             httplib::Server::HandlerWithContentReader handler);
+  void del(const std::string& label, const std::string& pattern, httplib::Server::Handler handler);
 
   // Label of the route matching (method, path): "GET /v1/tx/{id}"; "unmatched" when none.
   std::string label(const std::string& method, const std::string& path) const;
@@ -51,6 +54,7 @@ struct ApiContext {
   HttpMetrics& metrics;
   std::atomic<bool>& stopping;
   RequestAuthenticator& auth;
+  content::BlockStore* blocks = nullptr;  // null: content routes answer 503
 };
 
 // --- Signed routes: requests made on someone's behalf -----------------------------------------
@@ -93,5 +97,10 @@ void add_ops_routes(RouteTable& routes, ApiContext& ctx);
 void add_did_routes(RouteTable& routes, ApiContext& ctx);
 void add_org_routes(RouteTable& routes, ApiContext& ctx);
 void add_peer_routes(RouteTable& routes, ApiContext& ctx);
+// Content: the IPFS trustless gateway (routes_ipfs.cpp), the Kubo RPC subset (routes_kubo.cpp),
+// signed block uploads and pins (routes_blocks.cpp).
+void add_ipfs_routes(RouteTable& routes, ApiContext& ctx);
+void add_kubo_routes(RouteTable& routes, ApiContext& ctx);
+void add_block_routes(RouteTable& routes, ApiContext& ctx);
 
 }  // namespace pv::api

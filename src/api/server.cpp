@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <limits>
 #include <thread>
 
 #include "api/metrics.hpp"
@@ -17,6 +18,12 @@ void RouteTable::get(const std::string& label, const std::string& pattern,
                      httplib::Server::Handler handler) {
   routes_.push_back({"GET", label, std::regex(pattern)});
   server_.Get(pattern, std::move(handler));
+}
+
+void RouteTable::del(const std::string& label, const std::string& pattern,
+                     httplib::Server::Handler handler) {
+  routes_.push_back({"DELETE", label, std::regex(pattern)});
+  server_.Delete(pattern, std::move(handler));
 }
 
 void RouteTable::post(const std::string& label, const std::string& pattern,
@@ -105,7 +112,9 @@ struct HttpServer::Impl {
   int port = 0;
   bool bound = false;
 
-  Impl(Node& n, HttpOptions o) : node(n), options(std::move(o)) {}
+  Impl(Node& n, HttpOptions o, content::BlockStore* blocks) : node(n), options(std::move(o)) {
+    ctx.blocks = blocks;
+  }
 };
 
 namespace {
@@ -129,16 +138,33 @@ std::string error_detail(const httplib::Request& req, int status, const HttpOpti
   }
 }
 
+// Routes whose request body is streamed into the blockstore, whatever its size.
+bool is_streamed_upload(const std::string& path) {
+  return path == "/api/v0/add";
+}
+
 }  // namespace
 
-HttpServer::HttpServer(Node& node, HttpOptions options)
-    : impl_(std::make_unique<Impl>(node, std::move(options))) {
+HttpServer::HttpServer(Node& node, HttpOptions options, content::BlockStore* blocks)
+    : impl_(std::make_unique<Impl>(node, std::move(options), blocks)) {
   Impl& s = *impl_;
   const std::size_t threads = pool_size(s.options.threads);
   s.server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  // httplib refuses bodies over this before routing (and closes the connection); bodies between
-  // max_body_bytes and this are drained and answered with a clean 413 by the route itself.
-  s.server.set_payload_max_length(s.options.max_body_bytes * 4);
+  // httplib refuses bodies over its limit before routing. Streamed uploads (/api/v0/add) have no
+  // size limit, so httplib's is lifted and the pre-routing handler below applies the old one
+  // (4 x max_body_bytes) to every other route; bodies between max_body_bytes and that are
+  // drained and answered with a clean 413 by the route itself.
+  s.server.set_payload_max_length(std::numeric_limits<std::size_t>::max());
+  s.server.set_pre_routing_handler([&s](const httplib::Request& req, httplib::Response& res) {
+    if (is_streamed_upload(req.path)) return httplib::Server::HandlerResponse::Unhandled;
+    const std::string length = req.get_header_value("Content-Length");
+    auto declared = parse_decimal(length, "Content-Length");
+    if (length.empty() || !declared || *declared <= s.options.max_body_bytes * 4)
+      return httplib::Server::HandlerResponse::Unhandled;
+    res.set_header("Connection", "close");
+    send_problem(res, http_problem(413, error_detail(req, 413, s.options)));
+    return httplib::Server::HandlerResponse::Handled;
+  });
 
   add_tx_routes(s.routes, s.ctx);
   add_ledger_routes(s.routes, s.ctx);
@@ -146,6 +172,9 @@ HttpServer::HttpServer(Node& node, HttpOptions options)
   add_did_routes(s.routes, s.ctx);
   add_org_routes(s.routes, s.ctx);
   add_peer_routes(s.routes, s.ctx);
+  add_ipfs_routes(s.routes, s.ctx);
+  add_kubo_routes(s.routes, s.ctx);
+  add_block_routes(s.routes, s.ctx);
 
   // Every error answer is a problem document, including httplib's own (unknown route, wrong
   // method, unparseable request, body over the hard limit).
@@ -155,7 +184,7 @@ HttpServer::HttpServer(Node& node, HttpOptions options)
         // httplib answers 404 for a known path under another method (400 when such a request has
         // no body length): both are really 405.
         if ((res.status == 404 || res.status == 400) &&
-        s.routes.label(req.method, req.path) == "unmatched") {
+            s.routes.label(req.method, req.path) == "unmatched") {
           std::string allowed = s.routes.allowed_methods(req.path);
           if (!allowed.empty()) {
             res.set_header("Allow", allowed);

@@ -13,7 +13,10 @@
 
 namespace pv {
 class Node;
+namespace content {
+class BlockStore;
 }
+}  // namespace pv
 
 namespace pv::api {
 
@@ -31,8 +34,9 @@ struct HttpOptions {
 
 class HttpServer {
  public:
-  // `node` must outlive the server.
-  explicit HttpServer(Node& node, HttpOptions options = {});
+  // `node` (and `blocks`, when given) must outlive the server. Without a blockstore the content
+  // routes (/ipfs, /api/v0, /v1/blocks, /v1/pins) answer 503.
+  explicit HttpServer(Node& node, HttpOptions options = {}, content::BlockStore* blocks = nullptr);
   ~HttpServer();  // stops serving
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <thread>
 
+#include "api/block_store_config.hpp"
 #include "api/server.hpp"
 #include "cli/acting.hpp"
 #include "cli/commands.hpp"
@@ -120,7 +121,15 @@ int node_start(const NodeStartOptions& o) {
   if (!node)
     return out.fail(node.error(),
                     "check --data-dir " + config.data_dir + " and the log file in it");
-  api::HttpServer server(**node, api::HttpOptions::from(config));
+  auto blocks = api::open_block_store(config);
+  if (!blocks) {
+    (*node)->shutdown();
+    return out.fail(blocks.error(),
+                    config.blockstore_kubo_url.empty()
+                        ? "check --data-dir " + config.data_dir
+                        : "start the IPFS node or fix \"blockstore\" in the config");
+  }
+  api::HttpServer server(**node, api::HttpOptions::from(config), blocks->get());
   auto port = server.bind(address->first, address->second);
   if (!port) {
     (*node)->shutdown();

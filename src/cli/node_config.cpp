@@ -90,6 +90,19 @@ Status apply_config_file(const std::string& path, NodeConfig& config) {
       PV_TRY(count([&](std::uint32_t v) { config.etcd.defrag_interval = std::chrono::seconds(v); }));
     } else if (key == "peer-check-interval-ms") {
       PV_TRY(count([&](std::uint32_t v) { config.peer_check_interval = std::chrono::milliseconds(v); }));
+    } else if (key == "blockstore") {
+      // {"kubo": "http://HOST:PORT"}, or {} / {"local": true} for the default local store.
+      if (!value.is_object()) return key_error(path, key, "an object such as {\"kubo\": URL}");
+      for (const auto& [k, v] : value.items()) {
+        if (k == "kubo" && v.is_string()) {
+          config.blockstore_kubo_url = v.get<std::string>();
+        } else if (k == "local" && v.is_boolean() && v.get<bool>()) {
+          config.blockstore_kubo_url.clear();
+        } else {
+          return key_error(path, key + "." + k,
+                           "\"kubo\": \"http://HOST:PORT\" or \"local\": true");
+        }
+      }
     } else if (key == "sync-writes") {
       if (!value.is_boolean()) return key_error(path, key, "true or false");
       config.sync_writes = value.get<bool>();

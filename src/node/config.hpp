@@ -20,10 +20,10 @@ using NodeKeyPassphrase = std::function<Result<Passphrase>(bool creating)>;
 struct NodeConfig {
   std::string data_dir = "./pv-data";
   std::string listen = "127.0.0.1:7600";
-  std::string genesis_file;   // empty: first start creates a single-node development network
+  std::string genesis_file;          // empty: first start creates a single-node development network
   std::string network = "pv-local";  // network name for a generated genesis
-  CutPolicy cutting;         // when the embedded sequencer cuts a block
-  bool sync_writes = true;    // fsync every block before acknowledging (never off in production)
+  CutPolicy cutting;                 // when the embedded sequencer cuts a block
+  bool sync_writes = true;  // fsync every block before acknowledging (never off in production)
   std::uint32_t http_threads = 0;  // 0: one per core, at least 4
   NodeKeyPassphrase key_passphrase;  // required: Node::open refuses to start without it
   KdfParams key_kdf = KdfParams::moderate();  // Argon2id cost for a newly written node key file
@@ -34,6 +34,9 @@ struct NodeConfig {
   std::string advertise_url;           // this node's API URL for peers; default http://<listen>
   std::chrono::milliseconds peer_check_interval{2000};  // checkpoint exchange with peers
   std::string peer_ca_file;            // CA for https peer URLs
+  // Content blocks: empty keeps them in <data_dir>/blocks (RocksDB); a Kubo RPC URL
+  // ("http://127.0.0.1:5001") keeps them on that IPFS node instead.
+  std::string blockstore_kubo_url;
 };
 
 }  // namespace pv

@@ -1,0 +1,110 @@
+// Signed content uploads (docs/api.md, "Content"): POST /v1/blocks takes a CARv1 of at most
+// max_body_bytes whose every block is checked against its CID before any is stored (a bad block,
+// a block under the wrong CID or a truncated CAR refuses the whole request and stores nothing);
+// POST and DELETE /v1/pins/{cid} pin and unpin a DAG; GET /v1/pins lists pins. Large objects go
+// up as several CARs followed by one pin (what `pv blob put` and `pv blob import` do).
+//
+// Uploads and pin changes require an RFC 9421 signed request (docs/request-signatures.md),
+// checked by the node's RequestAuthenticator; reads do not (the gateway serves ciphertext only).
+
+#include "api/content_http.hpp"
+#include "content/car.hpp"
+#include "identity/http_signature.hpp"
+
+namespace pv::api {
+namespace {
+
+using nlohmann::json;
+
+// The keyid of the RFC 9421 signature on this request, checked by the node's
+// RequestAuthenticator (request_auth.hpp: body digest, clock, replay, did:key or an active
+// did:pv key).
+Result<std::string> signed_uploader(ApiContext& ctx, const httplib::Request& req,
+                                    const std::string& body) {
+  if (!req.has_header("Signature") || !req.has_header("Signature-Input"))
+    return make_error(Errc::unauthorized,
+                      "this route needs a request signed with RFC 9421 HTTP Message Signatures "
+                      "(docs/request-signatures.md); pv blob put --as NAME signs for you");
+  HttpRequest r;
+  r.method = req.method;
+  r.target = req.target;
+  r.authority = req.get_header_value("Host");
+  for (const auto& [name, value] : req.headers) r.headers.emplace(name, value);
+  r.body = to_bytes(body);
+  auto signer = ctx.auth.authenticate(r);
+  if (!signer) return signer.error();
+  return signer->keyid;
+}
+
+void post_blocks(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+                 const httplib::ContentReader& reader) {
+  auto store = content_store(ctx);
+  if (!store) return send_error(res, store.error());
+  auto body = read_limited_body(reader, ctx);
+  if (!body) return send_error(res, body.error());
+  auto who = signed_uploader(ctx, req, *body);
+  if (!who) return send_error(res, who.error());
+
+  // Read and verify the whole CAR before storing anything.
+  content::MemorySource in(as_bytes(*body));
+  auto car = content::CarReader::open(in);
+  if (!car) return send_error(res, car.error());
+  std::vector<content::CarBlock> blocks;
+  std::uint64_t bytes = 0;
+  for (;;) {
+    auto next = car->next();
+    if (!next) return send_error(res, next.error());
+    if (!next->has_value()) break;
+    bytes += (*next)->bytes.size();
+    blocks.push_back(std::move(**next));
+  }
+  for (const auto& b : blocks)
+    if (Status s = (*store)->put(b.cid, b.bytes); !s) return send_error(res, s.error());
+  if (Status s = (*store)->sync(); !s) return send_error(res, s.error());
+  json roots = json::array();
+  for (const auto& r : car->roots()) roots.push_back(r.to_string());
+  send_json(res, 200, {{"blocks", blocks.size()}, {"bytes", bytes}, {"roots", roots}});
+}
+
+void change_pin(ApiContext& ctx, bool pin, const httplib::Request& req, httplib::Response& res,
+                const std::string& body) {
+  auto store = content_store(ctx);
+  if (!store) return send_error(res, store.error());
+  auto who = signed_uploader(ctx, req, body);
+  if (!who) return send_error(res, who.error());
+  auto cid = parse_cid_argument(req.matches[1]);
+  if (!cid) return send_error(res, cid.error());
+  Status s = pin ? (*store)->pin(*cid) : (*store)->unpin(*cid);
+  if (!s) return send_error(res, s.error());
+  send_json(res, 200, {{pin ? "pinned" : "unpinned", cid->to_v1().to_string()}});
+}
+
+}  // namespace
+
+void add_block_routes(RouteTable& routes, ApiContext& ctx) {
+  routes.post("POST /v1/blocks", "/v1/blocks",
+              [&ctx](const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader& reader) { post_blocks(ctx, req, res, reader); });
+  routes.post("POST /v1/pins/{cid}", R"(/v1/pins/([^/]+))",
+              [&ctx](const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader& reader) {
+                auto body = read_limited_body(reader, ctx);
+                if (!body) return send_error(res, body.error());
+                change_pin(ctx, true, req, res, *body);
+              });
+  routes.del("DELETE /v1/pins/{cid}", R"(/v1/pins/([^/]+))",
+             [&ctx](const httplib::Request& req, httplib::Response& res) {
+               change_pin(ctx, false, req, res, req.body);
+             });
+  routes.get("GET /v1/pins", "/v1/pins", [&ctx](const httplib::Request&, httplib::Response& res) {
+    auto store = content_store(ctx);
+    if (!store) return send_error(res, store.error());
+    auto pins = (*store)->pins();
+    if (!pins) return send_error(res, pins.error());
+    json list = json::array();
+    for (const auto& c : *pins) list.push_back(c.to_string());
+    send_json(res, 200, {{"pins", list}});
+  });
+}
+
+}  // namespace pv::api
