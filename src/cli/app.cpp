@@ -29,6 +29,7 @@ int run(int argc, char** argv) {
   add_tx_commands(app, exit_code);
   add_verify_command(app, exit_code);
   add_node_key_command(app, exit_code);
+  add_blob_commands(app, exit_code);
   add_org_commands(app, exit_code);
   add_credential_commands(app, exit_code);
   try {

@@ -10,6 +10,7 @@ void add_node_commands(CLI::App& app, int& exit_code);
 void add_id_commands(CLI::App& app, int& exit_code);
 void add_tx_commands(CLI::App& app, int& exit_code);
 void add_verify_command(CLI::App& app, int& exit_code);
+void add_blob_commands(CLI::App& app, int& exit_code);
 void add_org_commands(CLI::App& app, int& exit_code);
 // `pv node key`; REQUIRES: add_node_commands ran first.
 void add_node_key_command(CLI::App& app, int& exit_code);

@@ -67,7 +67,7 @@ std::string render_progress(const std::string& label, std::uint64_t done, std::u
 ProgressBar::ProgressBar(std::string label, std::uint64_t total, bool json)
     : label_(std::move(label)),
       total_(total),
-      enabled_(!json && total >= kProgressMinBytes && isatty(STDERR_FILENO) == 1),
+      enabled_(!json && (total == 0 || total >= kProgressMinBytes) && isatty(STDERR_FILENO) == 1),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
@@ -78,6 +78,7 @@ ProgressBar::~ProgressBar() {
 void ProgressBar::advance(std::uint64_t n) {
   done_ += n;
   if (!enabled_) return;
+  if (total_ == 0 && done_ < kProgressMinBytes) return;  // unknown size: only once it is large
   auto now = std::chrono::steady_clock::now();
   if (now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;
@@ -89,13 +90,14 @@ void ProgressBar::draw() {
   std::string line = render_progress(label_, done_, total_, elapsed);
   // \r and clear-to-end-of-line, so a shorter line leaves no leftovers.
   std::fprintf(stderr, "\r%s\033[K", line.c_str());
+  drawn_ = true;
   std::fflush(stderr);
 }
 
 void ProgressBar::finish() {
   if (finished_) return;
   finished_ = true;
-  if (!enabled_) return;
+  if (!enabled_ || !drawn_) return;
   draw();
   std::fputc('\n', stderr);
 }

@@ -1,7 +1,8 @@
 #pragma once
 // A progress bar for long transfers, drawn on stderr: bytes done, percentage, throughput and
 // time left. It draws only when stderr is a terminal, the command was not given --json, and the
-// transfer is at least kProgressMinBytes (small transfers finish before a bar would help).
+// transfer is at least kProgressMinBytes (small transfers finish before a bar would help; with
+// an unknown total, once that many bytes have passed).
 
 #include <chrono>
 #include <cstdint>
@@ -39,7 +40,7 @@ class ProgressBar {
 
   std::string label_;
   std::uint64_t total_, done_ = 0;
-  bool enabled_, finished_ = false;
+  bool enabled_, finished_ = false, drawn_ = false;
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 

@@ -1,0 +1,128 @@
+#include "cli/blob_transfer.hpp"
+
+#include <httplib.h>
+
+#include <cstring>
+
+#include "api/problem.hpp"
+
+namespace pv::cli {
+
+Status CarBatchUploader::put(const content::Cid& cid, ByteView bytes) {
+  if (!writer_) {
+    buffer_.bytes.clear();
+    writer_ = std::make_unique<content::CarWriter>(buffer_);
+    // A batch's CAR names its first block as root; the object's real root is pinned at the end.
+    PV_TRY(writer_->write_header({cid}));
+  }
+  PV_TRY(writer_->put(cid, bytes));
+  ++blocks_in_batch_;
+  if (buffer_.bytes.size() >= kUploadBatchBytes) return flush();
+  return Status::ok();
+}
+
+Status CarBatchUploader::flush() {
+  if (!writer_) return Status::ok();
+  auto reply = client_.call("POST", "/v1/blocks", std::string(as_chars(buffer_.bytes)),
+                            "application/vnd.ipld.car");
+  if (!reply) return reply.error();
+  ++requests_;
+  blocks_sent_ += blocks_in_batch_;
+  blocks_in_batch_ = 0;
+  writer_.reset();
+  buffer_.bytes.clear();
+  buffer_.bytes.shrink_to_fit();
+  return Status::ok();
+}
+
+CarDownload::CarDownload(const std::string& node_url, const std::string& target)
+    : thread_([this, node_url, target] { run(node_url, target); }) {}
+
+CarDownload::~CarDownload() {
+  {
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void CarDownload::run(std::string url, std::string target) {
+  httplib::Client http(url);
+  http.set_read_timeout(std::chrono::seconds(300));
+  int status = 0;
+  std::string error_body;
+  auto r = http.Get(
+      target, httplib::Headers{{"Accept", "application/vnd.ipld.car"}},
+      [&](const httplib::Response& res) {
+        status = res.status;
+        return true;
+      },
+      [&](const char* data, std::size_t n) {
+        if (status != 200) {
+          if (error_body.size() < 64 * 1024) error_body.append(data, n);
+          return true;
+        }
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return buffered_ < kDownloadBufferBytes || cancelled_; });
+        if (cancelled_) return false;
+        chunks_.emplace_back(data, n);
+        buffered_ += n;
+        cv_.notify_all();
+        return true;
+      });
+  std::lock_guard lock(mu_);
+  if (!r && !cancelled_)
+    error_ =
+        make_error(Errc::io, "download from " + url + " failed: " + httplib::to_string(r.error()) +
+                                 " (the node may have cut a stream whose block failed its "
+                                 "check; see its log)");
+  else if (r && status != 200)
+    error_ = api::error_from_problem(status, error_body);
+  done_ = true;
+  cv_.notify_all();
+}
+
+Result<std::size_t> CarDownload::read(std::uint8_t* buf, std::size_t size) {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return !chunks_.empty() || done_; });
+  if (chunks_.empty()) {
+    if (error_) return *error_;
+    return std::size_t{0};
+  }
+  std::string& front = chunks_.front();
+  std::size_t n = std::min(size, front.size() - offset_);
+  std::memcpy(buf, front.data() + offset_, n);
+  offset_ += n;
+  if (offset_ == front.size()) {
+    buffered_ -= front.size();
+    chunks_.pop_front();
+    offset_ = 0;
+    cv_.notify_all();
+  }
+  return n;
+}
+
+Result<Bytes> CarStreamStore::get(const content::Cid& cid) {
+  auto next = reader_.next();
+  if (!next) return next.error();
+  if (!next->has_value())
+    return make_error(Errc::corruption,
+                      "the CAR ends before block " + cid.to_string() + " (incomplete DAG)");
+  content::CarBlock& block = **next;
+  if (block.cid.to_v1() != cid.to_v1())
+    return make_error(Errc::corruption,
+                      "the CAR holds " + block.cid.to_string() + " where " + cid.to_string() +
+                          " was expected (not the DAG asked for, or out of order)");
+  bytes_read_ += block.bytes.size();
+  if (on_block) PV_TRY(on_block(block.cid, block.bytes));
+  return std::move(block.bytes);
+}
+
+Result<bool> CarStreamStore::at_end() {
+  auto next = reader_.next();
+  if (!next) return next.error();
+  return !next->has_value();
+}
+
+}  // namespace pv::cli

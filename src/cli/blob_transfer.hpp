@@ -1,0 +1,94 @@
+#pragma once
+// Moving content between the client and a node without holding a file in memory:
+//  - CarBatchUploader sends blocks as CARv1 batches of at most kUploadBatchBytes to the signed
+//    POST /v1/blocks (the node checks each block against its CID and stores a batch all or
+//    nothing); the caller pins the root afterwards with POST /v1/pins/{cid}.
+//  - CarDownload streams GET /ipfs/{cid}?format=car into a strict CarReader (every block checked
+//    against its CID) through a bounded buffer (kDownloadBufferBytes), so a slow reader slows
+//    the download rather than growing memory.
+//  - CarStreamStore lets content::read_file check the UnixFS structure of a streamed CAR: each
+//    get() must be the next block of the CAR, in the pre-order the gateway writes.
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "api/client.hpp"
+#include "content/block_store.hpp"
+#include "content/car.hpp"
+
+namespace pv::cli {
+
+inline constexpr std::size_t kUploadBatchBytes = 8u << 20;  // under the node's 16 MiB body limit
+inline constexpr std::size_t kDownloadBufferBytes = 8u << 20;
+
+class CarBatchUploader final : public content::BlockSink {
+ public:
+  explicit CarBatchUploader(api::NodeClient& client) : client_(client) {}
+  [[nodiscard]] Status put(const content::Cid& cid, ByteView bytes) override;
+  // Sends what is buffered. Call once after the last put.
+  [[nodiscard]] Status flush();
+  std::uint64_t blocks_sent() const { return blocks_sent_; }
+  std::uint64_t requests() const { return requests_; }
+
+ private:
+  api::NodeClient& client_;
+  content::MemorySink buffer_;
+  std::unique_ptr<content::CarWriter> writer_;
+  std::uint64_t blocks_in_batch_ = 0, blocks_sent_ = 0, requests_ = 0;
+};
+
+// The body of GET {node}{target}, streamed from a background thread.
+class CarDownload final : public content::ByteSource {
+ public:
+  // Starts the request. `node_url` is "http://HOST:PORT".
+  CarDownload(const std::string& node_url, const std::string& target);
+  ~CarDownload() override;  // cancels the transfer if still running
+  CarDownload(const CarDownload&) = delete;
+  CarDownload& operator=(const CarDownload&) = delete;
+  // Reads body bytes; an HTTP error (a problem document) or a cut connection is an error here.
+  [[nodiscard]] Result<std::size_t> read(std::uint8_t* buf, std::size_t size) override;
+
+ private:
+  void run(std::string url, std::string target);
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::string> chunks_;
+  std::size_t buffered_ = 0, offset_ = 0;
+  bool done_ = false, cancelled_ = false;
+  std::optional<Error> error_;
+  std::thread thread_;
+};
+
+class CarStreamStore final : public content::BlockStore {
+ public:
+  explicit CarStreamStore(content::CarReader& reader) : reader_(reader) {}
+  [[nodiscard]] Result<Bytes> get(const content::Cid& cid) override;
+  // True when the CAR has no block left (call after read_file).
+  [[nodiscard]] Result<bool> at_end();
+  std::uint64_t bytes_read() const { return bytes_read_; }
+
+  [[nodiscard]] Status put(const content::Cid&, ByteView) override { return unsupported(); }
+  [[nodiscard]] Result<bool> has(const content::Cid&) override { return unsupported(); }
+  [[nodiscard]] Status sync() override { return unsupported(); }
+  [[nodiscard]] Status pin(const content::Cid&) override { return unsupported(); }
+  [[nodiscard]] Status unpin(const content::Cid&) override { return unsupported(); }
+  [[nodiscard]] Result<std::vector<content::Cid>> pins() override { return unsupported(); }
+  [[nodiscard]] Result<content::GcReport> collect_garbage() override { return unsupported(); }
+  [[nodiscard]] std::unique_ptr<content::GcHold> hold_gc() override {
+    return std::make_unique<content::GcHold>();
+  }
+
+  // Every block handed out, for callers that re-emit them (pv blob export).
+  std::function<Status(const content::Cid&, ByteView)> on_block;
+
+ private:
+  static Error unsupported() {
+    return make_error(Errc::internal, "a streamed CAR can only be read in order");
+  }
+  content::CarReader& reader_;
+  std::uint64_t bytes_read_ = 0;
+};
+
+}  // namespace pv::cli
