@@ -163,7 +163,8 @@ TEST(ContentHttp, NodeKeepsBlocksOnARemoteKuboRpcNode) {
   const std::string dead = dir / "dead.json";
   std::ofstream(dead) << "{\"blockstore\": {\"kubo\": \"http://127.0.0.1:" << free_port() << "\"}}";
   auto refused = run({pv_bin(), "node", "start", "--data-dir", dir / "n3", "--listen",
-                      "127.0.0.1:" + std::to_string(free_port()), "--config", dead});
+                      "127.0.0.1:" + std::to_string(free_port()), "--config", dead},
+                     {"PV_NODE_PASSPHRASE=" + std::string(kNodePassphrase)});
   EXPECT_FALSE(refused.ok());
   EXPECT_NE(refused.err.find("does not answer"), std::string::npos) << refused.err;
 }
