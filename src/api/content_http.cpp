@@ -40,6 +40,7 @@ Status ResponseStream::flush() {
 
 Result<std::string> read_limited_body(const httplib::ContentReader& reader, const ApiContext& ctx) {
   std::string text;
+  text.reserve(std::min<std::size_t>(ctx.options.max_body_bytes, 1u << 20));
   bool over_limit = false;
   reader([&](const char* data, std::size_t n) {
     // Keep reading past the limit (without storing) so the client sees a clean 413.

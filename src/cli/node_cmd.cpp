@@ -1,5 +1,6 @@
 // pv node start: run a ledger node with its HTTP API until SIGTERM or SIGINT.
 
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/sinks/basic_file_sink.h>
@@ -83,6 +84,11 @@ Status start_logging(const std::string& data_dir) {
 
 int node_start(const NodeStartOptions& o) {
   Output out(o.json);
+  // Memory stays flat under large uploads: buffers of 256 KiB and more (content blocks, CAR
+  // request bodies) are mmapped and returned to the system when freed. Without this, glibc
+  // raises its mmap threshold after the first large free and every HTTP thread's arena keeps
+  // ~30 MB of freed upload buffers (measured: 177 MB peak RSS for a 4 GB `pv blob put`).
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   // Block the stop signals in every thread (the node's threads inherit this mask); this thread
   // receives them with sigtimedwait and shuts down in order.
   sigset_t stop_signals;
