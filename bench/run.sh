@@ -18,3 +18,12 @@ echo "== HTTP load: $n pre-signed anchors, batches of $batch, $conns connections
 echo
 echo "== Micro-benchmarks =="
 ./build/bench/pv_microbench --benchmark_min_time=0.5 2>/dev/null | grep -E "^(BM_|Benchmark|---)"
+echo
+echo "== Encrypted ingest of a 1 GiB file (read, encrypt, chunk, hash, store), limits from the same run =="
+big="$data/ingest-1GiB.bin"
+head -c 1073741824 /dev/urandom >"$big"
+./build/bench/pv_blob_ingest_bench "$big" "$data/ingest-store"
+# The reference JS importer (ipfs-unixfs-importer, Kubo's --cid-version=1 settings) hashing the
+# same file, blocks discarded.
+node tests/interop/unixfs_hash_bench.mjs "$big"
+rm -f "$big"
