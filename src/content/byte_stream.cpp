@@ -47,6 +47,8 @@ FileSink::~FileSink() {
 
 Status FileSink::write(ByteView data) {
   if (!file_) return make_error(Errc::internal, "write to closed file " + path_);
+  // An empty view may carry a null pointer, which fwrite must not be given (UBSan: nonnull).
+  if (data.empty()) return Status::ok();
   if (std::fwrite(data.data(), 1, data.size(), file_) != data.size())
     return io_error("cannot write", path_);
   return Status::ok();
