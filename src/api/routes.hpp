@@ -91,6 +91,10 @@ void send_error(httplib::Response& res, const Error& error);
 [[nodiscard]] Result<std::uint64_t> parse_decimal(const std::string& text, const char* what);
 [[nodiscard]] Result<TxId> parse_tx_id(const std::string& text);
 
+// The DID (without key fragment) whose key signed this request (RFC 9421); Errc::unauthorized
+// when unsigned or when the signature fails any rule of docs/request-signatures.md.
+[[nodiscard]] Result<std::string> signed_request_did(ApiContext& ctx, const httplib::Request& req);
+
 void add_tx_routes(RouteTable& routes, ApiContext& ctx);
 void add_ledger_routes(RouteTable& routes, ApiContext& ctx);
 void add_ops_routes(RouteTable& routes, ApiContext& ctx);
@@ -102,5 +106,7 @@ void add_peer_routes(RouteTable& routes, ApiContext& ctx);
 void add_ipfs_routes(RouteTable& routes, ApiContext& ctx);
 void add_kubo_routes(RouteTable& routes, ApiContext& ctx);
 void add_block_routes(RouteTable& routes, ApiContext& ctx);
+void add_record_routes(RouteTable& routes, ApiContext& ctx);
+void add_consent_routes(RouteTable& routes, ApiContext& ctx);
 
 }  // namespace pv::api

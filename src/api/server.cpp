@@ -175,6 +175,8 @@ HttpServer::HttpServer(Node& node, HttpOptions options, content::BlockStore* blo
   add_ipfs_routes(s.routes, s.ctx);
   add_kubo_routes(s.routes, s.ctx);
   add_block_routes(s.routes, s.ctx);
+  add_record_routes(s.routes, s.ctx);
+  add_consent_routes(s.routes, s.ctx);
 
   // Every error answer is a problem document, including httplib's own (unknown route, wrong
   // method, unparseable request, body over the hard limit).

@@ -209,6 +209,25 @@ class LedgerNode final : public Node {
     }
   }
 
+  Result<TxId> submit_as_node(TxType type, Bytes payload) override {
+    // Held across signing and submission: nonces reach the orderer in the order they were taken.
+    std::lock_guard own(own_tx_mu_);
+    const std::string did = did_key_from_public_key(key_.public_key());
+    Transaction tx;
+    tx.type = type;
+    tx.signer = did;
+    // Microseconds since the epoch keep nonces increasing across restarts; the committed nonce
+    // covers a clock that stepped back.
+    std::uint64_t now_us = unix_ms() * 1000;
+    tx.nonce = std::max({own_nonce_ + 1, now_us, committed_nonce(*store_, nonce_owner(did)) + 1});
+    tx.created_ms = unix_ms();
+    tx.payload = std::move(payload);
+    tx.signature = key_.sign(signing_message(network_id_, tx));
+    auto r = submit({encode_transaction(tx)});
+    if (r[0]) own_nonce_ = tx.nonce;
+    return r[0];
+  }
+
   TxView get_tx(const TxId& id) override {
     TxView view;
     {
@@ -569,6 +588,8 @@ class LedgerNode final : public Node {
   Genesis genesis_;
   NetworkId network_id_;
   SigningKey key_;
+  std::mutex own_tx_mu_;       // submit_as_node
+  std::uint64_t own_nonce_ = 0;  // last nonce submit_as_node used
   std::string origin_;
   std::unique_ptr<Committer> committer_;
   std::unique_ptr<Orderer> orderer_;

@@ -106,6 +106,12 @@ class Node {
   virtual std::vector<std::optional<CommittedTx>> wait_committed(const std::vector<TxId>& ids,
                                                                  std::chrono::milliseconds timeout) = 0;
 
+  // Signs `payload` as a transaction of `type` with this node's own key (the next nonce of that
+  // key) and submits it like any other. For what the node writes about its own decisions: the
+  // access event of every read it permits or refuses (docs/consent.md, "Access events").
+  // Serialized internally, so concurrent callers never race each other's nonces.
+  [[nodiscard]] virtual Result<TxId> submit_as_node(TxType type, Bytes payload) = 0;
+
   virtual TxView get_tx(const TxId& id) = 0;
   [[nodiscard]] virtual Result<Block> get_block(std::uint64_t height) = 0;
   // Latest checkpoint as a signed note, and parsed.

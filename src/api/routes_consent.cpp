@@ -1,0 +1,130 @@
+// Consents as FHIR R4 Consent resources and the access log as FHIR R4 AuditEvent resources
+// (docs/api.md, "Records, consent and access"):
+//   GET /v1/patients/{did}/consents    the consents a patient granted (signed by the patient)
+//   GET /v1/grantees/{did}/consents    the consents naming a grantee (signed by the grantee)
+//   GET /v1/consents/{id}              one consent (its patient or its grantee)
+//   GET /v1/patients/{did}/access-log  every access and refusal of the patient's records
+
+#include "api/consent_views.hpp"
+#include "api/patient_lists.hpp"
+
+namespace pv::api {
+namespace {
+
+using nlohmann::json;
+
+// ?category=TYPE and ?active=true|false filters of a consent list.
+struct ConsentFilter {
+  std::string category;
+  std::optional<bool> active;
+};
+
+Result<ConsentFilter> parse_filter(const httplib::Request& req) {
+  ConsentFilter f;
+  if (req.has_param("category")) f.category = req.get_param_value("category");
+  if (req.has_param("active")) {
+    std::string a = req.get_param_value("active");
+    if (a != "true" && a != "false")
+      return make_error(Errc::invalid_argument, "active must be true or false, got \"" + a + "\"");
+    f.active = a == "true";
+  }
+  return f;
+}
+
+void send_consent_list(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+                       const std::string& list) {
+  auto page = parse_page(req);
+  if (!page) return send_error(res, page.error());
+  auto filter = parse_filter(req);
+  if (!filter) return send_error(res, filter.error());
+  NodeStateView state(ctx.node);
+  auto ids = index_read(state, list, page->from, page->limit);
+  if (!ids) return send_error(res, ids.error());
+  const std::uint64_t now = node_now_ms();
+  json resources = json::array();
+  for (const auto& id : *ids) {
+    auto c = load_consent(state, id);
+    if (!c || !*c)
+      return send_error(
+          res, make_error(Errc::corruption, "consent " + id.hex() + " is listed but unreadable"));
+    const ConsentState& consent = **c;
+    if (!filter->category.empty() &&
+        (consent.grant.scope != ScopeKind::category || consent.grant.category != filter->category))
+      continue;
+    if (filter->active && *filter->active != (!consent.revoked && now < consent.grant.not_after_ms))
+      continue;
+    resources.push_back(consent_resource(id, consent, now));
+  }
+  send_json(res, 200, searchset_bundle(resources, index_size(state, list)));
+}
+
+void patient_consents(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
+  const std::string patient = req.matches[1];
+  if (auto s = require_signed_by(ctx, req, patient, "the consents"); !s)
+    return send_error(res, s.error());
+  send_consent_list(ctx, req, res, index_key("con-patient", {patient}));
+}
+
+void grantee_consents(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
+  const std::string grantee = req.matches[1];
+  if (auto s = require_signed_by(ctx, req, grantee, "the consents granted to"); !s)
+    return send_error(res, s.error());
+  send_consent_list(ctx, req, res, index_key("con-grantee", {grantee}));
+}
+
+void get_consent(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto id = parse_tx_id(req.matches[1]);
+  if (!id) return send_error(res, id.error());
+  auto signer = signed_request_did(ctx, req);
+  if (!signer) return send_error(res, signer.error());
+  NodeStateView state(ctx.node);
+  auto c = load_consent(state, *id);
+  if (!c) return send_error(res, c.error());
+  if (!*c) return send_error(res, make_error(Errc::not_found, "no consent " + id->hex()));
+  if (*signer != (*c)->patient && *signer != (*c)->grant.grantee)
+    return send_error(res, make_error(Errc::forbidden, "consent " + id->hex() +
+                                                           " can be read by its patient and its "
+                                                           "grantee only, not by " +
+                                                           *signer));
+  send_json(res, 200, consent_resource(*id, **c, node_now_ms()));
+}
+
+void access_log(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
+  const std::string patient = req.matches[1];
+  if (auto s = require_signed_by(ctx, req, patient, "the access log"); !s)
+    return send_error(res, s.error());
+  auto page = parse_page(req);
+  if (!page) return send_error(res, page.error());
+  NodeStateView state(ctx.node);
+  const std::string list = index_key("acc-patient", {patient});
+  auto ids = index_read(state, list, page->from, page->limit);
+  if (!ids) return send_error(res, ids.error());
+  json resources = json::array();
+  for (const auto& id : *ids) {
+    auto loaded = load_access_event(ctx, id);
+    if (!loaded) return send_error(res, loaded.error());
+    resources.push_back(audit_event_resource(loaded->event, loaded->context));
+  }
+  send_json(res, 200, searchset_bundle(resources, index_size(state, list)));
+}
+
+}  // namespace
+
+void add_consent_routes(RouteTable& routes, ApiContext& ctx) {
+  routes.get("GET /v1/patients/{did}/consents", R"(/v1/patients/([^/]+)/consents)",
+             [&ctx](const httplib::Request& req, httplib::Response& res) {
+               patient_consents(ctx, req, res);
+             });
+  routes.get("GET /v1/grantees/{did}/consents", R"(/v1/grantees/([^/]+)/consents)",
+             [&ctx](const httplib::Request& req, httplib::Response& res) {
+               grantee_consents(ctx, req, res);
+             });
+  routes.get(
+      "GET /v1/consents/{id}", R"(/v1/consents/([^/]+))",
+      [&ctx](const httplib::Request& req, httplib::Response& res) { get_consent(ctx, req, res); });
+  routes.get(
+      "GET /v1/patients/{did}/access-log", R"(/v1/patients/([^/]+)/access-log)",
+      [&ctx](const httplib::Request& req, httplib::Response& res) { access_log(ctx, req, res); });
+}
+
+}  // namespace pv::api

@@ -1,0 +1,283 @@
+// Records, consent and audited access through the HTTP API in process: a real Node (RocksDB,
+// sequencer, committer), a real HttpServer on loopback, and the client library of the `pv`
+// commands (cli/consent_writer, cli/record_access_client) signing every request (RFC 9421).
+// The consented read is decided by the contract at the node's current height, every decision is
+// an access event on the ledger, and the patient sees all of them as FHIR AuditEvents.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "api/server.hpp"
+#include "cli/consent_writer.hpp"
+#include "cli/record_access_client.hpp"
+#include "cli/record_views.hpp"
+#include "codec/did_key.hpp"
+#include "identity/record_commitment.hpp"
+#include "ledger/consent_state.hpp"
+#include "node_test_support.hpp"
+
+namespace pv {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+// A did:key identity as the CLI holds it once unlocked, with its own signing client.
+struct Party {
+  SigningKey key = SigningKey::generate();
+  std::string did = did_key_from_public_key(key.public_key());
+  cli::Actor actor{
+      IdentityMetadata{
+          "p", did, DidMethod::key, "2026-01-01T00:00:00Z", key.public_key(), {}, std::nullopt, {}},
+      IdentitySecrets{key, {}, std::nullopt}, did};
+  std::optional<api::NodeClient> client;
+};
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+class ConsentApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    crypto_init();
+    auto node = Node::open(testing::test_config(dir_.str()));
+    ASSERT_TRUE(node) << node.error().message;
+    node_ = std::move(*node);
+    network_ = node_->info().network_id;
+    org_ = node_->info().did;  // the development network's one organization
+    // One keep-alive connection per party holds a server thread: more threads than parties.
+    api::HttpOptions options;
+    options.threads = 8;
+    server_ = std::make_unique<api::HttpServer>(*node_, options);
+    auto port = server_->bind("127.0.0.1", 0);
+    ASSERT_TRUE(port);
+    url_ = "http://127.0.0.1:" + std::to_string(*port);
+    serving_ = std::thread([this] { (void)server_->serve(); });
+    for (Party* p : {&patient_, &doctor_, &doctor2_, &insurer_}) {
+      auto c = api::NodeClient::connect(url_);
+      ASSERT_TRUE(c);
+      p->client.emplace(std::move(*c));
+      p->actor.sign_requests_of(*p->client);
+    }
+  }
+  void TearDown() override {
+    // Close the keep-alive connections first, or stopping waits for them to time out.
+    for (Party* p : {&patient_, &doctor_, &doctor2_, &insurer_}) p->client.reset();
+    server_->stop();
+    serving_.join();
+    node_->shutdown();
+  }
+
+  void commit(Party& who, const Bytes& tx) {
+    auto c = who.client->submit_and_commit(tx, 10s);
+    ASSERT_TRUE(c) << c.error().message;
+  }
+
+  struct Added {
+    RecordId id;
+    SecretKey32 data_key;
+  };
+  // What `pv record add` does, with the content's CID standing in for an upload.
+  Added add_record(const std::string& category, const std::string& plaintext) {
+    Added r;
+    r.data_key = generate_secret_key();
+    cli::RecordPlan plan{patient_.did,
+                         org_,
+                         category,
+                         "application/fhir+json",
+                         to_bytes("\x01\x55\x12\x20" + std::string(32, 'c')),
+                         record_commitment(r.data_key, as_bytes(plaintext)),
+                         plaintext.size()};
+    auto anchor = cli::build_record_anchor(*doctor_.client, doctor_.actor, plan, r.data_key);
+    EXPECT_TRUE(anchor) << anchor.error().message;
+    Bytes tx = doctor_.actor.sign_transaction(network_, kTxTypeRecordAnchor,
+                                              encode_record_anchor(*anchor));
+    commit(doctor_, tx);
+    r.id = transaction_id(tx);
+    return r;
+  }
+
+  ConsentId grant(Party& to, cli::GrantPlan plan) {
+    plan.grantee = to.did;
+    if (plan.purposes.empty()) plan.purposes = {"TREAT"};
+    if (plan.not_after_ms == 0) {
+      plan.not_before_ms = testing::now_ms() - 1000;
+      plan.not_after_ms = testing::now_ms() + 30ull * 24 * 3600 * 1000;
+    }
+    auto txs = cli::build_grant(*patient_.client, patient_.actor, network_, plan);
+    EXPECT_TRUE(txs) << txs.error().message;
+    for (const auto& tx : *txs) commit(patient_, tx);
+    return transaction_id(txs->back());
+  }
+
+  // The reason of a refused read, or "permitted".
+  std::string refusal(Party& reader, const RecordId& id, const std::string& purpose) {
+    auto r = cli::request_record_access(*reader.client, reader.actor, id, purpose);
+    if (r) return "permitted";
+    EXPECT_EQ(r.error().code, Errc::forbidden) << r.error().message;
+    return r.error().message;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Node> node_;
+  std::unique_ptr<api::HttpServer> server_;
+  std::thread serving_;
+  std::string url_, org_;
+  NetworkId network_;
+  Party patient_, doctor_, doctor2_, insurer_;
+};
+
+TEST_F(ConsentApiTest, ConsentedReadRefusalsAndThePatientsAccessLog) {
+  const std::string plaintext = R"({"resourceType":"Observation","status":"final"})";
+  Added rec = add_record("Observation", plaintext);
+
+  // Private lists: unsigned 401, someone else 403, the patient 200 with their wrap.
+  auto anonymous = api::NodeClient::connect(url_);
+  ASSERT_TRUE(anonymous);
+  auto unsigned_list = anonymous->call("GET", "/v1/patients/" + patient_.did + "/records");
+  ASSERT_FALSE(unsigned_list);
+  EXPECT_EQ(unsigned_list.error().code, Errc::unauthorized);
+  auto other = doctor_.client->call("GET", "/v1/patients/" + patient_.did + "/records");
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, Errc::forbidden);
+  auto mine = cli::fetch_patient_records(*patient_.client, patient_.did);
+  ASSERT_TRUE(mine) << mine.error().message;
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ((*mine)[0].id, rec.id);
+  EXPECT_EQ((*mine)[0].author, doctor_.did);
+  EXPECT_EQ(*open_key((*mine)[0].for_patient.sealed, patient_.key), rec.data_key);
+  // Metadata of one record: not for a stranger.
+  auto stranger = insurer_.client->call("GET", "/v1/records/" + rec.id.hex());
+  ASSERT_FALSE(stranger);
+  EXPECT_EQ(stranger.error().code, Errc::forbidden);
+
+  ConsentId consent = grant(doctor2_, {.records = {rec.id}});
+
+  // The grantee reads: permitted under the consent, the served wrap opens to the data key, and
+  // the permit is a committed access event.
+  auto read = cli::request_record_access(*doctor2_.client, doctor2_.actor, rec.id, "TREAT");
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(read->basis, "consent");
+  EXPECT_EQ(read->consent, consent);
+  EXPECT_EQ(read->data_key, rec.data_key);
+  EXPECT_EQ(record_commitment(read->data_key, as_bytes(plaintext)), read->metadata.commitment);
+  TxView event = node_->get_tx(read->access_event);
+  ASSERT_EQ(event.state, TxState::committed);
+  EXPECT_EQ(event.committed->result.code, TxCode::valid);
+  EXPECT_EQ(decode_transaction(event.encoded)->signer, node_->info().did);
+
+  // Refusals: wrong purpose, no consent, a consent of another category.
+  EXPECT_TRUE(contains(refusal(doctor2_, rec.id, "HPAYMT"), "is for purpose TREAT, not HPAYMT"));
+  EXPECT_TRUE(contains(refusal(insurer_, rec.id, "HPAYMT"), "no consent from the patient covers"));
+  grant(insurer_, {.category = "DiagnosticReport", .purposes = {"HPAYMT"}});
+  EXPECT_TRUE(contains(refusal(insurer_, rec.id, "HPAYMT"),
+                       "covers category DiagnosticReport, not Observation"));
+  // Expired: a window that ends 1.5 s from now.
+  grant(insurer_, {.records = {rec.id},
+                   .purposes = {"HPAYMT"},
+                   .not_before_ms = testing::now_ms() - 1000,
+                   .not_after_ms = testing::now_ms() + 1500});
+  EXPECT_EQ(refusal(insurer_, rec.id, "HPAYMT"), "permitted");
+  std::this_thread::sleep_for(1600ms);
+  EXPECT_TRUE(contains(refusal(insurer_, rec.id, "HPAYMT"), "expired at"));
+  // Revoked.
+  commit(patient_, cli::build_revoke(patient_.actor, network_, consent));
+  EXPECT_TRUE(contains(refusal(doctor2_, rec.id, "TREAT"), "was revoked at height"));
+  // An unknown purpose is a bad request, not a decision.
+  auto unknown =
+      doctor2_.client->call("POST", "/v1/records/" + rec.id.hex() + "/access?purpose=FUN");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, Errc::invalid_argument);
+
+  // The patient's access log: every decision, permit and refusal, as FHIR AuditEvents.
+  auto log = cli::fetch_bundle(*patient_.client, "/v1/patients/" + patient_.did + "/access-log");
+  ASSERT_TRUE(log) << log.error().message;
+  ASSERT_EQ(log->size(), 7u);
+  std::vector<std::string> outcomes;
+  for (const auto& e : *log) {
+    EXPECT_EQ(e["resourceType"], "AuditEvent");
+    EXPECT_EQ(e["action"], "R");
+    EXPECT_EQ(e["source"]["observer"]["identifier"]["value"], node_->info().did);
+    outcomes.push_back(e["outcome"]);
+    if (e["outcome"] == "4") EXPECT_FALSE(e["outcomeDesc"].get<std::string>().empty());
+  }
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"0", "4", "4", "4", "0", "4", "4"}));
+  const json& first = (*log)[0];
+  EXPECT_EQ(first["agent"][0]["who"]["identifier"]["value"], doctor2_.did);
+  EXPECT_EQ(first["purposeOfEvent"][0]["coding"][0]["code"], "TREAT");
+  EXPECT_EQ(first["entity"][0]["what"]["identifier"]["value"], rec.id.hex());
+  EXPECT_EQ(first["entity"][1]["what"]["identifier"]["value"], consent.hex());
+  // Not for anyone else.
+  auto spy = doctor2_.client->call("GET", "/v1/patients/" + patient_.did + "/access-log");
+  ASSERT_FALSE(spy);
+  EXPECT_EQ(spy.error().code, Errc::forbidden);
+
+  // Consents as FHIR R4 Consent: the revoked one is inactive.
+  auto consents = cli::fetch_bundle(*patient_.client, "/v1/patients/" + patient_.did + "/consents");
+  ASSERT_TRUE(consents);
+  ASSERT_EQ(consents->size(), 3u);
+  auto c0 = cli::parse_consent_resource((*consents)[0]);
+  ASSERT_TRUE(c0) << c0.error().message;
+  EXPECT_EQ(c0->id, consent);
+  EXPECT_EQ(c0->status, "inactive");
+  EXPECT_EQ(c0->grantee, doctor2_.did);
+  EXPECT_EQ(c0->purposes, std::vector<std::string>{"TREAT"});
+  EXPECT_EQ(c0->records, std::vector<std::string>{rec.id.hex()});
+  EXPECT_EQ((*consents)[0]["provision"]["type"], "permit");
+  auto c1 = cli::parse_consent_resource((*consents)[1]);
+  ASSERT_TRUE(c1);
+  EXPECT_EQ(c1->status, "active");
+  EXPECT_EQ(c1->category, "DiagnosticReport");
+  // The grantee may read its consent; a third party may not.
+  EXPECT_TRUE(doctor2_.client->call("GET", "/v1/consents/" + consent.hex()));
+  EXPECT_FALSE(insurer_.client->call("GET", "/v1/consents/" + consent.hex()));
+}
+
+TEST_F(ConsentApiTest, CategoryConsentCoversLaterRecordsAndRevocationRotatesTheKey) {
+  ConsentId doctor_consent = grant(doctor2_, {.category = "Observation"});
+  grant(insurer_, {.category = "Observation", .purposes = {"HPAYMT"}});
+  auto key = cli::fetch_category_key(*doctor_.client, patient_.did, "Observation");
+  ASSERT_TRUE(key && *key);
+  EXPECT_EQ((*key)->epoch, 1u);
+
+  // Added after the grant: the grantee reads it, the patient did nothing.
+  Added later = add_record("Observation", R"({"resourceType":"Observation","id":"later"})");
+  auto read = cli::request_record_access(*doctor2_.client, doctor2_.actor, later.id, "TREAT");
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(read->data_key, later.data_key);
+  EXPECT_TRUE(read->answer["keys"].contains("categoryWrap"));
+
+  // Revoking rotates the category key to epoch 2, sealed to the insurer's consent only.
+  commit(patient_, cli::build_revoke(patient_.actor, network_, doctor_consent));
+  auto rotation = cli::build_rotation(*patient_.client, patient_.actor, network_, "Observation");
+  ASSERT_TRUE(rotation && *rotation) << (rotation ? "" : rotation.error().message);
+  commit(patient_, **rotation);
+  key = cli::fetch_category_key(*doctor_.client, patient_.did, "Observation");
+  ASSERT_TRUE(key && *key);
+  EXPECT_EQ((*key)->epoch, 2u);
+
+  Added after = add_record("Observation", R"({"resourceType":"Observation","id":"after"})");
+  EXPECT_TRUE(contains(refusal(doctor2_, after.id, "TREAT"), "was revoked"));
+  // The insurer, still consented, reads the new record through epoch 2.
+  auto insurer_read =
+      cli::request_record_access(*insurer_.client, insurer_.actor, after.id, "HPAYMT");
+  ASSERT_TRUE(insurer_read) << insurer_read.error().message;
+  EXPECT_EQ(insurer_read->data_key, after.data_key);
+  // The revoked doctor's epoch-1 secret (which it did receive) does not open the new record.
+  auto doctor_secret = node_->read_state(category_secret_state_key(doctor_consent, 1));
+  ASSERT_TRUE(doctor_secret);
+  auto wrapped = decode_wrapped(*doctor_secret);
+  ASSERT_TRUE(wrapped);
+  auto epoch1 = open_key(wrapped->sealed, doctor2_.key);
+  ASSERT_TRUE(epoch1);
+  auto view = cli::fetch_record(*patient_.client, after.id);
+  ASSERT_TRUE(view && view->for_category);
+  EXPECT_EQ(view->for_category->epoch, 2u);
+  EXPECT_FALSE(open_key(view->for_category->sealed, X25519KeyPair::from_secret(*epoch1)));
+}
+
+}  // namespace
+}  // namespace pv
