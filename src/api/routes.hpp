@@ -15,6 +15,7 @@
 #include "api/server.hpp"
 #include "content/block_store.hpp"
 #include "identity/http_signature_replay.hpp"
+#include "identity/http_signature.hpp"
 #include "node/node.hpp"
 
 namespace pv::api {
@@ -91,6 +92,9 @@ void send_error(httplib::Response& res, const Error& error);
 [[nodiscard]] Result<std::uint64_t> parse_decimal(const std::string& text, const char* what);
 [[nodiscard]] Result<TxId> parse_tx_id(const std::string& text);
 
+// The request as RFC 9421 sees it (identity/http_signature.hpp): method, target, Host, headers,
+// body.
+HttpRequest signed_message_of(const httplib::Request& req);
 // The DID (without key fragment) whose key signed this request (RFC 9421); Errc::unauthorized
 // when unsigned or when the signature fails any rule of docs/request-signatures.md.
 [[nodiscard]] Result<std::string> signed_request_did(ApiContext& ctx, const httplib::Request& req);

@@ -11,6 +11,16 @@
 
 namespace pv::api {
 
+HttpRequest signed_message_of(const httplib::Request& req) {
+  HttpRequest message;
+  message.method = req.method;
+  message.target = req.target;
+  message.authority = req.get_header_value("Host");
+  message.body = to_bytes(req.body);
+  for (const auto& [name, value] : req.headers) message.headers.emplace(name, value);
+  return message;
+}
+
 Result<std::string> signed_request_did(ApiContext& ctx, const httplib::Request& req) {
   // One guard per process: signatures are unique, so sharing it between servers is harmless.
   static ReplayGuard replay_guard;
@@ -18,12 +28,7 @@ Result<std::string> signed_request_did(ApiContext& ctx, const httplib::Request& 
     return make_error(Errc::unauthorized,
                       "this route needs a request signed by the identity it concerns (RFC 9421); "
                       "use a pv command with --as NAME");
-  HttpRequest message;
-  message.method = req.method;
-  message.target = req.target;
-  message.authority = req.get_header_value("Host");
-  message.body = to_bytes(req.body);
-  for (const auto& [name, value] : req.headers) message.headers.emplace(name, value);
+  HttpRequest message = signed_message_of(req);
   NodeStateView state(ctx.node);
   auto keyid = verify_request(
       message, [&state](std::string_view id) { return resolve_did_url_key(state, id); },

@@ -15,6 +15,8 @@ void add_org_commands(CLI::App& app, int& exit_code);
 // `pv node key`; REQUIRES: add_node_commands ran first.
 void add_node_key_command(CLI::App& app, int& exit_code);
 void add_credential_commands(CLI::App& app, int& exit_code);
+void add_consent_commands(CLI::App& app, int& exit_code);
+void add_access_log_command(CLI::App& app, int& exit_code);
 
 // --node URL (or PV_NODE), shared by every client command.
 CLI::Option* add_node_url_option(CLI::App& cmd, std::string& url);

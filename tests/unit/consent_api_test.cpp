@@ -31,7 +31,7 @@ struct Party {
   cli::Actor actor{
       IdentityMetadata{
           "p", did, DidMethod::key, "2026-01-01T00:00:00Z", key.public_key(), {}, std::nullopt, {}},
-      IdentitySecrets{key, {}, std::nullopt}, did};
+      IdentitySecrets{key, {}, std::nullopt}, did, key};
   std::optional<api::NodeClient> client;
 };
 

@@ -1,0 +1,167 @@
+// pv access-log: the patient's view of every read and every refusal of their records — who,
+// for which organization, when, under which consent, and the outcome — from the FHIR R4
+// AuditEvents the node serves; with --verify each one is proven to be a ledger transaction
+// written by a node, and what is shown is checked against the proven bytes.
+
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/ledger_prover.hpp"
+#include "cli/output.hpp"
+#include "cli/party_names.hpp"
+#include "cli/record_views.hpp"
+#include "ledger/signer.hpp"
+
+namespace pv::cli {
+namespace {
+
+using nlohmann::json;
+
+struct AccessLogOptions {
+  ActingOptions acting;
+  std::string node, checkpoint_key;
+  bool json = false, verify = false;
+};
+
+// The value of the ledger extension `name` of a resource.
+std::string ledger_value(const json& resource, const char* name) {
+  for (const auto& ext : resource.value("extension", json::array()))
+    for (const auto& e : ext.value("extension", json::array()))
+      if (e.value("url", "") == name && e.contains("valueString"))
+        return e["valueString"].get<std::string>();
+  return {};
+}
+
+std::string identifier_of(const json& reference) {
+  if (!reference.is_object() || !reference.contains("identifier")) return {};
+  return reference["identifier"].value("value", "");
+}
+
+struct LogEntry {
+  std::string id, time, outcome, reader, organization, node, record, consent, purpose, reason,
+      basis;
+};
+
+Result<LogEntry> read_entry(const json& e) {
+  LogEntry l;
+  try {
+    l.id = e.at("id").get<std::string>();
+    l.time = e.at("recorded").get<std::string>();
+    l.outcome = e.at("outcome").get<std::string>() == "0" ? "permitted" : "refused";
+    l.purpose = e.at("purposeOfEvent").at(0).at("coding").at(0).at("code").get<std::string>();
+    for (const auto& agent : e.at("agent")) {
+      std::string who = identifier_of(agent.value("who", json()));
+      std::string type = agent.value("who", json()).value("type", "");
+      if (agent.value("requestor", false))
+        l.reader = who;
+      else if (type == "Organization")
+        l.organization = who;
+      else
+        l.node = who;
+    }
+    for (const auto& entity : e.at("entity")) {
+      const json& what = entity.at("what");
+      if (what.value("type", "") == "Consent")
+        l.consent = identifier_of(what);
+      else
+        l.record = identifier_of(what);
+    }
+    l.reason = e.value("outcomeDesc", "");
+    l.basis = ledger_value(e, "basis");
+  } catch (const json::exception&) {
+    return make_error(Errc::malformed, "the node served an AuditEvent of an unexpected shape");
+  }
+  return l;
+}
+
+// The shown entry must say what the proven access event says.
+Status matches(const LogEntry& l, const ProvenTx& proven) {
+  auto event = decode_access_event(proven.tx.payload);
+  if (!event) return event.error();
+  const bool permitted = event->outcome == AccessOutcome::permitted;
+  if (event->reader != l.reader || event->record.hex() != l.record ||
+      permitted != (l.outcome == "permitted") || event->purpose != l.purpose ||
+      event->reason != l.reason || event->reader_organization != l.organization ||
+      (event->basis == AccessBasis::consent && event->consent.hex() != l.consent) ||
+      nonce_owner(proven.tx.signer) != l.node)
+    return make_error(Errc::corruption,
+                      "access event " + l.id + " as served differs from the proven transaction");
+  return Status::ok();
+}
+
+int access_log(const AccessLogOptions& o) {
+  Output out(o.json);
+  crypto_init();
+  auto client = api::NodeClient::connect(o.node);
+  if (!client) return out.fail(client.error());
+  auto actor = act_as(o.acting, *client);
+  if (!actor) return out.fail(actor.error());
+  auto events = fetch_bundle(*client, "/v1/patients/" + actor->did() + "/access-log");
+  if (!events) return out.fail(events.error());
+  std::optional<LedgerProver> prover;
+  if (o.verify) {
+    auto p = LedgerProver::create(*client, o.checkpoint_key);
+    if (!p) return out.fail(p.error());
+    prover.emplace(std::move(*p));
+  }
+  PartyNames names(o.acting);
+  json entries = json::array();
+  std::string human;
+  std::uint64_t permitted = 0, refused = 0;
+  for (const auto& e : *events) {
+    auto l = read_entry(e);
+    if (!l) return out.fail(l.error());
+    json entry = {{"id", l->id},         {"time", l->time},       {"outcome", l->outcome},
+                  {"reader", l->reader}, {"purpose", l->purpose}, {"record", l->record},
+                  {"node", l->node},     {"basis", l->basis}};
+    if (!l->organization.empty()) entry["organization"] = l->organization;
+    if (!l->consent.empty()) entry["consent"] = l->consent;
+    if (!l->reason.empty()) entry["reason"] = l->reason;
+    if (prover) {
+      auto id = TxId::from_hex(l->id);
+      if (!id) return out.fail("the node served an AuditEvent whose id is not a transaction id");
+      auto proven = prover->prove(*id, kTxTypeAccessEvent);
+      if (!proven) return out.fail(proven.error(), "do not trust this node's answer");
+      if (Status s = matches(*l, *proven); !s)
+        return out.fail(s.error(), "do not trust this node's answer");
+      entry["proof"] = proven->summary;
+    }
+    entry["auditEvent"] = e;
+    entries.push_back(entry);
+    (l->outcome == "permitted" ? permitted : refused) += 1;
+    human +=
+        l->time + "  " + (l->outcome == "permitted" ? "READ   " : "REFUSED") + "  " +
+        names.show(l->reader) +
+        (l->organization.empty() ? "" : " for " + names.show(l->organization)) + "  record " +
+        l->record.substr(0, 12) + "  purpose " + l->purpose +
+        (l->consent.empty() ? (l->basis.empty() || l->basis == "none" ? "" : "  as " + l->basis)
+                            : "  consent " + l->consent.substr(0, 12)) +
+        (l->reason.empty() ? "" : "\n      reason: " + l->reason) + "\n";
+  }
+  human += std::to_string(permitted) + " read(s), " + std::to_string(refused) + " refusal(s)";
+  if (prover) human += "; every entry proven against a checkpoint signed by " + prover->key().name;
+  out.result({{"patient", actor->did()}, {"entries", entries}}, human);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_access_log_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<AccessLogOptions>();
+  auto* cmd = app.add_subcommand(
+      "access-log",
+      "Every read and every refusal of your records, from the ledger: who, for which "
+      "organization, when, under which consent, and the outcome (FHIR R4 AuditEvent).");
+  add_acting_options(*cmd, o->acting);
+  add_node_url_option(*cmd, o->node);
+  cmd->add_flag("--json", o->json, "print {\"patient\", \"entries\": [...]} as JSON");
+  cmd->add_flag("--verify", o->verify,
+                "prove every entry against a signed checkpoint and check it against the proven "
+                "transaction");
+  cmd->add_option("--checkpoint-key", o->checkpoint_key,
+                  "expected checkpoint key (hex); default: the one the node announces");
+  cmd->footer("Examples:\n  pv access-log --as alice\n  pv access-log --as alice --verify --json");
+  cmd->callback([o, &exit_code] { exit_code = access_log(*o); });
+}
+
+}  // namespace pv::cli
