@@ -21,15 +21,12 @@ Result<Page> parse_page(const httplib::Request& req) {
   return page;
 }
 
-Result<std::string> require_signed_by(ApiContext& ctx, const httplib::Request& req,
-                                      const std::string& owner, const char* what) {
-  auto signer = signed_request_did(ctx, req);
-  if (!signer) return signer.error();
-  if (*signer != owner)
+Status require_signed_by(const SignedRequest& req, const std::string& owner, const char* what) {
+  if (req.signer.did != owner)
     return make_error(Errc::forbidden, std::string(what) + " of " + owner +
                                            " can be read only with a request signed by " + owner +
-                                           "; this one was signed by " + *signer);
-  return signer;
+                                           "; this one was signed by " + req.signer.did);
+  return Status::ok();
 }
 
 std::uint64_t node_now_ms() {

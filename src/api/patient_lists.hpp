@@ -19,10 +19,10 @@ struct Page {
 // ?from=N&limit=M (both optional; limit 1..5000).
 [[nodiscard]] Result<Page> parse_page(const httplib::Request& req);
 
-// The signer of `req`, which must be `owner` (a patient reading their own lists): otherwise
+// Ok when `req` was signed by `owner` (a patient reading their own lists); otherwise
 // Errc::forbidden saying who may ask.
-[[nodiscard]] Result<std::string> require_signed_by(ApiContext& ctx, const httplib::Request& req,
-                                                    const std::string& owner, const char* what);
+[[nodiscard]] Status require_signed_by(const SignedRequest& req, const std::string& owner,
+                                       const char* what);
 
 // Milliseconds since the Unix epoch, from this node's clock.
 std::uint64_t node_now_ms();

@@ -92,13 +92,6 @@ void send_error(httplib::Response& res, const Error& error);
 [[nodiscard]] Result<std::uint64_t> parse_decimal(const std::string& text, const char* what);
 [[nodiscard]] Result<TxId> parse_tx_id(const std::string& text);
 
-// The request as RFC 9421 sees it (identity/http_signature.hpp): method, target, Host, headers,
-// body.
-HttpRequest signed_message_of(const httplib::Request& req);
-// The DID (without key fragment) whose key signed this request (RFC 9421); Errc::unauthorized
-// when unsigned or when the signature fails any rule of docs/request-signatures.md.
-[[nodiscard]] Result<std::string> signed_request_did(ApiContext& ctx, const httplib::Request& req);
-
 void add_tx_routes(RouteTable& routes, ApiContext& ctx);
 void add_ledger_routes(RouteTable& routes, ApiContext& ctx);
 void add_ops_routes(RouteTable& routes, ApiContext& ctx);

@@ -31,11 +31,11 @@ Result<ConsentFilter> parse_filter(const httplib::Request& req) {
   return f;
 }
 
-void send_consent_list(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+void send_consent_list(ApiContext& ctx, SignedRequest& req, httplib::Response& res,
                        const std::string& list) {
-  auto page = parse_page(req);
+  auto page = parse_page(req.http);
   if (!page) return send_error(res, page.error());
-  auto filter = parse_filter(req);
+  auto filter = parse_filter(req.http);
   if (!filter) return send_error(res, filter.error());
   NodeStateView state(ctx.node);
   auto ids = index_read(state, list, page->from, page->limit);
@@ -58,25 +58,24 @@ void send_consent_list(ApiContext& ctx, const httplib::Request& req, httplib::Re
   send_json(res, 200, searchset_bundle(resources, index_size(state, list)));
 }
 
-void patient_consents(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  const std::string patient = req.matches[1];
-  if (auto s = require_signed_by(ctx, req, patient, "the consents"); !s)
+void patient_consents(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
+  const std::string patient = req.http.matches[1];
+  if (auto s = require_signed_by(req, patient, "the consents"); !s)
     return send_error(res, s.error());
   send_consent_list(ctx, req, res, index_key("con-patient", {patient}));
 }
 
-void grantee_consents(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  const std::string grantee = req.matches[1];
-  if (auto s = require_signed_by(ctx, req, grantee, "the consents granted to"); !s)
+void grantee_consents(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
+  const std::string grantee = req.http.matches[1];
+  if (auto s = require_signed_by(req, grantee, "the consents granted to"); !s)
     return send_error(res, s.error());
   send_consent_list(ctx, req, res, index_key("con-grantee", {grantee}));
 }
 
-void get_consent(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  auto id = parse_tx_id(req.matches[1]);
+void get_consent(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
+  auto id = parse_tx_id(req.http.matches[1]);
   if (!id) return send_error(res, id.error());
-  auto signer = signed_request_did(ctx, req);
-  if (!signer) return send_error(res, signer.error());
+  const std::string* signer = &req.signer.did;
   NodeStateView state(ctx.node);
   auto c = load_consent(state, *id);
   if (!c) return send_error(res, c.error());
@@ -89,11 +88,11 @@ void get_consent(ApiContext& ctx, const httplib::Request& req, httplib::Response
   send_json(res, 200, consent_resource(*id, **c, node_now_ms()));
 }
 
-void access_log(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  const std::string patient = req.matches[1];
-  if (auto s = require_signed_by(ctx, req, patient, "the access log"); !s)
+void access_log(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
+  const std::string patient = req.http.matches[1];
+  if (auto s = require_signed_by(req, patient, "the access log"); !s)
     return send_error(res, s.error());
-  auto page = parse_page(req);
+  auto page = parse_page(req.http);
   if (!page) return send_error(res, page.error());
   NodeStateView state(ctx.node);
   const std::string list = index_key("acc-patient", {patient});
@@ -112,19 +111,21 @@ void access_log(ApiContext& ctx, const httplib::Request& req, httplib::Response&
 
 void add_consent_routes(RouteTable& routes, ApiContext& ctx) {
   routes.get("GET /v1/patients/{did}/consents", R"(/v1/patients/([^/]+)/consents)",
-             [&ctx](const httplib::Request& req, httplib::Response& res) {
+             signed_get(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
                patient_consents(ctx, req, res);
-             });
+             }));
   routes.get("GET /v1/grantees/{did}/consents", R"(/v1/grantees/([^/]+)/consents)",
-             [&ctx](const httplib::Request& req, httplib::Response& res) {
+             signed_get(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
                grantee_consents(ctx, req, res);
-             });
-  routes.get(
-      "GET /v1/consents/{id}", R"(/v1/consents/([^/]+))",
-      [&ctx](const httplib::Request& req, httplib::Response& res) { get_consent(ctx, req, res); });
-  routes.get(
-      "GET /v1/patients/{did}/access-log", R"(/v1/patients/([^/]+)/access-log)",
-      [&ctx](const httplib::Request& req, httplib::Response& res) { access_log(ctx, req, res); });
+             }));
+  routes.get("GET /v1/consents/{id}", R"(/v1/consents/([^/]+))",
+             signed_get(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+               get_consent(ctx, req, res);
+             }));
+  routes.get("GET /v1/patients/{did}/access-log", R"(/v1/patients/([^/]+)/access-log)",
+             signed_get(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+               access_log(ctx, req, res);
+             }));
 }
 
 }  // namespace pv::api

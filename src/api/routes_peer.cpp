@@ -9,6 +9,19 @@
 #include "identity/http_signature.hpp"
 
 namespace pv::api {
+namespace {
+
+HttpRequest signed_view(const httplib::Request& req) {
+  HttpRequest r;
+  r.method = req.method;
+  r.target = req.target;
+  r.authority = req.get_header_value("Host");
+  for (const auto& [name, value] : req.headers) r.headers.emplace(name, value);
+  r.body = to_bytes(req.body);
+  return r;
+}
+
+}  // namespace
 
 void add_peer_routes(RouteTable& routes, ApiContext& ctx) {
   auto guard = std::make_shared<ReplayGuard>();
@@ -23,8 +36,8 @@ void add_peer_routes(RouteTable& routes, ApiContext& ctx) {
                                                    " is not a node key of the genesis membership");
           return key;
         };
-        auto who = verify_request(signed_message_of(req), resolve, std::chrono::system_clock::now(),
-                                  *guard);
+        auto who =
+            verify_request(signed_view(req), resolve, std::chrono::system_clock::now(), *guard);
         if (!who) {
           Error e = who.error();
           if (e.code != Errc::unavailable) e.code = Errc::unauthorized;

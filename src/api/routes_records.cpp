@@ -43,13 +43,14 @@ bool may_see_record(ApiContext& ctx, const RecordId& id, const RecordState& r,
   return false;
 }
 
-void list_records(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  const std::string patient = req.matches[1];
-  if (auto s = require_signed_by(ctx, req, patient, "the records"); !s)
+void list_records(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
+  const std::string patient = req.http.matches[1];
+  if (auto s = require_signed_by(req, patient, "the records"); !s)
     return send_error(res, s.error());
-  auto page = parse_page(req);
+  auto page = parse_page(req.http);
   if (!page) return send_error(res, page.error());
-  const std::string category = req.has_param("category") ? req.get_param_value("category") : "";
+  const std::string category =
+      req.http.has_param("category") ? req.http.get_param_value("category") : "";
   NodeStateView state(ctx.node);
   const std::string list = index_key("rec-patient", {patient});
   auto ids = index_read(state, list, page->from, page->limit);
@@ -70,11 +71,10 @@ void list_records(ApiContext& ctx, const httplib::Request& req, httplib::Respons
              {"records", records}});
 }
 
-void get_record(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  auto id = parse_tx_id(req.matches[1]);
+void get_record(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
+  auto id = parse_tx_id(req.http.matches[1]);
   if (!id) return send_error(res, id.error());
-  auto signer = signed_request_did(ctx, req);
-  if (!signer) return send_error(res, signer.error());
+  const std::string* signer = &req.signer.did;
   auto rec = load_record_or_404(ctx, *id);
   if (!rec) return send_error(res, rec.error());
   if (!may_see_record(ctx, *id, *rec, *signer))
@@ -97,14 +97,14 @@ json event_view(const RecordAccessResult& r) {
           {"decidedHeight", r.decided_height}};
 }
 
-void access_record(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  auto id = parse_tx_id(req.matches[1]);
+void access_record(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
+  auto id = parse_tx_id(req.http.matches[1]);
   if (!id) return send_error(res, id.error());
-  if (!req.has_param("purpose"))
+  if (!req.http.has_param("purpose"))
     return send_error(res, make_error(Errc::invalid_argument,
                                       "say why you read: ?purpose=CODE, an HL7 v3 PurposeOfUse "
                                       "code such as TREAT, HPAYMT or PATRQT"));
-  const std::string purpose = req.get_param_value("purpose");
+  const std::string purpose = req.http.get_param_value("purpose");
   if (!is_known_purpose(purpose)) {
     std::string known;
     for (auto p : known_purposes()) known += (known.empty() ? "" : ", ") + std::string(p);
@@ -114,13 +114,12 @@ void access_record(ApiContext& ctx, const httplib::Request& req, httplib::Respon
   AccessRequest request;
   request.record = *id;
   request.purpose = purpose;
-  if (req.has_param("action")) {
-    auto action = parse_consent_action(req.get_param_value("action"));
+  if (req.http.has_param("action")) {
+    auto action = parse_consent_action(req.http.get_param_value("action"));
     if (!action) return send_error(res, action.error());
     request.action = *action;
   }
-  auto signer = signed_request_did(ctx, req);
-  if (!signer) return send_error(res, signer.error());
+  const std::string* signer = &req.signer.did;
   request.reader = *signer;
 
   RecordAccess access(ctx.node);
@@ -178,32 +177,27 @@ void get_category_key(ApiContext& ctx, const httplib::Request& req, httplib::Res
 }  // namespace
 
 void add_record_routes(RouteTable& routes, ApiContext& ctx) {
-  routes.get(
-      "GET /v1/patients/{did}/records", R"(/v1/patients/([^/]+)/records)",
-      [&ctx](const httplib::Request& req, httplib::Response& res) { list_records(ctx, req, res); });
+  routes.get("GET /v1/patients/{did}/records", R"(/v1/patients/([^/]+)/records)",
+             signed_get(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+               list_records(ctx, req, res);
+             }));
   routes.get("GET /v1/patients/{did}/category-keys/{category}",
              R"(/v1/patients/([^/]+)/category-keys/([^/]+))",
              [&ctx](const httplib::Request& req, httplib::Response& res) {
                get_category_key(ctx, req, res);
              });
-  routes.get(
-      "GET /v1/records/{id}", R"(/v1/records/([^/]+))",
-      [&ctx](const httplib::Request& req, httplib::Response& res) { get_record(ctx, req, res); });
+  routes.get("GET /v1/records/{id}", R"(/v1/records/([^/]+))",
+             signed_get(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+               get_record(ctx, req, res);
+             }));
   routes.get("GET /v1/records/{id}/access", R"(/v1/records/([^/]+)/access)",
-             [&ctx](const httplib::Request& req, httplib::Response& res) {
+             signed_get(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
                access_record(ctx, req, res);
-             });
+             }));
   routes.post("POST /v1/records/{id}/access", R"(/v1/records/([^/]+)/access)",
-              [&ctx](const httplib::Request& req, httplib::Response& res,
-                     const httplib::ContentReader& reader) {
-                // The body (if any) is covered by the signature's Content-Digest; read it whole.
-                httplib::Request copy = req;
-                reader([&copy](const char* data, std::size_t n) {
-                  copy.body.append(data, n);
-                  return copy.body.size() <= 4096;
-                });
-                access_record(ctx, copy, res);
-              });
+              signed_post(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+                access_record(ctx, req, res);
+              }));
 }
 
 }  // namespace pv::api
