@@ -32,6 +32,7 @@ int run(int argc, char** argv) {
   add_blob_commands(app, exit_code);
   add_org_commands(app, exit_code);
   add_credential_commands(app, exit_code);
+  add_record_commands(app, exit_code);
   add_consent_commands(app, exit_code);
   add_access_log_command(app, exit_code);
   try {

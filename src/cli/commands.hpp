@@ -16,6 +16,7 @@ void add_org_commands(CLI::App& app, int& exit_code);
 void add_node_key_command(CLI::App& app, int& exit_code);
 void add_credential_commands(CLI::App& app, int& exit_code);
 void add_consent_commands(CLI::App& app, int& exit_code);
+void add_record_commands(CLI::App& app, int& exit_code);
 void add_access_log_command(CLI::App& app, int& exit_code);
 
 // --node URL (or PV_NODE), shared by every client command.
