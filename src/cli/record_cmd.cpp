@@ -165,9 +165,9 @@ int get(const RecordOptions& o) {
   auto read = request_record_access(*client, *actor, *id, o.purpose, o.action);
   if (!read) {
     if (read.error().code == Errc::forbidden)
-      return out.fail("refused: " + read.error().message,
-                      "the refusal is on the ledger; the patient sees it in "
-                      "`pv access-log`");
+      return out.fail(make_error(Errc::forbidden, "refused: " + read.error().message),
+                      "the node answered 403 and wrote the refusal on the ledger; the patient "
+                      "sees it in `pv access-log`");
     return out.fail(read.error());
   }
   auto cid = content::Cid::parse(read->metadata.cid);
