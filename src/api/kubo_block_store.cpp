@@ -134,8 +134,4 @@ Result<content::GcReport> KuboBlockStore::collect_garbage() {
                                            ": run garbage collection there (ipfs repo gc)");
 }
 
-std::unique_ptr<content::GcHold> KuboBlockStore::hold_gc() {
-  return std::make_unique<content::GcHold>();
-}
-
 }  // namespace pv::api

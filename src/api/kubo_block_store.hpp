@@ -7,7 +7,7 @@
 // searches the IPFS network for a block it lacks.
 //
 // Garbage collection of the remote is the remote's own job (`ipfs repo gc`): collect_garbage()
-// answers Errc::unavailable, and hold_gc() holds nothing. One HTTP connection, requests
+// answers Errc::unavailable. One HTTP connection, requests
 // serialized (thread-safe).
 
 #include <memory>
@@ -36,7 +36,6 @@ class KuboBlockStore final : public content::BlockStore {
   [[nodiscard]] Status unpin(const content::Cid& root) override;
   [[nodiscard]] Result<std::vector<content::Cid>> pins() override;
   [[nodiscard]] Result<content::GcReport> collect_garbage() override;
-  [[nodiscard]] std::unique_ptr<content::GcHold> hold_gc() override;
 
  private:
   struct Reply {

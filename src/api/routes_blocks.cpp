@@ -3,6 +3,8 @@
 // a block under the wrong CID or a truncated CAR refuses the whole request and stores nothing);
 // POST and DELETE /v1/pins/{cid} pin and unpin a DAG; GET /v1/pins lists pins. Large objects go
 // up as several CARs followed by one pin (what `pv blob put` and `pv blob import` do).
+// Durability: an acknowledged POST /v1/blocks means "verified and stored", not "durable"; the
+// pin is the commit point, and it is answered only once every block under it is on disk.
 //
 // Uploads and pin changes require an RFC 9421 signed request (docs/request-signatures.md),
 // checked by the node's RequestAuthenticator; reads do not (the gateway serves ciphertext only).
@@ -58,9 +60,12 @@ void post_blocks(ApiContext& ctx, const httplib::Request& req, httplib::Response
     bytes += (*next)->bytes.size();
     blocks.push_back(std::move(**next));
   }
-  for (const auto& b : blocks)
-    if (Status s = (*store)->put(b.cid, b.bytes); !s) return send_error(res, s.error());
-  if (Status s = (*store)->sync(); !s) return send_error(res, s.error());
+  // One write, unsynced: the blocks become durable when the upload's root is pinned (pin()
+  // flushes before it records the pin), not batch by batch (docs/content-store.md).
+  std::vector<content::BlockView> views;
+  views.reserve(blocks.size());
+  for (const auto& b : blocks) views.push_back({b.cid, b.bytes});
+  if (Status s = (*store)->put_all(views); !s) return send_error(res, s.error());
   json roots = json::array();
   for (const auto& r : car->roots()) roots.push_back(r.to_string());
   send_json(res, 200, {{"blocks", blocks.size()}, {"bytes", bytes}, {"roots", roots}});

@@ -104,8 +104,8 @@ void add(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
   NullSink null_sink;
   content::BlockSink& sink =
       only_hash->value_or(false) ? static_cast<content::BlockSink&>(null_sink) : **store;
-  // New blocks are unpinned until the end: hold garbage collection off until then.
-  auto hold = (*store)->hold_gc();
+  // New blocks are unpinned until the end; the store's grace period for recently written
+  // blocks keeps garbage collection off them until then (content/block_store.hpp).
   std::vector<AddedFile> added;
   std::unique_ptr<content::FileImporter> importer;
   std::string current_name;

@@ -76,9 +76,6 @@ class CarStreamStore final : public content::BlockStore {
   [[nodiscard]] Status unpin(const content::Cid&) override { return unsupported(); }
   [[nodiscard]] Result<std::vector<content::Cid>> pins() override { return unsupported(); }
   [[nodiscard]] Result<content::GcReport> collect_garbage() override { return unsupported(); }
-  [[nodiscard]] std::unique_ptr<content::GcHold> hold_gc() override {
-    return std::make_unique<content::GcHold>();
-  }
 
   // Every block handed out, for callers that re-emit them (pv blob export).
   std::function<Status(const content::Cid&, ByteView)> on_block;

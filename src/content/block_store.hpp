@@ -9,11 +9,14 @@
 //  - get() checks the bytes against the CID on every read and returns Errc::corruption instead
 //    of bad bytes; a missing block is Errc::not_found;
 //  - pin() is recursive: it succeeds only when every block of the DAG under the root is
-//    present, and collect_garbage() never removes a block reachable from a pinned root.
+//    present, and answers only once those blocks are durable; collect_garbage() never removes
+//    a block reachable from a pinned root, nor one written recently (a grace period that lets
+//    an upload store its blocks over several calls and pin its root at the end).
 // Thread safety: every method may be called from many threads at once.
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "base/bytes.hpp"
@@ -25,20 +28,30 @@ namespace pv::content {
 struct GcReport {
   std::uint64_t blocks_kept = 0;
   std::uint64_t blocks_removed = 0;
+  std::uint64_t blocks_in_grace = 0;  // kept only because they were written recently
   std::uint64_t bytes_removed = 0;
 };
 
-// While a GcHold is alive, garbage collection waits. Hold one from the first put of an import
-// until its root is pinned, or a collection in between could remove the unpinned new blocks.
-class GcHold {
- public:
-  virtual ~GcHold() = default;
+// One block to store: its CID and bytes (borrowed for the call).
+struct BlockView {
+  Cid cid;
+  ByteView bytes;
 };
 
 class BlockStore : public BlockSink {
  public:
   // Stores a block after checking it hashes to `cid`. Idempotent. Not durable until sync().
   [[nodiscard]] Status put(const Cid& cid, ByteView bytes) override = 0;
+  // Stores several blocks, each checked as put() does, before any is stored; implementations
+  // that can write them in one atomic write (all or none) do. Not durable until sync().
+  [[nodiscard]] virtual Status put_all(std::span<const BlockView> blocks) {
+    for (const auto& b : blocks)
+      if (!b.cid.matches(b.bytes))
+        return make_error(Errc::invalid_argument, "refused a batch: a block does not hash to " +
+                                                      b.cid.to_string() + "; nothing stored");
+    for (const auto& b : blocks) PV_TRY(put(b.cid, b.bytes));
+    return Status::ok();
+  }
   // The block's bytes, verified against `cid`.
   [[nodiscard]] virtual Result<Bytes> get(const Cid& cid) = 0;
   [[nodiscard]] virtual Result<bool> has(const Cid& cid) = 0;
@@ -51,9 +64,9 @@ class BlockStore : public BlockSink {
   [[nodiscard]] virtual Status unpin(const Cid& root) = 0;
   // Pinned roots, as CIDv1, in byte order of their binary form.
   [[nodiscard]] virtual Result<std::vector<Cid>> pins() = 0;
-  // Removes every block not reachable from a pinned root.
+  // Removes every block not reachable from a pinned root and not written within the grace
+  // period.
   [[nodiscard]] virtual Result<GcReport> collect_garbage() = 0;
-  [[nodiscard]] virtual std::unique_ptr<GcHold> hold_gc() = 0;
 };
 
 }  // namespace pv::content

@@ -2,9 +2,10 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
 
+#include <array>
 #include <mutex>
-#include <set>
 
 #include "content/dag_walk.hpp"
 
@@ -20,13 +21,24 @@ Error db_error(const rocksdb::Status& s, const std::string& what) {
                     "blockstore: " + what + ": " + s.ToString());
 }
 
-class SharedHold final : public GcHold {
- public:
-  explicit SharedHold(std::shared_mutex& m) : lock_(m) {}
+ByteView view(const rocksdb::Slice& s) {
+  return ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+}
 
- private:
-  std::shared_lock<std::shared_mutex> lock_;
-};
+std::array<std::uint8_t, 8> encode_time(std::int64_t t) {
+  std::array<std::uint8_t, 8> out{};
+  for (int i = 7; i >= 0; --i, t >>= 8) out[static_cast<std::size_t>(i)] = t & 0xff;
+  return out;
+}
+
+// A record that is not 8 bytes reads as time 0 (long expired): the block is then treated as
+// old, which only matters for a block that no pin reaches.
+std::int64_t decode_time(ByteView b) {
+  if (b.size() != 8) return 0;
+  std::uint64_t t = 0;
+  for (std::uint8_t byte : b) t = (t << 8) | byte;
+  return static_cast<std::int64_t>(t);
+}
 
 }  // namespace
 
@@ -46,9 +58,14 @@ Result<std::unique_ptr<RocksBlockStore>> RocksBlockStore::open(const std::filesy
     blocks_options.min_blob_size = 4096;
     blocks_options.enable_blob_garbage_collection = true;
   }
+  // Unsynced uploads accumulate in memtables until a flush: two of 32 MiB bound that memory
+  // (the node's peak RSS must stay under 128 MB while it takes a multi-gigabyte upload).
+  blocks_options.write_buffer_size = 32u << 20;
+  blocks_options.max_write_buffer_number = 2;
   std::vector<rocksdb::ColumnFamilyDescriptor> families{
       {rocksdb::kDefaultColumnFamilyName, blocks_options},
-      {"pins", rocksdb::ColumnFamilyOptions()}};
+      {"pins", rocksdb::ColumnFamilyOptions()},
+      {"written", rocksdb::ColumnFamilyOptions()}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(db_options, dir.string(), families, &handles, &raw);
@@ -57,7 +74,14 @@ Result<std::unique_ptr<RocksBlockStore>> RocksBlockStore::open(const std::filesy
   store->db_.reset(raw);
   store->blocks_ = handles[0];
   store->pins_ = handles[1];
-  store->options_ = options;
+  store->written_ = handles[2];
+  if (!options.clock)
+    options.clock = [] {
+      return std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  store->options_ = std::move(options);
   return store;
 }
 
@@ -66,26 +90,49 @@ RocksBlockStore::~RocksBlockStore() {
   (void)sync();
   db_->DestroyColumnFamilyHandle(blocks_);
   db_->DestroyColumnFamilyHandle(pins_);
+  db_->DestroyColumnFamilyHandle(written_);
   (void)db_->Close();
 }
 
+std::int64_t RocksBlockStore::now() const {
+  return options_.clock();
+}
+
 Status RocksBlockStore::put(const Cid& cid, ByteView bytes) {
-  if (!cid.matches(bytes))
-    return make_error(Errc::invalid_argument, "refused to store " + std::to_string(bytes.size()) +
-                                                  " bytes under " + cid.to_string() +
-                                                  ": they do not hash to that CID");
-  return write_block(cid, bytes);
+  const BlockView one{cid, bytes};
+  return write_blocks({&one, 1}, false);
 }
 
 Status RocksBlockStore::put_hashed(HashedByImporter, const Cid& cid, ByteView bytes) {
-  return write_block(cid, bytes);
+  const BlockView one{cid, bytes};
+  return write_blocks({&one, 1}, true);
 }
 
-Status RocksBlockStore::write_block(const Cid& cid, ByteView bytes) {
+Status RocksBlockStore::put_all(std::span<const BlockView> blocks) {
+  return write_blocks(blocks, false);
+}
+
+Status RocksBlockStore::write_blocks(std::span<const BlockView> blocks, bool checked) {
+  if (!checked)
+    for (const auto& b : blocks)
+      if (!b.cid.matches(b.bytes))
+        return make_error(Errc::invalid_argument,
+                          "refused to store " + std::to_string(b.bytes.size()) + " bytes under " +
+                              b.cid.to_string() + ": they do not hash to that CID" +
+                              (blocks.size() > 1 ? " (nothing of this batch was stored)" : ""));
+  const auto written_at = encode_time(now());
+  rocksdb::WriteBatch batch;
+  for (const auto& b : blocks) {
+    const rocksdb::Slice key = slice(b.cid.digest().view());
+    auto s = batch.Put(blocks_, key, slice(b.bytes));
+    if (s.ok()) s = batch.Put(written_, key, slice(written_at));
+    if (!s.ok()) return db_error(s, "put " + b.cid.to_string());
+  }
   rocksdb::WriteOptions write;
   write.disableWAL = !options_.block_wal;
-  auto s = db_->Put(write, blocks_, slice(cid.digest().view()), slice(bytes));
-  if (!s.ok()) return db_error(s, "put " + cid.to_string());
+  std::shared_lock no_collection(gc_mutex_);
+  auto s = db_->Write(write, &batch);
+  if (!s.ok()) return db_error(s, "write " + std::to_string(blocks.size()) + " block(s)");
   return Status::ok();
 }
 
@@ -117,7 +164,7 @@ Status RocksBlockStore::sync() {
   if (!options_.block_wal) {
     rocksdb::FlushOptions flush;
     flush.wait = true;
-    auto s = db_->Flush(flush, blocks_);
+    auto s = db_->Flush(flush, {blocks_, written_});
     if (!s.ok()) return db_error(s, "sync (flush)");
   }
   auto s = db_->SyncWAL();
@@ -126,8 +173,11 @@ Status RocksBlockStore::sync() {
 }
 
 Status RocksBlockStore::pin(const Cid& root) {
-  std::shared_lock hold(gc_mutex_);
-  // The pin record must never be durable before the blocks it names.
+  // Shared with puts, exclusive with collections: no block of the DAG walked here can be
+  // collected before the pin record that protects it is written.
+  std::shared_lock no_collection(gc_mutex_);
+  // Durability point of an upload: the pin record must never be durable before the blocks it
+  // names, so every unsynced put so far is flushed first.
   PV_TRY(sync());
   auto walked = walk_dag(*this, root, LeafRead::presence_only,
                          [](const Cid&, ByteView) { return Status::ok(); });
@@ -168,8 +218,7 @@ Result<std::vector<Cid>> RocksBlockStore::pins() {
   return out;
 }
 
-Result<GcReport> RocksBlockStore::collect_garbage() {
-  std::unique_lock exclusive(gc_mutex_);
+Result<std::set<Hash32>> RocksBlockStore::pinned_blocks() {
   auto roots = pins();
   if (!roots) return roots.error();
   std::set<Hash32> live;
@@ -185,28 +234,50 @@ Result<GcReport> RocksBlockStore::collect_garbage() {
                                             root.to_string() +
                                             " is unreadable: " + s.error().message);
   }
+  return live;
+}
+
+Result<GcReport> RocksBlockStore::collect_garbage() {
+  // Exclusive: no put or pin runs until the collection ends, so a block cannot be written (or
+  // pinned) between the moment it is judged unreachable and the moment it is deleted.
+  std::unique_lock exclusive(gc_mutex_);
+  auto live = pinned_blocks();
+  if (!live) return live.error();
+  const std::int64_t young_after = now() - options_.gc_grace.count();
   GcReport report;
+  rocksdb::WriteOptions write;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), blocks_));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    auto digest = Hash32::from(
-        ByteView(reinterpret_cast<const std::uint8_t*>(it->key().data()), it->key().size()));
-    if (digest && live.contains(*digest)) {
+    auto digest = Hash32::from(view(it->key()));
+    if (digest && live->contains(*digest)) {
       ++report.blocks_kept;
       continue;
     }
+    std::string written;
+    auto w = db_->Get(rocksdb::ReadOptions(), written_, it->key(), &written);
+    if (!w.ok() && !w.IsNotFound()) return db_error(w, "garbage collection");
+    if (w.ok() && decode_time(as_bytes(written)) > young_after) {
+      ++report.blocks_kept;
+      ++report.blocks_in_grace;
+      continue;
+    }
     const std::uint64_t size = it->value().size();
-    auto s = db_->Delete(rocksdb::WriteOptions(), blocks_, it->key());
+    auto s = db_->Delete(write, blocks_, it->key());
     if (!s.ok()) return db_error(s, "garbage collection");
     ++report.blocks_removed;
     report.bytes_removed += size;
   }
   if (!it->status().ok()) return db_error(it->status(), "garbage collection");
+  // Write times past the grace period say nothing any more: drop them.
+  std::unique_ptr<rocksdb::Iterator> times(db_->NewIterator(rocksdb::ReadOptions(), written_));
+  for (times->SeekToFirst(); times->Valid(); times->Next()) {
+    if (decode_time(view(times->value())) > young_after) continue;
+    auto s = db_->Delete(write, written_, times->key());
+    if (!s.ok()) return db_error(s, "garbage collection");
+  }
+  if (!times->status().ok()) return db_error(times->status(), "garbage collection");
   if (auto s = sync(); !s) return s.error();
   return report;
-}
-
-std::unique_ptr<GcHold> RocksBlockStore::hold_gc() {
-  return std::make_unique<SharedHold>(gc_mutex_);
 }
 
 }  // namespace pv::content

@@ -4,12 +4,25 @@
 // ledger's commit path. Column families:
 //   default  key: 32-byte sha2-256 digest    value: the block bytes
 //   pins     key: binary CIDv1 of the root   value: empty
+//   written  key: 32-byte sha2-256 digest    value: 8-byte big-endian unix time of the last put
 // Large values go to RocksDB blob files (key-value separation), so compaction moves keys, not
 // 256 KiB chunks, and blocks skip the WAL (written once, at flush; sync() flushes).
+// Durability rule: puts are not durable until sync(); pin() syncs before it writes (synced) the
+// pin record, so an acknowledged pin never names a block a crash could lose. Uploads therefore
+// write unsynced and pay for one flush, at the pin.
+// Garbage-collection rule: a block written less than `gc_grace` ago is never collected, pinned
+// or not, so an upload that sends its blocks in several requests and pins its root at the end
+// cannot lose its first blocks to a collection in between, even across a node restart. Puts and
+// pins share a lock that collect_garbage() takes exclusively (each call takes it once: there is
+// no lock that a caller holds across calls).
 // docs/content-store.md has the measurement behind this choice.
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <set>
 #include <shared_mutex>
 
 #include "content/block_store.hpp"
@@ -27,6 +40,11 @@ struct RocksBlockStoreOptions {
   // Write blocks through the write-ahead log. Off by default: each block is then written to
   // disk once (at flush, into a blob file) instead of twice, and sync() flushes the memtable.
   bool block_wal = false;
+  // How long a block written and not (yet) reachable from a pin is kept from garbage
+  // collection: the time an upload has between its first block and its pin.
+  std::chrono::seconds gc_grace = std::chrono::hours(24);
+  // Unix time in seconds; tests replace it to step over the grace period.
+  std::function<std::int64_t()> clock;
 };
 
 class RocksBlockStore final : public BlockStore {
@@ -38,6 +56,8 @@ class RocksBlockStore final : public BlockStore {
 
   [[nodiscard]] Status put(const Cid& cid, ByteView bytes) override;
   [[nodiscard]] Status put_hashed(HashedByImporter, const Cid& cid, ByteView bytes) override;
+  // One RocksDB write batch: all blocks or none.
+  [[nodiscard]] Status put_all(std::span<const BlockView> blocks) override;
   [[nodiscard]] Result<Bytes> get(const Cid& cid) override;
   [[nodiscard]] Result<bool> has(const Cid& cid) override;
   [[nodiscard]] Status sync() override;
@@ -45,16 +65,21 @@ class RocksBlockStore final : public BlockStore {
   [[nodiscard]] Status unpin(const Cid& root) override;
   [[nodiscard]] Result<std::vector<Cid>> pins() override;
   [[nodiscard]] Result<GcReport> collect_garbage() override;
-  [[nodiscard]] std::unique_ptr<GcHold> hold_gc() override;
 
  private:
   RocksBlockStore() = default;
-  [[nodiscard]] Status write_block(const Cid& cid, ByteView bytes);
+  // Writes the blocks and their write times in one unsynced batch; `checked` says the CIDs
+  // were verified by the caller.
+  [[nodiscard]] Status write_blocks(std::span<const BlockView> blocks, bool checked);
+  [[nodiscard]] Result<std::set<Hash32>> pinned_blocks();
+  std::int64_t now() const;
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* blocks_ = nullptr;
   rocksdb::ColumnFamilyHandle* pins_ = nullptr;
+  rocksdb::ColumnFamilyHandle* written_ = nullptr;
   RocksBlockStoreOptions options_;
-  std::shared_mutex gc_mutex_;  // shared: holds and pin(); exclusive: collect_garbage()
+  // Shared by put*() and pin(), exclusive in collect_garbage(); never held across calls.
+  std::shared_mutex gc_mutex_;
 };
 
 }  // namespace pv::content

@@ -20,7 +20,10 @@ class RocksBlockStoreTest : public ::testing::Test {
   void SetUp() override { reopen(); }
   void reopen() {
     store.reset();
-    auto opened = RocksBlockStore::open(dir.path() / "blocks");
+    RocksBlockStoreOptions options;
+    options.gc_grace = kGrace;
+    options.clock = [this] { return clock_now; };
+    auto opened = RocksBlockStore::open(dir.path() / "blocks", options);
     ASSERT_TRUE(opened) << opened.error().message;
     store = std::move(*opened);
   }
@@ -44,7 +47,8 @@ class RocksBlockStoreTest : public ::testing::Test {
     store.reset();
     std::vector<rocksdb::ColumnFamilyDescriptor> families{
         {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
-        {"pins", rocksdb::ColumnFamilyOptions()}};
+        {"pins", rocksdb::ColumnFamilyOptions()},
+        {"written", rocksdb::ColumnFamilyOptions()}};
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* db = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), (dir.path() / "blocks").string(), families,
@@ -60,6 +64,11 @@ class RocksBlockStoreTest : public ::testing::Test {
     reopen();
   }
 
+  // Steps the store's clock past the grace period of every block written so far.
+  void let_grace_expire() { clock_now += kGrace.count() + 1; }
+
+  static constexpr std::chrono::seconds kGrace{3600};
+  std::int64_t clock_now = 1'700'000'000;
   TempDir dir;
   std::unique_ptr<RocksBlockStore> store;
 };
@@ -141,15 +150,20 @@ TEST_F(RocksBlockStoreTest, GarbageCollectionKeepsExactlyWhatPinsReach) {
   Bytes b = a;  // shares its first two chunks with `a`
   b.resize(2 * kChunkSize + 17, 0x42);
   const Bytes c = pseudo_random_bytes(kChunkSize + 1, 12);
-  auto hold = store->hold_gc();
   const ImportResult ra = import(a), rb = import(b), rc = import(c);
   ASSERT_TRUE(store->pin(ra.root));
   ASSERT_TRUE(store->pin(rb.root));
-  hold.reset();
   // a: 3 leaves + root; b: 2 shared leaves + 1 leaf + root; c: 2 leaves + root.
+  auto young = store->collect_garbage();
+  ASSERT_TRUE(young) << young.error().message;
+  EXPECT_EQ(young->blocks_removed, 0u) << "c's blocks are unpinned but still in their grace";
+  EXPECT_EQ(young->blocks_in_grace, 3u);
+  EXPECT_TRUE(*store->has(rc.root));
+  let_grace_expire();
   auto first = store->collect_garbage();
   ASSERT_TRUE(first) << first.error().message;
   EXPECT_EQ(first->blocks_kept, 6u);
+  EXPECT_EQ(first->blocks_in_grace, 0u);
   EXPECT_EQ(first->blocks_removed, 3u);
   EXPECT_FALSE(*store->has(rc.root));
   EXPECT_EQ(read_back(ra.root), a);
@@ -166,12 +180,56 @@ TEST_F(RocksBlockStoreTest, GarbageCollectionKeepsExactlyWhatPinsReach) {
   EXPECT_EQ(read_back(rb.root), b);
 }
 
+// An upload in several batches (pv blob put: CARs to POST /v1/blocks, then one pin) with a
+// collection between two batches: the first batch must survive it, and the pin must find the
+// whole DAG. Also across a restart of the node between the batches.
+TEST_F(RocksBlockStoreTest, CollectionBetweenUploadBatchesKeepsTheUpload) {
+  const Bytes data = pseudo_random_bytes(5 * kChunkSize + 7, 30);
+  test::RecordingSink sink;
+  auto r = import_bytes(sink, data);
+  ASSERT_TRUE(r);
+  std::vector<BlockView> blocks;
+  for (const Cid& cid : sink.order) blocks.push_back({cid, sink.blocks.at(cid)});
+  ASSERT_EQ(blocks.size(), 7u);  // 6 leaves, then the root
+  const std::size_t half = blocks.size() / 2;
+  ASSERT_TRUE(store->put_all(std::span(blocks).first(half)));
+  auto gc = store->collect_garbage();
+  ASSERT_TRUE(gc) << gc.error().message;
+  EXPECT_EQ(gc->blocks_removed, 0u);
+  reopen();  // write times are stored with the blocks: a restart keeps the grace
+  clock_now += kGrace.count() / 2;
+  gc = store->collect_garbage();
+  ASSERT_TRUE(gc) << gc.error().message;
+  EXPECT_EQ(gc->blocks_removed, 0u);
+  ASSERT_TRUE(store->put_all(std::span(blocks).subspan(half)));
+  ASSERT_TRUE(store->pin(r->root)) << "every block of the first batch is still there";
+  let_grace_expire();
+  gc = store->collect_garbage();
+  ASSERT_TRUE(gc) << gc.error().message;
+  EXPECT_EQ(gc->blocks_removed, 0u);
+  EXPECT_EQ(read_back(r->root), data);
+}
+
+TEST_F(RocksBlockStoreTest, PutAllStoresNothingWhenOneBlockLies) {
+  const Bytes good = to_bytes("good block"), bad = to_bytes("bad block");
+  const Cid good_cid = Cid::of(Multicodec::raw, good);
+  const Cid wrong = Cid::of(Multicodec::raw, as_bytes("something else"));
+  const std::vector<BlockView> batch{{good_cid, good}, {wrong, bad}};
+  auto s = store->put_all(batch);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, Errc::invalid_argument);
+  EXPECT_NE(s.error().message.find(wrong.to_string()), std::string::npos) << s.error().message;
+  EXPECT_FALSE(*store->has(good_cid)) << "a refused batch stores none of its blocks";
+  EXPECT_FALSE(*store->has(wrong));
+}
+
 TEST_F(RocksBlockStoreTest, GarbageCollectionStopsOnACorruptPinnedDag) {
   const Bytes data = pseudo_random_bytes(2 * kChunkSize, 20);
   const ImportResult r = import(data);
   ASSERT_TRUE(store->pin(r.root));
   const ImportResult loose = import(pseudo_random_bytes(10, 21));
   overwrite_on_disk(r.root, to_bytes("not the node"));
+  let_grace_expire();
   auto gc = store->collect_garbage();
   ASSERT_FALSE(gc);
   EXPECT_EQ(gc.error().code, Errc::corruption);
