@@ -106,16 +106,36 @@ Result<std::string> EtcdClient::post_to(std::size_t i, const std::string& path,
                                         const std::string& body,
                                         std::chrono::milliseconds timeout) {
   auto client = make_client(options_.endpoints[i], options_.tls, timeout);
-  auto res = client->Post(path, body, "application/json");
-  if (!res)
+  // etcd's gateway sends its error answers chunked with HTTP trailers, which cpp-httplib 0.11
+  // cannot parse (the call fails with "Read" after the whole body arrived). So the status and
+  // body are captured as they arrive and used when the transfer broke only at the trailers.
+  httplib::Request req;
+  req.method = "POST";
+  req.path = path;
+  req.body = body;
+  req.set_header("Content-Type", "application/json");
+  int status = 0;
+  std::string received;
+  req.response_handler = [&](const httplib::Response& r) {
+    status = r.status;
+    return true;
+  };
+  req.content_receiver = [&](const char* data, std::size_t n, std::uint64_t, std::uint64_t) {
+    received.append(data, n);
+    return true;
+  };
+  auto res = client->send(req);
+  json doc;
+  if (status != 0) doc = json::parse(received, nullptr, false);
+  if (!res && (status == 0 || status == 200 || !doc.is_object()))
     return make_error(Errc::unavailable, "etcd " + options_.endpoints[i] + " did not answer " +
                                              path + ": " + httplib::to_string(res.error()));
-  if (res->status == 200) return res->body;
-  auto doc = json::parse(res->body, nullptr, false);
+  if (res) status = res->status;
+  if (status == 200) return received;
   std::string message = doc.is_object() && doc.contains("message") && doc["message"].is_string()
                             ? doc["message"].get<std::string>()
-                            : res->body.substr(0, 200);
-  Errc code = member_unavailable(res->status, doc) ? Errc::unavailable : Errc::io;
+                            : received.substr(0, 200);
+  Errc code = member_unavailable(status, doc) ? Errc::unavailable : Errc::io;
   if (is_nospace(Error{code, message})) code = Errc::unavailable;
   return make_error(code, "etcd " + options_.endpoints[i] + " refused " + path + ": " + message);
 }
@@ -197,24 +217,30 @@ Status EtcdClient::defragment(std::size_t endpoint) {
   return Status::ok();
 }
 
-Result<std::vector<std::string>> EtcdClient::alarms() {
+Result<std::vector<EtcdAlarm>> EtcdClient::alarms() {
   auto body = post("/v3/maintenance/alarm", R"({"action":"GET"})");
   if (!body) return body.error();
   auto doc = parse_answer(*body);
   if (!doc) return doc.error();
-  std::vector<std::string> out;
+  std::vector<EtcdAlarm> out;
   if (doc->contains("alarms") && (*doc)["alarms"].is_array())
     for (const auto& a : (*doc)["alarms"])
-      if (a.contains("alarm") && a["alarm"].is_string())
-        out.push_back(a["alarm"].get<std::string>());
+      if (a.is_object() && a.contains("alarm") && a["alarm"].is_string())
+        out.push_back({u64_field(a, "memberID"), a["alarm"].get<std::string>()});
   return out;
 }
 
 Status EtcdClient::disarm_alarms() {
-  // DEACTIVATE with member 0 and alarm NONE clears every alarm (as `etcdctl alarm disarm` does).
-  auto body =
-      post("/v3/maintenance/alarm", R"({"action":"DEACTIVATE","memberID":"0","alarm":"NONE"})");
-  if (!body) return body.error();
+  // etcd keeps one alarm per member; each is deactivated by member and type, as
+  // `etcdctl alarm disarm` does.
+  auto active = alarms();
+  if (!active) return active.error();
+  for (const auto& a : *active) {
+    json req = {
+        {"action", "DEACTIVATE"}, {"memberID", std::to_string(a.member_id)}, {"alarm", a.alarm}};
+    auto body = post("/v3/maintenance/alarm", req.dump());
+    if (!body) return body.error();
+  }
   return Status::ok();
 }
 

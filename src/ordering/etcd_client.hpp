@@ -45,6 +45,12 @@ struct EtcdMemberStatus {
   std::uint64_t leader = 0;  // member id of the leader as this member sees it; 0: none
 };
 
+// An active alarm of one member.
+struct EtcdAlarm {
+  std::uint64_t member_id = 0;
+  std::string alarm;  // "NOSPACE", "CORRUPT"
+};
+
 // How a watch ended.
 struct WatchEnd {
   bool stopped = false;                // the caller asked to stop (callback returned false)
@@ -66,8 +72,9 @@ class EtcdClient {
   // Per member (endpoint index).
   [[nodiscard]] Result<EtcdMemberStatus> status(std::size_t endpoint);
   [[nodiscard]] Status defragment(std::size_t endpoint);
-  // Active alarms across the cluster: "NOSPACE", "CORRUPT".
-  [[nodiscard]] Result<std::vector<std::string>> alarms();
+  // Active alarms across the cluster, one per member and type.
+  [[nodiscard]] Result<std::vector<EtcdAlarm>> alarms();
+  // Deactivates every active alarm (each member's).
   [[nodiscard]] Status disarm_alarms();
 
   // Streams every change under `prefix` from `start_revision` in revision order, calling

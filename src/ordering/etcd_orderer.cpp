@@ -376,7 +376,8 @@ void EtcdOrderer::run_housekeeping() {
           target = r.revision;
     }
     auto alarms = etcd_.alarms();
-    bool alarm = alarms && std::find(alarms->begin(), alarms->end(), "NOSPACE") != alarms->end();
+    bool alarm = alarms && std::any_of(alarms->begin(), alarms->end(),
+                                       [](const EtcdAlarm& a) { return a.alarm == "NOSPACE"; });
     lock.lock();
     if (records) {
       peers_.clear();

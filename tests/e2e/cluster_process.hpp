@@ -12,11 +12,12 @@ namespace pv::e2e {
 class LocalCluster {
  public:
   // `node_args`: extra `pv node start` arguments for every node (PV_NODE_ARGS).
-  explicit LocalCluster(std::string node_args = {}) : node_args_(std::move(node_args)) {
+  // `etcd_args`: extra etcd arguments for every member (PV_ETCD_ARGS).
+  explicit LocalCluster(std::string node_args = {}, std::string etcd_args = {}) {
     std::string ports;
     for (int i = 0; i < 9; ++i) ports += (i ? "," : "") + std::to_string(free_port());
     env_ = {"PV_CLUSTER_DIR=" + dir_.path() + "/cluster", "PV_CLUSTER_PORTS=" + ports,
-            "PV_BIN=" + pv_bin(), "PV_NODE_ARGS=" + node_args_};
+            "PV_BIN=" + pv_bin(), "PV_NODE_ARGS=" + node_args, "PV_ETCD_ARGS=" + etcd_args};
   }
   ~LocalCluster() { script("clean"); }
 
@@ -36,6 +37,7 @@ class LocalCluster {
 
   std::string node_url(int i) const { return info_["nodes"][i].get<std::string>(); }
   int node_port(int i) const { return std::stoi(node_url(i).substr(node_url(i).rfind(':') + 1)); }
+  std::string etcd_url(int i) const { return info_["etcd"][i].get<std::string>(); }
   pid_t node_pid(int i) const { return info_["nodePids"][i].get<pid_t>(); }
   pid_t etcd_pid(int i) const { return info_["etcdPids"][i].get<pid_t>(); }
   std::string node_log(int i) const {
@@ -54,7 +56,6 @@ class LocalCluster {
 
  private:
   TempDir dir_;
-  std::string node_args_;
   std::vector<std::string> env_;
   Completed last_;
   nlohmann::json info_;

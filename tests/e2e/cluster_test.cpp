@@ -21,9 +21,9 @@ namespace {
 // Writes are signed requests (RFC 9421): POST `body` to `path` signed by `key` as a did:key.
 httplib::Result post_signed(httplib::Client& cli, int port, const SigningKey& key,
                             const std::string& path, const std::string& body) {
-  auto fields = api::signature_headers({key, did_key_from_public_key(key.public_key())}, "POST",
-                                       path, "127.0.0.1:" + std::to_string(port), body,
-                                       "application/json");
+  auto fields =
+      api::signature_headers({key, did_key_from_public_key(key.public_key())}, "POST", path,
+                             "127.0.0.1:" + std::to_string(port), body, "application/json");
   httplib::Headers headers;
   if (fields) headers = httplib::Headers(fields->begin(), fields->end());
   return cli.Post(path, headers, body, "application/json");
@@ -31,6 +31,9 @@ httplib::Result post_signed(httplib::Client& cli, int port, const SigningKey& ke
 
 using namespace std::chrono_literals;
 using e2e::LocalCluster;
+
+// etcd's backend quota in the out-of-space test: small enough to fill in seconds.
+constexpr std::uint64_t kTinyEtcdQuota = 1024 * 1024;
 
 nlohmann::json get_json(int port, const std::string& path) {
   httplib::Client c("127.0.0.1", port);
@@ -73,6 +76,7 @@ struct Load {
   std::mutex mu;
   std::vector<std::string> acknowledged;
   std::atomic<std::uint64_t> refused{0};
+  std::vector<std::string> refusals;  // "STATUS CONTENT-TYPE BODY" of each refused request
 
   void run(int writer) {
     auto key = SigningKey::generate();
@@ -90,6 +94,11 @@ struct Load {
                              nlohmann::json{{"txs", txs}}.dump());
       if (!res || res->status != 200) {
         ++refused;
+        if (res) {
+          std::lock_guard lock(mu);
+          refusals.push_back(std::to_string(res->status) + " " +
+                             res->get_header_value("Content-Type") + " " + res->body);
+        }
         std::this_thread::sleep_for(50ms);
         continue;
       }
@@ -105,6 +114,18 @@ struct Load {
     std::lock_guard lock(mu);
     return acknowledged.size();
   }
+
+  // `n` writer threads; finish() (or the destructor, when a test stops early) joins them.
+  void start(int n) {
+    for (int w = 0; w < n; ++w) writers.emplace_back([this, w] { run(w); });
+  }
+  void finish() {
+    stop = true;
+    for (auto& t : writers) t.join();
+    writers.clear();
+  }
+  ~Load() { finish(); }
+  std::vector<std::thread> writers;
 };
 
 bool wait_until(const std::function<bool()>& done, std::chrono::seconds timeout) {
@@ -150,8 +171,7 @@ TEST(Cluster, SurvivesKillNineOfAMemberAndANodeAndCatchesUpAfterCompaction) {
   ASSERT_TRUE(info.is_object());
   EXPECT_EQ(info["ordering"], "etcd");
   load.net = *NetworkId::from_hex(info["networkId"].get<std::string>());
-  std::vector<std::thread> writers;
-  for (int w = 0; w < 3; ++w) writers.emplace_back([&load, w] { load.run(w); });
+  load.start(3);
 
   ASSERT_TRUE(wait_until([&] { return load.count() >= 300; }, 60s)) << "no load got through";
   // kill -9 one etcd member and one node; writes go on through the others.
@@ -171,8 +191,7 @@ TEST(Cluster, SurvivesKillNineOfAMemberAndANodeAndCatchesUpAfterCompaction) {
   ASSERT_TRUE(cluster.start()) << cluster.last().out << cluster.last().err;  // restarts both
   load.down[2] = false;
   ASSERT_TRUE(wait_until([&] { return load.count() >= at_kill + 900; }, 90s));
-  load.stop = true;
-  for (auto& t : writers) t.join();
+  load.finish();
 
   ASSERT_TRUE(wait_until([&] { return converged(load.ports); }, 90s))
       << "heights " << height(load.ports[0]) << " " << height(load.ports[1]) << " "
@@ -236,6 +255,53 @@ TEST(Cluster, FrozenEtcdMajorityRefusesWritesRatherThanForking) {
       },
       60s));
   ASSERT_TRUE(wait_until([&] { return converged(ports); }, 60s));
+}
+
+TEST(Cluster, EtcdOutOfSpaceRefusesWritesThenRecoversAfterCompaction) {
+  // A tiny etcd quota and no routine compaction: the batches' history fills etcd until it raises
+  // NOSPACE. The nodes must refuse writes saying why, then compact, defragment, disarm, resume.
+  LocalCluster cluster("--etcd-compact-min-revisions 1000000000",
+                       "--quota-backend-bytes=" + std::to_string(kTinyEtcdQuota));
+  ASSERT_TRUE(cluster.start()) << cluster.last().out << cluster.last().err;
+  Load load;
+  for (int i = 0; i < 3; ++i) load.ports.push_back(cluster.node_port(i));
+  auto info = get_json(load.ports[0], "/v1/node");
+  load.net = *NetworkId::from_hex(info["networkId"].get<std::string>());
+  load.start(3);
+  auto nospace_refusal = [&] {
+    std::lock_guard lock(load.mu);
+    for (const auto& r : load.refusals)
+      if (r.find("NOSPACE") != std::string::npos) return r;
+    return std::string();
+  };
+  bool alarmed = wait_until([&] { return !nospace_refusal().empty(); }, 150s);
+  std::size_t at_alarm = load.count();
+  ASSERT_TRUE(alarmed) << "no write was refused for NOSPACE; " << load.count() << " acknowledged; "
+                       << metrics(load.ports[0]);
+  // The refusal is a problem document that says what happened and what comes next.
+  std::string refusal = nospace_refusal();
+  EXPECT_EQ(refusal.rfind("503 application/problem+json", 0), 0u) << refusal;
+  EXPECT_NE(refusal.find("out of space"), std::string::npos) << refusal;
+  EXPECT_NE(refusal.find("compaction"), std::string::npos) << refusal;
+  // Compaction + defragmentation + disarm: writes resume on every node.
+  ASSERT_TRUE(wait_until([&] { return load.count() >= at_alarm + 300; }, 90s))
+      << "writes did not resume: " << metrics(load.ports[0]);
+  load.finish();
+  double compacted = 0;
+  for (int p : load.ports) {
+    EXPECT_EQ(metric(p, "pv_etcd_nospace_alarm"), 0) << metrics(p);
+    compacted = std::max(compacted, metric(p, "pv_etcd_compacted_revision"));
+  }
+  EXPECT_GT(compacted, 0) << "no node compacted etcd";
+  // etcd itself holds no alarm any more (one per member was raised).
+  httplib::Client etcd(cluster.etcd_url(0));
+  auto alarms = etcd.Post("/v3/maintenance/alarm", R"({"action":"GET"})", "application/json");
+  ASSERT_TRUE(alarms && alarms->status == 200);
+  EXPECT_EQ(alarms->body.find("NOSPACE"), std::string::npos) << alarms->body;
+  ASSERT_TRUE(wait_until([&] { return converged(load.ports); }, 60s));
+  for (int p : load.ports) expect_all_acknowledged(p, load.acknowledged);
+  std::cout << "acknowledged " << load.acknowledged.size() << " transactions, " << at_alarm
+            << " before the alarm; " << load.refused << " requests refused\n";
 }
 
 TEST(Cluster, CorruptedNodeRaisesTheDivergenceAlarm) {
