@@ -41,6 +41,16 @@ Result<api::NodeClient> connect_as(const BlobOptions& o, std::optional<Actor>& a
   return client;
 }
 
+// Fetches one block again, alone, for a download whose DAG repeats a block the stream's cache
+// has already dropped (CarStreamStore checks the bytes against the CID).
+std::function<Result<Bytes>(const content::Cid&)> fetch_from(api::NodeClient& client) {
+  return [&client](const content::Cid& cid) -> Result<Bytes> {
+    auto reply = client.call("GET", "/ipfs/" + cid.to_string() + "?format=raw", {}, "");
+    if (!reply) return reply.error();
+    return to_bytes(reply->body);
+  };
+}
+
 int put(const BlobOptions& o) {
   Output out(o.json);
   auto source = content::FileSource::open(o.file);
@@ -127,6 +137,7 @@ int get(const BlobOptions& o) {
   auto sink = content::FileSink::create(partial.path);
   if (!sink) return out.fail(sink.error());
   CarStreamStore store(*reader);
+  store.fetch_again = fetch_from(*client);
   BlobDecryptor decryptor(*key);
   ProgressBar progress("download+decrypt", 0, o.json);
   Bytes plain;
@@ -172,8 +183,11 @@ int export_car(const BlobOptions& o) {
   if (!sink) return out.fail(sink.error());
   content::CarWriter writer(**sink);
   if (Status s = writer.write_header({*cid}); !s) return out.fail(s.error());
+  auto client = api::NodeClient::connect(o.node);
+  if (!client) return out.fail(client.error());
   CarStreamStore store(*reader);
   store.on_block = [&](const content::Cid& c, ByteView b) { return writer.put(c, b); };
+  store.fetch_again = fetch_from(*client);
   ProgressBar progress("export", 0, o.json);
   Status s = content::read_file(store, *cid, [&](ByteView b) {
     progress.advance(b.size());

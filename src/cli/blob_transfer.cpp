@@ -104,6 +104,7 @@ Result<std::size_t> CarDownload::read(std::uint8_t* buf, std::size_t size) {
 }
 
 Result<Bytes> CarStreamStore::get(const content::Cid& cid) {
+  if (taken_.contains(cid.digest())) return repeated(cid);
   auto next = reader_.next();
   if (!next) return next.error();
   if (!next->has_value())
@@ -116,7 +117,39 @@ Result<Bytes> CarStreamStore::get(const content::Cid& cid) {
                           " was expected (not the DAG asked for, or out of order)");
   bytes_read_ += block.bytes.size();
   if (on_block) PV_TRY(on_block(block.cid, block.bytes));
+  taken_.insert(block.cid.digest());
+  remember(block.cid.digest(), block.bytes);
   return std::move(block.bytes);
+}
+
+Result<Bytes> CarStreamStore::repeated(const content::Cid& cid) {
+  if (auto hit = cache_index_.find(cid.digest()); hit != cache_index_.end()) {
+    cache_.splice(cache_.begin(), cache_, hit->second);
+    return hit->second->second;
+  }
+  if (!fetch_again)
+    return make_error(Errc::internal, "block " + cid.to_string() +
+                                          " repeats in the DAG and is no longer in the cache");
+  auto bytes = fetch_again(cid);
+  if (!bytes) return bytes.error();
+  if (!cid.matches(*bytes))
+    return make_error(Errc::corruption, "the node answered bytes that do not hash to " +
+                                            cid.to_string() + " when asked for it again");
+  ++fetched_again_;
+  remember(cid.digest(), *bytes);
+  return bytes;
+}
+
+void CarStreamStore::remember(const Hash32& digest, const Bytes& bytes) {
+  if (bytes.size() > cache_limit_) return;
+  cache_.emplace_front(digest, bytes);
+  cache_index_[digest] = cache_.begin();
+  cache_bytes_ += bytes.size();
+  while (cache_bytes_ > cache_limit_) {
+    cache_bytes_ -= cache_.back().second.size();
+    cache_index_.erase(cache_.back().first);
+    cache_.pop_back();
+  }
 }
 
 Result<bool> CarStreamStore::at_end() {

@@ -7,11 +7,19 @@
 //    against its CID) through a bounded buffer (kDownloadBufferBytes), so a slow reader slows
 //    the download rather than growing memory.
 //  - CarStreamStore lets content::read_file check the UnixFS structure of a streamed CAR: each
-//    get() must be the next block of the CAR, in the pre-order the gateway writes.
+//    get() of a block not seen yet must be the next block of the CAR, in the pre-order the
+//    gateway writes. The CAR holds each distinct block once (dups=n) while a file reads every
+//    occurrence in order, so a block the DAG repeats (a chunk of zeros, a whole subtree of
+//    them) is asked for again after the CAR has moved past it: it comes from a small cache of
+//    recent blocks (least recently used dropped first) or, once dropped, from `fetch_again`
+//    (one GET /ipfs/{cid}?format=raw), checked against its CID.
 
 #include <condition_variable>
 #include <deque>
+#include <list>
+#include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "api/client.hpp"
@@ -22,6 +30,7 @@ namespace pv::cli {
 
 inline constexpr std::size_t kUploadBatchBytes = 8u << 20;  // under the node's 16 MiB body limit
 inline constexpr std::size_t kDownloadBufferBytes = 8u << 20;
+inline constexpr std::size_t kRepeatCacheBytes = 4u << 20;
 
 class CarBatchUploader final : public content::BlockSink {
  public:
@@ -63,7 +72,8 @@ class CarDownload final : public content::ByteSource {
 
 class CarStreamStore final : public content::BlockStore {
  public:
-  explicit CarStreamStore(content::CarReader& reader) : reader_(reader) {}
+  explicit CarStreamStore(content::CarReader& reader, std::size_t cache_bytes = kRepeatCacheBytes)
+      : reader_(reader), cache_limit_(cache_bytes) {}
   [[nodiscard]] Result<Bytes> get(const content::Cid& cid) override;
   // True when the CAR has no block left (call after read_file).
   [[nodiscard]] Result<bool> at_end();
@@ -77,15 +87,25 @@ class CarStreamStore final : public content::BlockStore {
   [[nodiscard]] Result<std::vector<content::Cid>> pins() override { return unsupported(); }
   [[nodiscard]] Result<content::GcReport> collect_garbage() override { return unsupported(); }
 
-  // Every block handed out, for callers that re-emit them (pv blob export).
+  // Every block taken from the CAR, once each, for callers that re-emit them (pv blob export).
   std::function<Status(const content::Cid&, ByteView)> on_block;
+  // Fetches a repeated block that has left the cache; unset, such a block is an error.
+  std::function<Result<Bytes>(const content::Cid&)> fetch_again;
+  std::uint64_t blocks_fetched_again() const { return fetched_again_; }
 
  private:
   static Error unsupported() {
     return make_error(Errc::internal, "a streamed CAR can only be read in order");
   }
+  [[nodiscard]] Result<Bytes> repeated(const content::Cid& cid);
+  void remember(const Hash32& digest, const Bytes& bytes);
+
   content::CarReader& reader_;
-  std::uint64_t bytes_read_ = 0;
+  std::uint64_t bytes_read_ = 0, fetched_again_ = 0;
+  std::set<Hash32> taken_;  // every block the CAR has given (32 bytes per distinct block)
+  std::list<std::pair<Hash32, Bytes>> cache_;  // most recently used first
+  std::map<Hash32, std::list<std::pair<Hash32, Bytes>>::iterator> cache_index_;
+  std::size_t cache_bytes_ = 0, cache_limit_;
 };
 
 }  // namespace pv::cli

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "content/car.hpp"
+#include "content/file_importer.hpp"
 #include "identity/wallet.hpp"
 #include "node_process.hpp"
 
@@ -101,6 +103,42 @@ TEST_F(BlobCli, PutGetRoundTripKeepsPlaintextOffTheNode) {
   // A truncated CAR too.
   write_file(dir_ / "short.car", read_text_file(dir_ / "scan.car").substr(0, car.size() - 100));
   EXPECT_FALSE(pv({"blob", "import", "--car", dir_ / "short.car"}).ok());
+}
+
+// A DAG that repeats a block (a file of zeros, added through the Kubo RPC API: three equal
+// chunks + a 1-byte leaf) exports as a CAR holding each distinct block once, and imports back.
+TEST_F(BlobCli, ExportAndImportADagThatRepeatsABlock) {
+  const std::string zeros(3 * content::kChunkSize + 1, '\0');
+  httplib::Client http("127.0.0.1", node_->port());
+  httplib::MultipartFormDataItems items{{"file", zeros, "zeros.bin", "application/octet-stream"}};
+  auto added = http.Post("/api/v0/add?cid-version=1", items);
+  ASSERT_TRUE(added);
+  ASSERT_EQ(added->status, 200) << added->body;
+  const std::string cid = nlohmann::json::parse(added->body).value("Hash", "");
+  ASSERT_EQ(cid.rfind("bafybei", 0), 0u) << added->body;
+
+  auto exported = pv({"blob", "export", cid, "--car", dir_ / "zeros.car", "--json"});
+  ASSERT_TRUE(exported.ok()) << exported.out << exported.err;
+  const std::string car = read_text_file(dir_ / "zeros.car");
+  content::MemorySource in(as_bytes(car));
+  auto reader = content::CarReader::open(in);
+  ASSERT_TRUE(reader);
+  EXPECT_EQ(reader->roots().at(0).to_string(), cid);
+  std::vector<std::string> blocks;
+  for (;;) {
+    auto next = reader->next();
+    ASSERT_TRUE(next) << next.error().message;
+    if (!next->has_value()) break;
+    blocks.push_back((*next)->cid.to_string());
+  }
+  ASSERT_EQ(blocks.size(), 3u) << "root, the zero chunk once, the last byte";
+  EXPECT_EQ(blocks[0], cid);
+
+  auto imported = pv({"blob", "import", "--car", dir_ / "zeros.car", "--json"});
+  ASSERT_TRUE(imported.ok()) << imported.err;
+  auto file = http.Get("/ipfs/" + cid);
+  ASSERT_TRUE(file);
+  EXPECT_TRUE(file->body == zeros) << "every occurrence of the chunk, in order";
 }
 
 TEST_F(BlobCli, UnsignedOrTamperedUploadsAreRefused) {
