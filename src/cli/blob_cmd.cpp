@@ -11,6 +11,7 @@
 #include "cli/acting.hpp"
 #include "cli/blob_transfer.hpp"
 #include "cli/commands.hpp"
+#include "cli/encrypt_ahead.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
 #include "content/dag_walk.hpp"
@@ -23,8 +24,6 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-constexpr std::size_t kReadPiece = 1u << 20;
 
 struct BlobOptions {
   ActingOptions acting;
@@ -67,20 +66,17 @@ int put(const BlobOptions& o) {
   CarBatchUploader uploader(*client);
   content::FileImporter importer(uploader);
   ProgressBar progress("encrypt+upload", size, o.json);
-  Bytes plain(kReadPiece), cipher;
+  // Reading + encryption on a second thread; chunking, hashing and upload on this one.
+  EncryptAhead ahead(**source, std::move(*encryptor));
   for (;;) {
-    auto n = (*source)->read(plain.data(), plain.size());
-    if (!n) return out.fail(n.error());
-    if (*n == 0) break;
-    cipher.clear();
-    encryptor->update(ByteView(plain).first(*n), cipher);
-    if (Status s = importer.write(cipher); !s) return out.fail(s.error(), "is the node up?");
-    progress.advance(*n);
+    auto piece = ahead.next();
+    if (!piece) return out.fail(piece.error());
+    if (!*piece) break;
+    if (Status s = importer.write((*piece)->bytes); !s)
+      return out.fail(s.error(), "is the node up?");
+    progress.advance((*piece)->plain_bytes);
+    ahead.recycle(std::move((*piece)->bytes));
   }
-  sodium_memzero(plain.data(), plain.size());
-  cipher.clear();
-  encryptor->finish(cipher);
-  if (Status s = importer.write(cipher); !s) return out.fail(s.error());
   auto imported = importer.finish();
   if (!imported) return out.fail(imported.error());
   if (Status s = uploader.flush(); !s) return out.fail(s.error());

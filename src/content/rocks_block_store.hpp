@@ -5,6 +5,7 @@
 //   default  key: 32-byte sha2-256 digest    value: the block bytes
 //   pins     key: binary CIDv1 of the root   value: empty
 //   written  key: 32-byte sha2-256 digest    value: 8-byte big-endian unix time of the last put
+//            (kept as long as the block: it is also the presence index has() reads)
 // Large values go to RocksDB blob files (key-value separation), so compaction moves keys, not
 // 256 KiB chunks, and blocks skip the WAL (written once, at flush; sync() flushes).
 // Durability rule: puts are not durable until sync(); pin() syncs before it writes (synced) the
@@ -30,6 +31,7 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+struct ReadOptions;
 }  // namespace rocksdb
 
 namespace pv::content {
@@ -73,6 +75,8 @@ class RocksBlockStore final : public BlockStore {
   [[nodiscard]] Status write_blocks(std::span<const BlockView> blocks, bool checked);
   [[nodiscard]] Result<std::set<Hash32>> pinned_blocks();
   std::int64_t now() const;
+  [[nodiscard]] Status reclaim_blob_space();
+  static rocksdb::ReadOptions block_read();
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* blocks_ = nullptr;
   rocksdb::ColumnFamilyHandle* pins_ = nullptr;

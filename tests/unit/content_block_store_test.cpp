@@ -210,6 +210,49 @@ TEST_F(RocksBlockStoreTest, CollectionBetweenUploadBatchesKeepsTheUpload) {
   EXPECT_EQ(read_back(r->root), data);
 }
 
+// has() answers from the write-time index; a block stored without one (a store written before
+// write times were kept) is still found, and a collected block is gone from both.
+TEST_F(RocksBlockStoreTest, HasUsesTheWriteTimeIndexAndFallsBackToTheBlock) {
+  const Bytes legacy = to_bytes("a block written by an older version");
+  const Cid legacy_cid = Cid::of(Multicodec::raw, legacy);
+  overwrite_on_disk(legacy_cid, legacy);  // raw RocksDB write: no write time
+  EXPECT_TRUE(*store->has(legacy_cid));
+  const ImportResult r = import(pseudo_random_bytes(100, 40));
+  ASSERT_TRUE(store->sync());
+  reopen();
+  EXPECT_TRUE(*store->has(r.root));
+  let_grace_expire();
+  auto gc = store->collect_garbage();
+  ASSERT_TRUE(gc) << gc.error().message;
+  EXPECT_EQ(gc->blocks_removed, 2u);
+  EXPECT_FALSE(*store->has(r.root));
+  EXPECT_FALSE(*store->has(legacy_cid));
+}
+
+// A collection gives the disk space of deleted blocks back (their blob files are rewritten
+// without them), not only marks them deleted.
+TEST_F(RocksBlockStoreTest, CollectionReturnsTheBlobFilesSpace) {
+  auto blob_bytes = [&] {
+    std::uintmax_t total = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path() / "blocks"))
+      if (e.path().extension() == ".blob") total += e.file_size();
+    return total;
+  };
+  const Bytes kept = pseudo_random_bytes(2 * kChunkSize, 41);
+  const ImportResult pinned = import(kept);
+  ASSERT_TRUE(store->pin(pinned.root));
+  import(pseudo_random_bytes(16 * kChunkSize, 42));
+  ASSERT_TRUE(store->sync());
+  const auto before = blob_bytes();
+  EXPECT_GT(before, 18 * kChunkSize);
+  let_grace_expire();
+  auto gc = store->collect_garbage();
+  ASSERT_TRUE(gc) << gc.error().message;
+  EXPECT_EQ(gc->blocks_removed, 17u);
+  EXPECT_LT(blob_bytes(), 4 * kChunkSize) << "before: " << before;
+  EXPECT_EQ(read_back(pinned.root), kept);
+}
+
 TEST_F(RocksBlockStoreTest, PutAllStoresNothingWhenOneBlockLies) {
   const Bytes good = to_bytes("good block"), bad = to_bytes("bad block");
   const Cid good_cid = Cid::of(Multicodec::raw, good);

@@ -1,0 +1,84 @@
+#include "cli/encrypt_ahead.hpp"
+
+#include <sodium.h>
+
+namespace pv::cli {
+
+EncryptAhead::EncryptAhead(content::ByteSource& file, BlobEncryptor encryptor)
+    : encryptor_(std::move(encryptor)), thread_([this, &file] { run(file); }) {}
+
+EncryptAhead::~EncryptAhead() {
+  {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool EncryptAhead::push(CipherPiece piece) {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return ready_.size() < kEncryptAheadPieces || stopped_; });
+  if (stopped_) return false;
+  ready_.push_back(std::move(piece));
+  cv_.notify_all();
+  return true;
+}
+
+void EncryptAhead::run(content::ByteSource& file) {
+  Bytes plain(kEncryptPieceBytes);
+  auto fail = [&](Error e) {
+    std::lock_guard lock(mu_);
+    error_ = std::move(e);
+    done_ = true;
+    cv_.notify_all();
+  };
+  for (;;) {
+    auto n = file.read(plain.data(), plain.size());
+    if (!n) {
+      sodium_memzero(plain.data(), plain.size());
+      return fail(n.error());
+    }
+    CipherPiece piece;
+    {
+      std::lock_guard lock(mu_);
+      if (!spare_.empty()) {
+        piece.bytes = std::move(spare_.back());
+        spare_.pop_back();
+      }
+    }
+    piece.bytes.clear();
+    piece.plain_bytes = *n;
+    if (*n == 0) {
+      encryptor_.finish(piece.bytes);
+    } else {
+      piece.bytes.reserve(*n + 4096);
+      encryptor_.update(ByteView(plain).first(*n), piece.bytes);
+    }
+    if (!push(std::move(piece)) || *n == 0) break;
+  }
+  sodium_memzero(plain.data(), plain.size());
+  std::lock_guard lock(mu_);
+  done_ = true;
+  cv_.notify_all();
+}
+
+Result<std::optional<CipherPiece>> EncryptAhead::next() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return !ready_.empty() || done_; });
+  if (ready_.empty()) {
+    if (error_) return *error_;
+    return std::optional<CipherPiece>();
+  }
+  CipherPiece piece = std::move(ready_.front());
+  ready_.pop_front();
+  cv_.notify_all();
+  return std::optional<CipherPiece>(std::move(piece));
+}
+
+void EncryptAhead::recycle(Bytes buffer) {
+  std::lock_guard lock(mu_);
+  if (spare_.size() < kEncryptAheadPieces) spare_.push_back(std::move(buffer));
+}
+
+}  // namespace pv::cli
