@@ -3,6 +3,8 @@
 # sharing one genesis. Everything lives under one directory (default ./pv-cluster).
 #
 #   scripts/cluster.sh start     # creates keys and genesis on first use, starts what is not running
+#   scripts/cluster.sh start --tls  # first start only: a throwaway CA and certificates (openssl),
+#                                   # every connection (client, node-to-node, etcd) over https
 #   scripts/cluster.sh status    # processes, health and heights
 #   scripts/cluster.sh stop      # SIGTERM to the nodes, then to etcd (data is kept)
 #   scripts/cluster.sh clean     # stop, then delete the directory
@@ -22,10 +24,16 @@ export PV_NODE_PASSPHRASE="${PV_NODE_PASSPHRASE:-pv local cluster node key passp
 export PV_WALLET_KDF="${PV_WALLET_KDF:-interactive}"
 
 usage() {
-  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 cmd="${1:-}"
+want_tls=0
+if [ "${2:-}" = "--tls" ] && [ "$cmd" = start ]; then
+  want_tls=1
+elif [ -n "${2:-}" ]; then
+  usage >&2; echo >&2; echo "error: unknown option ${2}; only 'start --tls' takes one" >&2; exit 2
+fi
 case "$cmd" in
   start | stop | status | clean) ;;
   -h | --help | help) usage; exit 0 ;;
@@ -46,17 +54,51 @@ if [ -z "$pv" ]; then
   if [ -x "$root/build/pv" ]; then pv="$root/build/pv"; else pv="$(command -v pv || true)"; fi
 fi
 
-etcd_client() { echo "http://127.0.0.1:${ports[$(($1 - 1))]}"; }
-etcd_peer() { echo "http://127.0.0.1:${ports[$(($1 + 2))]}"; }
+# TLS mode is chosen on first start (start --tls) and kept: it is on while $dir/tls/ca.pem exists.
+tls_dir="$dir/tls"
+if ((want_tls)) && [ ! -f "$tls_dir/ca.pem" ] && [ -f "$dir/genesis.json" ]; then
+  echo "error: the cluster in $dir was created without TLS; 'clean' it first to start over with --tls" >&2
+  exit 2
+fi
+tls_on() { ((want_tls)) || [ -f "$tls_dir/ca.pem" ]; }
+scheme() { if tls_on; then echo https; else echo http; fi; }
+etcd_client() { echo "$(scheme)://127.0.0.1:${ports[$(($1 - 1))]}"; }
+etcd_peer() { echo "$(scheme)://127.0.0.1:${ports[$(($1 + 2))]}"; }
 node_port() { echo "${ports[$(($1 + 5))]}"; }
-node_url() { echo "http://127.0.0.1:$(node_port "$1")"; }
+node_url() { echo "$(scheme)://127.0.0.1:$(node_port "$1")"; }
+# etcd members require a client certificate (--client-cert-auth): curl shows node 1's.
+curl_ca() { if tls_on; then echo "--cacert $tls_dir/ca.pem --cert $tls_dir/node1.pem --key $tls_dir/node1.key"; fi; }
+
+# A throwaway CA (ECDSA P-256, 30 days) and one certificate per etcd member and node for
+# 127.0.0.1 and localhost, usable as server and client certificate. Local clusters only.
+make_tls() {
+  [ -f "$tls_dir/ca.pem" ] && return 0
+  command -v openssl >/dev/null || { echo "error: --tls needs the openssl command" >&2; exit 1; }
+  mkdir -p "$tls_dir"
+  chmod 700 "$tls_dir"
+  local ext="$tls_dir/leaf.ext"
+  printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=digitalSignature,keyEncipherment" \
+    "extendedKeyUsage=serverAuth,clientAuth" "subjectAltName=IP:127.0.0.1,DNS:localhost" >"$ext"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+    -subj "/CN=PatientVault local cluster CA" -keyout "$tls_dir/ca.key" -out "$tls_dir/ca.pem" 2>/dev/null
+  for name in etcd1 etcd2 etcd3 node1 node2 node3; do
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$name" \
+      -keyout "$tls_dir/$name.key" -out "$tls_dir/$name.csr" 2>/dev/null
+    openssl x509 -req -in "$tls_dir/$name.csr" -CA "$tls_dir/ca.pem" -CAkey "$tls_dir/ca.key" \
+      -CAcreateserial -days 30 -extfile "$ext" -out "$tls_dir/$name.pem" 2>/dev/null
+    rm -f "$tls_dir/$name.csr"
+  done
+  rm -f "$ext" "$tls_dir/ca.srl"
+  echo "wrote a throwaway CA and certificates in $tls_dir (clients: --cacert / PV_NODE_CA=$tls_dir/ca.pem)"
+}
 
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 wait_http() {  # URL PATTERN SECONDS (any HTTP status: the body must match PATTERN)
   local deadline=$((SECONDS + $3))
   while ((SECONDS < deadline)); do
-    if curl -sS --max-time 1 "$1" 2>/dev/null | grep -q "$2"; then return 0; fi
+    # shellcheck disable=SC2046
+    if curl -sS --max-time 1 $(curl_ca) "$1" 2>/dev/null | grep -q "$2"; then return 0; fi
     sleep 0.2
   done
   return 1
@@ -84,7 +126,7 @@ make_node_key() {
   port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
   "$pv" node start --data-dir "$scratch" --listen "127.0.0.1:$port" >"$dir/init-$1.log" 2>&1 &
   local pid=$!
-  wait_http "http://127.0.0.1:$port/healthz" "^ok" 30 || { echo "error: could not create a node key; see $dir/init-$1.log" >&2; exit 1; }
+  want_tls=0 tls_dir=/nonexistent wait_http "http://127.0.0.1:$port/healthz" "^ok" 30 || { echo "error: could not create a node key; see $dir/init-$1.log" >&2; exit 1; }
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
   case "$1" in org*) target="$dir/keys/$1.pvid" ;; *) target="$dir/node$1/node-key.pvid" ;; esac
   mv "$scratch/node-key.pvid" "$target"
@@ -124,14 +166,20 @@ start_etcd() {
   token="pv-$(echo "$dir" | sha256sum | cut -c1-12)"
   for i in 1 2 3; do
     running "$dir/etcd$i.pid" && continue
-    local state=new
+    local state=new tls_args=()
     [ -d "$dir/etcd$i/member" ] && state=existing
+    if tls_on; then
+      tls_args=(--cert-file "$tls_dir/etcd$i.pem" --key-file "$tls_dir/etcd$i.key"
+        --trusted-ca-file "$tls_dir/ca.pem" --client-cert-auth
+        --peer-cert-file "$tls_dir/etcd$i.pem" --peer-key-file "$tls_dir/etcd$i.key"
+        --peer-trusted-ca-file "$tls_dir/ca.pem" --peer-client-cert-auth)
+    fi
     # shellcheck disable=SC2086
     nohup etcd --name "e$i" --data-dir "$dir/etcd$i" \
       --listen-client-urls "$(etcd_client "$i")" --advertise-client-urls "$(etcd_client "$i")" \
       --listen-peer-urls "$(etcd_peer "$i")" --initial-advertise-peer-urls "$(etcd_peer "$i")" \
       --initial-cluster "$initial" --initial-cluster-state "$state" --initial-cluster-token "$token" \
-      --logger zap --log-outputs "$dir/etcd$i.log" ${PV_ETCD_ARGS:-} >>"$dir/etcd$i.log" 2>&1 &
+      --logger zap --log-outputs "$dir/etcd$i.log" "${tls_args[@]}" ${PV_ETCD_ARGS:-} >>"$dir/etcd$i.log" 2>&1 &
     echo $! >"$dir/etcd$i.pid"
   done
   # A member that answers is enough: while an alarm (NOSPACE) is active etcd reports
@@ -149,9 +197,14 @@ start_nodes() {
     # Each node talks to its own member first, then the others.
     local endpoints="$(etcd_client "$i")"
     for j in 1 2 3; do [ "$j" = "$i" ] || endpoints="$endpoints,$(etcd_client "$j")"; done
+    local tls_args=()
+    if tls_on; then
+      tls_args=(--tls-cert "$tls_dir/node$i.pem" --tls-key "$tls_dir/node$i.key" --peer-ca "$tls_dir/ca.pem"
+        --etcd-ca "$tls_dir/ca.pem" --etcd-cert "$tls_dir/node$i.pem" --etcd-key "$tls_dir/node$i.key")
+    fi
     # shellcheck disable=SC2086
     nohup "$pv" node start --ordering etcd --etcd-endpoints "$endpoints" --genesis "$dir/genesis.json" \
-      --data-dir "$dir/node$i" --listen "127.0.0.1:$(node_port "$i")" ${PV_NODE_ARGS:-} \
+      --data-dir "$dir/node$i" --listen "127.0.0.1:$(node_port "$i")" "${tls_args[@]}" ${PV_NODE_ARGS:-} \
       >>"$dir/node$i.out" 2>&1 &
     echo $! >"$dir/node$i.pid"
   done
@@ -166,6 +219,7 @@ write_summary() {
     echo "{"
     echo "  \"dir\": \"$dir\","
     echo "  \"genesis\": \"$dir/genesis.json\","
+    if tls_on; then echo "  \"ca\": \"$tls_dir/ca.pem\","; fi
     echo "  \"etcd\": [\"$(etcd_client 1)\", \"$(etcd_client 2)\", \"$(etcd_client 3)\"],"
     echo "  \"etcdPids\": [$(cat "$dir/etcd1.pid"), $(cat "$dir/etcd2.pid"), $(cat "$dir/etcd3.pid")],"
     echo "  \"nodes\": [\"$(node_url 1)\", \"$(node_url 2)\", \"$(node_url 3)\"],"
@@ -179,7 +233,8 @@ status() {
   for i in 1 2 3; do
     if running "$dir/etcd$i.pid"; then
       local h
-      h="$(curl -fsS --max-time 1 "$(etcd_client "$i")/health" 2>/dev/null || echo unreachable)"
+      # shellcheck disable=SC2046
+      h="$(curl -sS --max-time 1 $(curl_ca) "$(etcd_client "$i")/health" 2>/dev/null || echo unreachable)"
       echo "etcd e$i  $(etcd_client "$i")  pid $(cat "$dir/etcd$i.pid")  $h"
     else
       echo "etcd e$i  $(etcd_client "$i")  not running"
@@ -189,8 +244,10 @@ status() {
   for i in 1 2 3; do
     if running "$dir/node$i.pid"; then
       local health height
-      health="$(curl -sS --max-time 2 "$(node_url "$i")/healthz" 2>/dev/null | tr -d '\n' | cut -c1-160)"
-      height="$(curl -fsS --max-time 2 "$(node_url "$i")/v1/node" 2>/dev/null |
+      # shellcheck disable=SC2046
+      health="$(curl -sS --max-time 2 $(curl_ca) "$(node_url "$i")/healthz" 2>/dev/null | tr -d '\n' | cut -c1-160)"
+      # shellcheck disable=SC2046
+      height="$(curl -fsS --max-time 2 $(curl_ca) "$(node_url "$i")/v1/node" 2>/dev/null |
         python3 -c 'import json,sys; print(json.load(sys.stdin).get("height","?"))' 2>/dev/null || echo "?")"
       echo "node $i   $(node_url "$i")  pid $(cat "$dir/node$i.pid")  height $height  health: ${health:-unreachable}"
     else
@@ -205,12 +262,17 @@ case "$cmd" in
   start)
     command -v etcd >/dev/null || { echo "error: etcd is not installed (scripts/deps.sh installs etcd-server)" >&2; exit 1; }
     make_genesis
+    if tls_on; then make_tls; fi
     start_etcd
     start_nodes
     write_summary
     echo "cluster running in $dir (details: $dir/cluster.json)"
     status || true
-    echo "try: curl $(node_url 1)/v1/node   (then pv tx submit --node $(node_url 1) ...; see docs/cluster.md)"
+    if tls_on; then
+      echo "try: curl --cacert $tls_dir/ca.pem $(node_url 1)/v1/node   (pv commands: PV_NODE_CA=$tls_dir/ca.pem; see docs/cluster.md)"
+    else
+      echo "try: curl $(node_url 1)/v1/node   (then pv tx submit --node $(node_url 1) ...; see docs/cluster.md)"
+    fi
     ;;
   stop)
     for i in 1 2 3; do stop_pid "$dir/node$i.pid" "node $i"; done

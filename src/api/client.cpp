@@ -26,6 +26,15 @@ struct Reply {
 };
 
 Error transport_error(const std::string& url, httplib::Error e) {
+  if (e == httplib::Error::SSLServerVerification)
+    return make_error(Errc::unavailable,
+                      "the TLS certificate of the node at " + url +
+                          " is not trusted (it is not signed by a trusted CA, or not for this host "
+                          "name); give the CA that signed it with --node-ca FILE or PV_NODE_CA");
+  if (e == httplib::Error::SSLConnection || e == httplib::Error::SSLLoadingCerts)
+    return make_error(Errc::unavailable,
+                      "no TLS connection to the node at " + url + " (" + httplib::to_string(e) +
+                          "); check the URL's scheme and the CA file in --node-ca / PV_NODE_CA");
   return make_error(Errc::unavailable, "cannot reach node at " + url + " (" +
                                            httplib::to_string(e) +
                                            "); start one with `pv node start` or point --node / "
@@ -93,7 +102,7 @@ NodeClient::NodeClient(NodeClient&&) noexcept = default;
 NodeClient& NodeClient::operator=(NodeClient&&) noexcept = default;
 NodeClient::~NodeClient() = default;
 
-Result<NodeClient> NodeClient::connect(const std::string& url) {
+Result<NodeClient> NodeClient::connect(const std::string& url, const NodeTrust& trust) {
   std::string u = url;
   while (!u.empty() && u.back() == '/') u.pop_back();
   const bool http = u.rfind("http://", 0) == 0, https = u.rfind("https://", 0) == 0;
@@ -108,6 +117,8 @@ Result<NodeClient> NodeClient::connect(const std::string& url) {
   impl->http.set_connection_timeout(std::chrono::seconds(5));
   impl->http.set_read_timeout(std::chrono::seconds(130));
   impl->http.set_keep_alive(true);
+  if (https && !trust.ca_file.empty()) impl->http.set_ca_cert_path(trust.ca_file);
+  impl->http.enable_server_certificate_verification(true);
   return NodeClient(std::move(impl));
 }
 

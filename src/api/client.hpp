@@ -48,10 +48,17 @@ struct HttpReply {
   std::string content_type;
 };
 
+// How an https node URL is trusted. The node's certificate is always verified (chain and host
+// name); there is no switch to turn that off.
+struct NodeTrust {
+  std::string ca_file;  // PEM CA certificates; empty: the system's CA store
+};
+
 class NodeClient {
  public:
-  // `url` is "http://HOST:PORT" (no path). Fails on anything else.
-  [[nodiscard]] static Result<NodeClient> connect(const std::string& url);
+  // `url` is "http://HOST:PORT" or "https://HOST:PORT" (no path). Fails on anything else.
+  [[nodiscard]] static Result<NodeClient> connect(const std::string& url,
+                                                  const NodeTrust& trust = {});
   NodeClient(NodeClient&&) noexcept;
   NodeClient& operator=(NodeClient&&) noexcept;
   ~NodeClient();

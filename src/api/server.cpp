@@ -96,13 +96,29 @@ Result<TxId> parse_tx_id(const std::string& text) {
 HttpOptions HttpOptions::from(const NodeConfig& config) {
   HttpOptions o;
   o.threads = config.http_threads;
+  o.tls_cert_file = config.tls.cert_file;
+  o.tls_key_file = config.tls.key_file;
   return o;
 }
+
+namespace {
+
+bool uses_tls(const HttpOptions& o) {
+  return !o.tls_cert_file.empty() || !o.tls_key_file.empty();
+}
+
+std::unique_ptr<httplib::Server> make_http_server(const HttpOptions& o) {
+  if (!uses_tls(o)) return std::make_unique<httplib::Server>();
+  return std::make_unique<httplib::SSLServer>(o.tls_cert_file.c_str(), o.tls_key_file.c_str());
+}
+
+}  // namespace
 
 struct HttpServer::Impl {
   Node& node;
   HttpOptions options;
-  httplib::Server server;
+  std::unique_ptr<httplib::Server> owned_server;  // an httplib::SSLServer with TLS
+  httplib::Server& server;
   RouteTable routes{server};
   HttpMetrics metrics;
   std::atomic<bool> stopping{false};
@@ -112,7 +128,11 @@ struct HttpServer::Impl {
   int port = 0;
   bool bound = false;
 
-  Impl(Node& n, HttpOptions o, content::BlockStore* blocks) : node(n), options(std::move(o)) {
+  Impl(Node& n, HttpOptions o, content::BlockStore* blocks)
+      : node(n),
+        options(std::move(o)),
+        owned_server(make_http_server(options)),
+        server(*owned_server) {
     ctx.blocks = blocks;
   }
 };
@@ -222,6 +242,13 @@ HttpServer::~HttpServer() {
 Result<int> HttpServer::bind(const std::string& host, int port) {
   Impl& s = *impl_;
   if (s.bound) return make_error(Errc::invalid_argument, "HTTP server is already bound");
+  if (uses_tls(s.options) &&
+      (s.options.tls_cert_file.empty() || s.options.tls_key_file.empty() || !s.server.is_valid()))
+    return make_error(Errc::invalid_argument,
+                      "cannot serve HTTPS with certificate \"" + s.options.tls_cert_file +
+                          "\" and key \"" + s.options.tls_key_file +
+                          "\": both must be readable PEM files and the key must match the "
+                          "certificate");
   int bound_port = port;
   if (port == 0) {
     bound_port = s.server.bind_to_any_port(host);
@@ -260,6 +287,10 @@ void HttpServer::stop() {
 
 int HttpServer::port() const {
   return impl_->port;
+}
+
+const char* HttpServer::scheme() const {
+  return uses_tls(impl_->options) ? "https" : "http";
 }
 
 Result<std::pair<std::string, int>> parse_listen_address(const std::string& text) {

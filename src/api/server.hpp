@@ -28,6 +28,9 @@ struct HttpOptions {
   std::chrono::milliseconds default_wait{30'000};
   // Signed requests: `created` may differ from the node's clock by at most this much.
   std::chrono::seconds max_signature_skew{300};
+  // HTTPS: both set serves TLS only (OpenSSL), with this certificate chain and private key
+  // (PEM files). Both empty: plain HTTP.
+  std::string tls_cert_file, tls_key_file;
 
   static HttpOptions from(const NodeConfig& config);
 };
@@ -41,7 +44,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds the listening socket; port 0 picks a free port. Returns the bound port. Connections
+  // Binds the listening socket; port 0 picks a free port. Returns the bound port (an error, too,
+  // when the TLS certificate or key cannot be loaded). Connections
   // queue from here on, so a caller may announce readiness before serve() runs.
   [[nodiscard]] Result<int> bind(const std::string& host, int port);
   // Serves until stop(). REQUIRES: bind() succeeded.
@@ -53,6 +57,8 @@ class HttpServer {
   // thread that runs serve() before destroying the server.
   void stop();
   int port() const;
+  // "https" with TLS, else "http".
+  const char* scheme() const;
 
  private:
   struct Impl;

@@ -92,7 +92,7 @@ Status matches(const LogEntry& l, const ProvenTx& proven) {
 int access_log(const AccessLogOptions& o) {
   Output out(o.json);
   crypto_init();
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   auto actor = act_as(o.acting, *client);
   if (!actor) return out.fail(actor.error());

@@ -8,7 +8,7 @@
 //   add_acting_options(*cmd, o->acting);          // --wallet, --passphrase-file, --as
 //   add_node_url_option(*cmd, o->node);
 //   ...
-//   auto client = api::NodeClient::connect(o.node);            // Result<NodeClient>
+//   auto client = api::NodeClient::connect(o.node, node_trust());            // Result<NodeClient>
 //   auto actor = act_as(o.acting, *client);                    // Result<Actor>
 //   // From here on every request `client` sends is signed by the actor (RFC 9421): use the
 //   // typed methods or client->call("POST", "/v1/your-route", body) for new routes.

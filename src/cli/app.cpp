@@ -9,8 +9,24 @@
 
 namespace pv::cli {
 
+namespace {
+// One per process: a pv invocation runs one command.
+api::NodeTrust& mutable_node_trust() {
+  static api::NodeTrust trust;
+  return trust;
+}
+}  // namespace
+
+const api::NodeTrust& node_trust() {
+  return mutable_node_trust();
+}
+
 CLI::Option* add_node_url_option(CLI::App& cmd, std::string& url) {
   url = api::kDefaultNodeUrl;
+  cmd.add_option("--node-ca", mutable_node_trust().ca_file,
+                 "CA certificate (PEM) that an https node's certificate must chain to (default: "
+                 "the system's CA store)")
+      ->envname("PV_NODE_CA");
   return cmd.add_option("--node", url, "URL of the node's HTTP API")
       ->envname("PV_NODE")
       ->capture_default_str();

@@ -32,7 +32,7 @@ struct BlobOptions {
 };
 
 Result<api::NodeClient> connect_as(const BlobOptions& o, std::optional<Actor>& actor) {
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return client.error();
   auto a = act_as(o.acting, *client);
   if (!a) return a.error();

@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "api/client.hpp"
+
 namespace pv::cli {
 
 void add_node_commands(CLI::App& app, int& exit_code);
@@ -19,7 +21,11 @@ void add_consent_commands(CLI::App& app, int& exit_code);
 void add_record_commands(CLI::App& app, int& exit_code);
 void add_access_log_command(CLI::App& app, int& exit_code);
 
-// --node URL (or PV_NODE), shared by every client command.
+// --node URL (or PV_NODE), shared by every client command; it also adds --node-ca FILE (or
+// PV_NODE_CA), the CA that an https node's certificate must chain to.
 CLI::Option* add_node_url_option(CLI::App& cmd, std::string& url);
+
+// How this process trusts https nodes (--node-ca / PV_NODE_CA).
+const api::NodeTrust& node_trust();
 
 }  // namespace pv::cli

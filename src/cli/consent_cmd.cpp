@@ -50,7 +50,7 @@ int grant(const ConsentOptions& o) {
   if (o.records.empty() == o.category.empty())
     return out.fail("give either --record ID (one or more) or --category TYPE",
                     "a category consent also covers records added later");
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   auto actor = act_as(o.acting, *client);
   if (!actor) return out.fail(actor.error());
@@ -128,7 +128,7 @@ int revoke(const ConsentOptions& o) {
   crypto_init();
   auto id = ConsentId::from_hex(o.id);
   if (!id) return out.fail("consent id must be 64 hex characters", "see `pv consent list`");
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   auto actor = act_as(o.acting, *client);
   if (!actor) return out.fail(actor.error());
@@ -167,7 +167,7 @@ int revoke(const ConsentOptions& o) {
 int list(const ConsentOptions& o) {
   Output out(o.json);
   crypto_init();
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   auto actor = act_as(o.acting, *client);
   if (!actor) return out.fail(actor.error());

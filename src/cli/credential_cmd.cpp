@@ -52,7 +52,7 @@ int issue(const CredentialOptions& o) {
   Output out(o.json);
   crypto_init();
   if (o.days == 0 || o.days > 3650) return out.fail("--days must be 1 to 3650");
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   auto actor = unlock_actor(o.acting, o.issuer, &*client);
   if (!actor) return out.fail(actor.error());
@@ -122,7 +122,7 @@ int verify(const CredentialOptions& o) {
   crypto_init();
   auto jwt = credential_text(o);
   if (!jwt) return out.fail(jwt.error());
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   NodeCredentialLedger ledger(*client);
   auto checked =
@@ -173,7 +173,7 @@ int revoke(const CredentialOptions& o) {
   }
   if (auto s = check_credential_id(jti); !s)
     return out.fail(s.error(), "pass the credential (JWT) or its id (jti)");
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   auto info = client->info();
   if (!info) return out.fail(info.error(), "is the node running at " + o.node + "?");

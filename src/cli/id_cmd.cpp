@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "cli/commands.hpp"
 #include "cli/id_ledger.hpp"
 #include "cli/output.hpp"
 #include "codec/did_key.hpp"
@@ -51,7 +52,7 @@ Result<Unlocked> unlock(const IdOptions& o, const std::string& name_or_did) {
 
 // Connects to the node for a did:pv operation and learns its network.
 Result<std::pair<api::NodeClient, NetworkId>> connect(const IdOptions& o) {
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return client.error();
   auto info = client->info();
   if (!info) return info.error();
@@ -108,7 +109,7 @@ int id_show(const IdOptions& o) {
     if (!d) return out.fail(d.error());
     doc = *d;
   } else {
-    auto client = api::NodeClient::connect(o.node);
+    auto client = api::NodeClient::connect(o.node, node_trust());
     if (!client) return out.fail(client.error());
     auto resolved = client->resolve_did(did);
     if (!resolved) return out.fail(resolved.error(), "is --node / PV_NODE the DID's network?");

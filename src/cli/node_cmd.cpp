@@ -32,6 +32,8 @@ struct NodeStartOptions {
               *o_timeout = nullptr, *o_threads = nullptr;
   std::string key_passphrase_file;
   std::string ordering, etcd_endpoints, etcd_ca, etcd_cert, etcd_key, advertise_url, peer_ca;
+  std::string tls_cert, tls_key;
+  CLI::Option *o_tls_cert = nullptr, *o_tls_key = nullptr;
   std::uint64_t etcd_retain = 0, etcd_compact_min = 0, peer_check_ms = 0;
   CLI::Option *o_ordering = nullptr, *o_endpoints = nullptr, *o_etcd_ca = nullptr, *o_etcd_cert = nullptr,
               *o_etcd_key = nullptr, *o_advertise = nullptr, *o_peer_ca = nullptr, *o_retain = nullptr,
@@ -56,6 +58,8 @@ NodeFlags given_flags(const NodeStartOptions& o) {
   if (o.o_etcd_key->count()) f.etcd_key = o.etcd_key;
   if (o.o_advertise->count()) f.advertise_url = o.advertise_url;
   if (o.o_peer_ca->count()) f.peer_ca = o.peer_ca;
+  if (o.o_tls_cert->count()) f.tls_cert = o.tls_cert;
+  if (o.o_tls_key->count()) f.tls_key = o.tls_key;
   if (o.o_retain->count()) f.etcd_retain_revisions = o.etcd_retain;
   if (o.o_compact_min->count()) f.etcd_compact_min_revisions = o.etcd_compact_min;
   if (o.o_peer_check->count()) f.peer_check_interval_ms = o.peer_check_ms;
@@ -139,7 +143,9 @@ int node_start(const NodeStartOptions& o) {
   auto port = server.bind(address->first, address->second);
   if (!port) {
     (*node)->shutdown();
-    return out.fail(port.error(), "choose another --listen address or stop the other process");
+    return out.fail(port.error(), config.tls.enabled()
+                                      ? "check --tls-cert/--tls-key and --listen"
+                                      : "choose another --listen address or stop the other process");
   }
 
   std::atomic<bool> serve_done{false};
@@ -150,7 +156,7 @@ int node_start(const NodeStartOptions& o) {
   });
 
   NodeInfo info = (*node)->info();
-  std::string url = "http://" + address->first + ":" + std::to_string(*port);
+  std::string url = std::string(server.scheme()) + "://" + address->first + ":" + std::to_string(*port);
   spdlog::info("node {} serving network {} at height {} on {}", info.did, info.network, info.height,
                url);
   out.result({{"listening", url}, {"network", info.network}, {"height", info.height}},
@@ -232,8 +238,13 @@ void add_node_commands(CLI::App& app, int& exit_code) {
   o->o_etcd_cert = start->add_option("--etcd-cert", o->etcd_cert, "client certificate for etcd (TLS)");
   o->o_etcd_key = start->add_option("--etcd-key", o->etcd_key, "client key for etcd (TLS)");
   o->o_advertise = start->add_option("--advertise-url", o->advertise_url,
-                                     "this node's API URL for peers (default http://<listen>)");
-  o->o_peer_ca = start->add_option("--peer-ca", o->peer_ca, "CA file for https peer URLs");
+                                     "this node's API URL for peers (default http(s)://<listen>)");
+  o->o_peer_ca = start->add_option("--peer-ca", o->peer_ca,
+                                   "CA file that signed the peers' TLS certificates (https peer URLs; "
+                                   "default: the system's CA store)");
+  o->o_tls_cert = start->add_option("--tls-cert", o->tls_cert,
+                                    "serve HTTPS with this certificate chain (PEM); needs --tls-key");
+  o->o_tls_key = start->add_option("--tls-key", o->tls_key, "private key of --tls-cert (PEM)");
   o->o_retain = start->add_option("--etcd-retain-revisions", o->etcd_retain,
                                   "a node further behind stops holding compaction back")
                     ->capture_default_str();
@@ -252,7 +263,9 @@ void add_node_commands(CLI::App& app, int& exit_code) {
       "  curl http://127.0.0.1:7600/healthz\n"
       "Cluster mode (docs/cluster.md; scripts/cluster.sh start runs a local one):\n"
       "  pv node start --ordering etcd --etcd-endpoints http://127.0.0.1:2379,http://127.0.0.1:22379 \\\n"
-      "    --genesis cluster-genesis.json --data-dir ./node1 --listen 127.0.0.1:7601");
+      "    --genesis cluster-genesis.json --data-dir ./node1 --listen 127.0.0.1:7601\n"
+      "Over TLS (scripts/cluster.sh start --tls makes a throwaway CA and certificates):\n"
+      "  ... --tls-cert node1.pem --tls-key node1.key --peer-ca ca.pem");
   start->callback([o, &exit_code] { exit_code = node_start(*o); });
 }
 

@@ -1,5 +1,7 @@
 #include "cli/node_config.hpp"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -80,6 +82,15 @@ Status apply_config_file(const std::string& path, NodeConfig& config) {
       PV_TRY(text(config.advertise_url));
     } else if (key == "peer-ca") {
       PV_TRY(text(config.peer_ca_file));
+    } else if (key == "tls") {
+      // {"cert": "node.pem", "key": "node.key"}: serve HTTPS.
+      if (!value.is_object()) return key_error(path, key, "an object {\"cert\": FILE, \"key\": FILE}");
+      for (const auto& [k, v] : value.items()) {
+        if (!v.is_string()) return key_error(path, key + "." + k, "a file name");
+        if (k == "cert") config.tls.cert_file = v.get<std::string>();
+        else if (k == "key") config.tls.key_file = v.get<std::string>();
+        else return key_error(path, key + "." + k, "one of \"cert\" or \"key\"");
+      }
     } else if (key == "etcd-retain-revisions") {
       PV_TRY(count([&](std::uint32_t v) { config.etcd.retain_revisions = v; }));
     } else if (key == "etcd-compact-min-revisions") {
@@ -136,6 +147,13 @@ Status check_node_config(const NodeConfig& config) {
     return make_error(Errc::invalid_argument, "ordering must be \"embedded\" or \"etcd\", not \"" + config.ordering + "\"");
   if (config.ordering == "etcd" && config.etcd.etcd.endpoints.empty())
     return make_error(Errc::invalid_argument, "--ordering etcd needs --etcd-endpoints URL[,URL...]");
+  if (config.tls.enabled() && (config.tls.cert_file.empty() || config.tls.key_file.empty()))
+    return make_error(Errc::invalid_argument,
+                      "TLS needs both a certificate and a private key: give --tls-cert FILE and --tls-key FILE "
+                      "(or \"tls\": {\"cert\": FILE, \"key\": FILE} in the config)");
+  for (const std::string* file : {&config.tls.cert_file, &config.tls.key_file, &config.peer_ca_file})
+    if (!file->empty() && ::access(file->c_str(), R_OK) != 0)
+      return make_error(Errc::not_found, "cannot read " + *file + " (a TLS certificate, key or CA file)");
   if (config.ordering == "etcd" && config.genesis_file.empty())
     return make_error(Errc::invalid_argument,
                       "--ordering etcd needs --genesis FILE: every node of a cluster starts from the same genesis "
@@ -163,6 +181,8 @@ Status apply_flags(const NodeFlags& f, NodeConfig& config) {
   if (f.etcd_key) config.etcd.etcd.tls.key_file = *f.etcd_key;
   if (f.advertise_url) config.advertise_url = *f.advertise_url;
   if (f.peer_ca) config.peer_ca_file = *f.peer_ca;
+  if (f.tls_cert) config.tls.cert_file = *f.tls_cert;
+  if (f.tls_key) config.tls.key_file = *f.tls_key;
   if (f.etcd_retain_revisions) config.etcd.retain_revisions = *f.etcd_retain_revisions;
   if (f.etcd_compact_min_revisions) config.etcd.compact_min_revisions = *f.etcd_compact_min_revisions;
   if (f.peer_check_interval_ms) config.peer_check_interval = std::chrono::milliseconds(*f.peer_check_interval_ms);

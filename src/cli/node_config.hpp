@@ -15,6 +15,7 @@ struct NodeFlags {
   std::optional<std::string> data_dir, listen, genesis, network;
   std::optional<std::uint32_t> block_max_tx, block_max_bytes, block_timeout_ms, http_threads;
   std::optional<std::string> ordering, etcd_endpoints, etcd_ca, etcd_cert, etcd_key, advertise_url, peer_ca;
+  std::optional<std::string> tls_cert, tls_key;
   std::optional<std::uint64_t> etcd_retain_revisions, etcd_compact_min_revisions, peer_check_interval_ms;
 };
 

@@ -41,7 +41,7 @@ Result<std::string> did_of(const ActingOptions& acting, const std::string& name_
 
 int list(const OrgOptions& o) {
   Output out(o.json);
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   auto m = membership_on_node(*client);
   if (!m) return out.fail(m.error(), "is the node running at " + o.node + "?");
@@ -161,7 +161,7 @@ int propose(const OrgOptions& o) {
   crypto_init();
   if (o.expires_hours == 0 || o.expires_hours > 24 * 365)
     return out.fail("--expires-in-hours must be 1 to 8760");
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   auto info = client->info();
   if (!info) return out.fail(info.error(), "is the node running at " + o.node + "?");
@@ -189,7 +189,7 @@ int approve(const OrgOptions& o) {
   if (o.acting.as.empty()) return out.fail("say which admin approves with --as NAME|DID");
   auto f = read_proposal_file(o.file);
   if (!f) return out.fail(f.error());
-  auto client = api::NodeClient::connect(o.node);  // used only to resolve a did:pv admin
+  auto client = api::NodeClient::connect(o.node, node_trust());  // used only to resolve a did:pv admin
   if (!client) return out.fail(client.error());
   auto actor = unlock_actor(o.acting, o.acting.as, &*client);
   if (!actor) return out.fail(actor.error());
@@ -212,7 +212,7 @@ int submit(const OrgOptions& o) {
   crypto_init();
   auto f = read_proposal_file(o.file);
   if (!f) return out.fail(f.error());
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   auto info = client->info();
   if (!info) return out.fail(info.error(), "is the node running at " + o.node + "?");

@@ -83,7 +83,7 @@ int add(const RecordOptions& o) {
   crypto_init();
   auto source = content::FileSource::open(o.file);
   if (!source) return out.fail(source.error(), "check the path");
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   auto actor = act_as(o.acting, *client);
   if (!actor) return out.fail(actor.error());
@@ -158,7 +158,7 @@ int get(const RecordOptions& o) {
   auto id = RecordId::from_hex(o.id);
   if (!id) return out.fail("record id must be 64 hex characters", "see `pv record list`");
   if (o.out.empty()) return out.fail("say where to write the record with -o FILE");
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   auto actor = act_as(o.acting, *client);
   if (!actor) return out.fail(actor.error());
@@ -216,7 +216,7 @@ int get(const RecordOptions& o) {
 int list(const RecordOptions& o) {
   Output out(o.json);
   crypto_init();
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   auto actor = act_as(o.acting, *client);
   if (!actor) return out.fail(actor.error());

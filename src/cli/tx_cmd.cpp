@@ -74,7 +74,7 @@ int submit(const SubmitOptions& o) {
   } else if (o.raw.empty()) {
     return out.fail("nothing to anchor", "give --anchor SHA256HEX or --file PATH");
   }
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   auto actor = act_as(o.acting, *client);
   if (!actor) return out.fail(actor.error());
@@ -132,7 +132,7 @@ int get(const GetOptions& o) {
   auto id = TxId::from_hex(o.id);
   if (!id)
     return out.fail("transaction id must be 64 hex characters", "copy it from `pv tx submit`");
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   auto status = client->get_tx(*id);
   if (!status) return out.fail(status.error());

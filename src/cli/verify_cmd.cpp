@@ -47,7 +47,7 @@ int verify_offline(const VerifyOptions& o, const Output& out) {
 
 int verify_online(const VerifyOptions& o, const Output& out) {
   crypto_init();
-  auto client = api::NodeClient::connect(o.node);
+  auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   auto state = load_audit_state(o.state);
   if (!state) return out.fail(state.error(), "fix or move the state file, or pass --state FILE");

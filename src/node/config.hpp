@@ -17,6 +17,13 @@ namespace pv {
 // new key file is about to be written (a terminal prompt then asks twice).
 using NodeKeyPassphrase = std::function<Result<Passphrase>(bool creating)>;
 
+// The node's HTTPS server: certificate chain and private key, PEM files. Both empty: plain HTTP.
+struct NodeTls {
+  std::string cert_file;
+  std::string key_file;
+  bool enabled() const { return !cert_file.empty() || !key_file.empty(); }
+};
+
 struct NodeConfig {
   std::string data_dir = "./pv-data";
   std::string listen = "127.0.0.1:7600";
@@ -24,16 +31,17 @@ struct NodeConfig {
   std::string network = "pv-local";  // network name for a generated genesis
   CutPolicy cutting;                 // when the embedded sequencer cuts a block
   bool sync_writes = true;  // fsync every block before acknowledging (never off in production)
-  std::uint32_t http_threads = 0;  // 0: one per core, at least 4
-  NodeKeyPassphrase key_passphrase;  // required: Node::open refuses to start without it
+  std::uint32_t http_threads = 0;             // 0: one per core, at least 4
+  NodeKeyPassphrase key_passphrase;           // required: Node::open refuses to start without it
   KdfParams key_kdf = KdfParams::moderate();  // Argon2id cost for a newly written node key file
-  std::string ordering = "embedded";  // "embedded" (one node) or "etcd" (a cluster)
+  std::string ordering = "embedded";          // "embedded" (one node) or "etcd" (a cluster)
   // Cluster mode (docs/cluster.md): etcd endpoints and TLS, housekeeping. `etcd.cutting` is
   // ignored: `cutting` above applies to this node's batches too.
   EtcdOrderingOptions etcd;
-  std::string advertise_url;           // this node's API URL for peers; default http://<listen>
+  NodeTls tls;                // serve the API over HTTPS (peers too)
+  std::string advertise_url;  // this node's API URL for peers; default http(s)://<listen>
   std::chrono::milliseconds peer_check_interval{2000};  // checkpoint exchange with peers
-  std::string peer_ca_file;            // CA for https peer URLs
+  std::string peer_ca_file;  // CA for https peer URLs (empty: the system's CA store)
   // Content blocks: empty keeps them in <data_dir>/blocks (RocksDB); a Kubo RPC URL
   // ("http://127.0.0.1:5001") keeps them on that IPFS node instead.
   std::string blockstore_kubo_url;

@@ -96,7 +96,9 @@ class LedgerNode final : public Node {
   Status start_etcd_ordering() {
     EtcdOrderingOptions options = config_.etcd;
     options.cutting = config_.cutting;
-    options.self_url = config_.advertise_url.empty() ? "http://" + config_.listen : config_.advertise_url;
+    options.self_url = config_.advertise_url.empty()
+                           ? (config_.tls.enabled() ? "https://" : "http://") + config_.listen
+                           : config_.advertise_url;
     if (options.etcd.endpoints.empty())
       return make_error(Errc::invalid_argument, "etcd ordering needs --etcd-endpoints URL[,URL...]");
     auto position = store_->ordering_position();

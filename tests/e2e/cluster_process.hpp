@@ -21,18 +21,22 @@ class LocalCluster {
   }
   ~LocalCluster() { script("clean"); }
 
-  // Starts whatever is not running; reads cluster.json.
-  bool start() {
-    last_ = script("start");
+  // Starts whatever is not running; reads cluster.json. `tls`: the first start makes a
+  // throwaway CA and certificates and runs everything over https (cluster.sh start --tls).
+  bool start(bool tls = false) {
+    last_ = tls ? script("start", "--tls") : script("start");
     if (!last_.ok()) return false;
     info_ = nlohmann::json::parse(read_text_file(dir_.path() + "/cluster/cluster.json"), nullptr,
                                   false);
     return info_.is_object();
   }
-  Completed script(const std::string& command) {
-    return run({"bash", std::string(PV_SOURCE_DIR) + "/scripts/cluster.sh", command}, env_,
-               std::chrono::seconds(120));
+  Completed script(const std::string& command, const std::string& option = {}) {
+    std::vector<std::string> argv = {"bash", std::string(PV_SOURCE_DIR) + "/scripts/cluster.sh",
+                                     command};
+    if (!option.empty()) argv.push_back(option);
+    return run(argv, env_, std::chrono::seconds(120));
   }
+  std::string dir() const { return dir_.path() + "/cluster"; }
   const Completed& last() const { return last_; }
 
   std::string node_url(int i) const { return info_["nodes"][i].get<std::string>(); }
