@@ -15,13 +15,27 @@ if [ "${1:-}" = "--sanitize" ]; then
   # Optimized with debug info, like the plain build (the sanitizers need no -O0 and the e2e and
   # crash tests run the instrumented binary many times); PV_SANITIZE keeps assert() on.
   args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DPV_BENCH=OFF -DPV_SANITIZE=ON)
-  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  # Every instrumented binary stops at its first report with SIGABRT (default options compiled in,
+  # src/sanitizer_hooks.cpp) and appends the report's SUMMARY line to $PV_SANITIZER_REPORTS, so a
+  # report from a child process no test looked at (a node an e2e test killed afterwards) still
+  # fails the run below.
+  export PV_SANITIZER_REPORTS="$PWD/$dir/sanitizer-reports"
+  rm -rf "$PV_SANITIZER_REPORTS"
+  mkdir -p "$PV_SANITIZER_REPORTS"
 fi
 cmake -S . -B "$dir" -G Ninja "${args[@]}" >/dev/null
 ninja -C "$dir" -j"$(nproc)"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-ctest --test-dir "$dir" --output-on-failure -j2 --timeout 900 | tee "$log"
+status=0
+ctest --test-dir "$dir" --output-on-failure -j2 --timeout 900 | tee "$log" || status=$?
+if [ -n "${PV_SANITIZER_REPORTS:-}" ] && [ -n "$(ls -A "$PV_SANITIZER_REPORTS")" ]; then
+  echo "SANITIZER REPORTS (full reports are on each process's stderr, above or in the test's log):"
+  cat "$PV_SANITIZER_REPORTS"/*
+  echo "sanitizer run FAILED: $(ls "$PV_SANITIZER_REPORTS" | wc -l) process(es) reported, see $PV_SANITIZER_REPORTS"
+  exit 1
+fi
+((status == 0)) || exit "$status"
 
 # libFuzzer needs clang: the decoders get their own short fuzzing run.
 if [ "${1:-}" != "--sanitize" ]; then
