@@ -1,15 +1,46 @@
 #!/usr/bin/env bash
 # The benchmark: builds, starts a fresh node on loopback, runs the HTTP load generator against
 # it (committed, durable tx/s and submit-to-commit latency, next to this machine's Ed25519
-# verification rate measured in the same run), then the micro-benchmarks of the primitives.
-# Usage: bench/run.sh [transactions] [batch] [connections]
+# verification rate measured in the same run), the micro-benchmarks of the primitives, the
+# encrypted ingest of a 1 GiB file, and records and consent (below).
+# Usage: bench/run.sh [transactions] [batch] [connections]    everything
+#        bench/run.sh consent                                  only records and consent (issue 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh -DPV_BENCH=ON >/dev/null
+export PV_NODE_PASSPHRASE="${PV_NODE_PASSPHRASE:-bench node key passphrase}"
+
+# Records and consent on a fresh development network: record anchors/s, the consented-read route
+# under load, the latency of one consented read end to end over HTTP (with and without the
+# content), then, on the stopped node's data, access decisions/s in-process and the emergency
+# (break-glass) read latency. Sizes: PV_BENCH_PATIENTS, PV_BENCH_RECORDS, PV_BENCH_READS.
+consent_bench() {
+  local dir port pid
+  dir=$(mktemp -d /tmp/pv-consent-bench.XXXXXX)
+  port=$((20000 + RANDOM % 20000))
+  ./build/pv node start --data-dir "$dir/node" --listen "127.0.0.1:$port" >"$dir/node.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  echo "== Records and consent: ${PV_BENCH_PATIENTS:-2000} patients, ${PV_BENCH_RECORDS:-40000} records, one fresh node =="
+  ./build/bench/pv_consent_http_bench --node "http://127.0.0.1:$port" \
+    --patients "${PV_BENCH_PATIENTS:-2000}" --records "${PV_BENCH_RECORDS:-40000}" \
+    --reads "${PV_BENCH_READS:-3000}" --latency-reads 500 --out "$dir/figures.json" ||
+    { kill "$pid"; rm -rf "$dir"; return 1; }
+  kill -TERM "$pid"
+  wait "$pid" || true
+  ./build/bench/pv_consent_decision_bench --data-dir "$dir/node" --questions "$dir/figures.json" \
+    --reads 500 2>"$dir/decision.log" || { cat "$dir/decision.log"; rm -rf "$dir"; return 1; }
+  rm -rf "$dir"
+}
+if [ "${1:-}" = consent ]; then
+  consent_bench
+  exit
+fi
+
 n="${1:-200000}" batch="${2:-500}" conns="${3:-8}"
 data=$(mktemp -d /tmp/pv-bench.XXXXXX)
 port=$((20000 + RANDOM % 20000))
-PV_NODE_PASSPHRASE="${PV_NODE_PASSPHRASE:-bench node key passphrase}" ./build/pv node start --data-dir "$data/node" --listen "127.0.0.1:$port" >"$data/node.log" 2>&1 &
+./build/pv node start --data-dir "$data/node" --listen "127.0.0.1:$port" >"$data/node.log" 2>&1 &
 node_pid=$!
 trap 'kill $node_pid 2>/dev/null; wait $node_pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
@@ -27,3 +58,5 @@ head -c 1073741824 /dev/urandom >"$big"
 # same file, blocks discarded.
 node tests/interop/unixfs_hash_bench.mjs "$big"
 rm -f "$big"
+echo
+consent_bench

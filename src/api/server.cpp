@@ -170,6 +170,10 @@ HttpServer::HttpServer(Node& node, HttpOptions options, content::BlockStore* blo
   Impl& s = *impl_;
   const std::size_t threads = pool_size(s.options.threads);
   s.server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Answers go out as soon as they are written: with Nagle's algorithm a response written in two
+  // parts (headers, body) on a kept-alive connection waited for the client's delayed ACK, about
+  // 40 ms per request (measured by bench/consent_read_latency.cpp: 50 ms p50 against 8 ms).
+  s.server.set_tcp_nodelay(true);
   // httplib refuses bodies over its limit before routing. Streamed uploads (/api/v0/add) have no
   // size limit, so httplib's is lifted and the pre-routing handler below applies the old one
   // (4 x max_body_bytes) to every other route; bodies between max_body_bytes and that are
