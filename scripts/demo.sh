@@ -167,6 +167,8 @@ show curl -s "$PV_NODE/ipfs/$cid1?format=raw"
 curl -sf "$PV_NODE/ipfs/$cid1?format=raw" | head -c 48 | od -An -tx1 | indent
 curl -sf "$PV_NODE/ipfs/$cid1?format=raw" | grep -qF "$marker" && fail "the node served plaintext"
 say "(the lab result's text is not in it)"
+say "The node saw: Dr Ana's signed request, Alice's and Dr Ana's DIDs, the CID, the category and"
+say "size. It never saw: the glucose value, Alice's name, or the key that decrypts the file."
 
 step "3. Alice lets Dr Ben (Riverside) read the lab result, for treatment, for 30 days"
 say "The consent is a ledger transaction signed with Alice's key. Her wallet opens the record's"
@@ -185,6 +187,8 @@ run "$pv" record get "$rec1" --as dr-ben --purpose TREAT -o "$demo/dr-ben/glucos
 cmp -s "$demo/files/glucose.json" "$demo/dr-ben/glucose.json" || fail "Dr Ben's copy differs"
 say "Dr Ben's copy is byte for byte Dr Ana's file:"
 indent <"$demo/dr-ben/glucose.json"
+say "The node saw: who asked (Dr Ben's DID), for which record, why (TREAT), and its own decision."
+say "It served ciphertext and a key sealed for Dr Ben; only his wallet can open that key."
 
 step "5. The insurer's agent asks for the lab result: refused (403), and the refusal is logged"
 refused "no consent from the patient covers" \
