@@ -1,6 +1,7 @@
 // Fuzzes the record, consent and access payload decoders (ledger/consent_payloads.hpp). The first
-// byte picks the decoder (mod 5: record anchor, consent grant, consent revoke, category key,
-// access event); the rest is the payload. Invariants, for every payload that decodes:
+// byte picks the decoder (mod 7: record anchor, consent grant, consent revoke, category key,
+// access event, emergency policy, emergency release); the rest is the payload. Invariants, for
+// every payload that decodes:
 //  - canonicality: encode(decode(x)) == x, byte for byte;
 //  - lists are strictly ascending (one encoding per set), windows non-empty, epochs >= 1;
 //  - an access event's outcome, basis and reason agree.
@@ -10,7 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "ledger/consent_payloads.hpp"
+#include "ledger/emergency_payloads.hpp"
 
 namespace {
 
@@ -43,12 +44,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace pv;
   if (size == 0) return 0;
   const ByteView payload(data + 1, size - 1);
-  switch (data[0] % 5) {
+  switch (data[0] % 7) {
     case 0: {
       auto a = decode_record_anchor(payload);
       check(a, payload, encode_record_anchor);
       if (a)
-        require(!a->cid.empty() && (!a->for_category || a->for_category->epoch >= 1),
+        require(!a->cid.empty() && (!a->for_category || a->for_category->epoch >= 1) &&
+                    (!a->emergency ||
+                     (a->emergency->epoch >= 1 && a->emergency->shares.size() >= kMinCustodians &&
+                      a->emergency->shares.size() <= kMaxCustodians)),
                 "anchor fields in range");
       break;
     }
@@ -72,6 +76,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       auto u = decode_category_key_update(payload);
       check(u, payload, encode_category_key_update);
       if (u) require(u->epoch >= 1, "epochs start at 1");
+      break;
+    }
+    case 5: {
+      auto p = decode_emergency_policy(payload);
+      check(p, payload, encode_emergency_policy);
+      if (p)
+        require(p->epoch >= 1 && ascending(p->custodians) && p->threshold >= 2 &&
+                    p->threshold <= p->custodians.size(),
+                "policy epoch, custodians and threshold in range");
+      break;
+    }
+    case 6: {
+      auto r = decode_emergency_release(payload);
+      check(r, payload, encode_emergency_release);
+      if (r) require(r->share >= 1 && r->share <= kMaxCustodians, "share number in range");
       break;
     }
     default: {

@@ -68,6 +68,11 @@ json record_json(const RecordId& id, const RecordState& r) {
     keys["category"] = {{"epoch", a.for_category->epoch},
                         {"key", to_hex(a.for_category->category_key.view())},
                         {"sealed", to_base64(a.for_category->sealed.view())}};
+  if (a.emergency) {
+    json shares = json::array();
+    for (const auto& w : a.emergency->shares) shares.push_back(wrapped_json(w));
+    keys["emergency"] = {{"epoch", a.emergency->epoch}, {"shares", shares}};
+  }
   return {{"id", id.hex()},
           {"patient", a.patient},
           {"author", r.author},

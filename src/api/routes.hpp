@@ -105,5 +105,6 @@ void add_kubo_routes(RouteTable& routes, ApiContext& ctx);
 void add_block_routes(RouteTable& routes, ApiContext& ctx);
 void add_record_routes(RouteTable& routes, ApiContext& ctx);
 void add_consent_routes(RouteTable& routes, ApiContext& ctx);
+void add_emergency_routes(RouteTable& routes, ApiContext& ctx);
 
 }  // namespace pv::api

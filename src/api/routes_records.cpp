@@ -8,6 +8,8 @@
 #include <algorithm>
 
 #include "api/consent_views.hpp"
+#include "api/emergency_views.hpp"
+#include "api/json_views.hpp"
 #include "api/patient_lists.hpp"
 
 namespace pv::api {
@@ -121,9 +123,20 @@ void access_record(ApiContext& ctx, SignedRequest& req, httplib::Response& res) 
   }
   const std::string* signer = &req.signer.did;
   request.reader = *signer;
+  // A break-glass claim comes as {"credential": "<VC-JWT>"} (docs/consent.md section 8.1).
+  std::optional<std::string> credential;
+  if (!req.body.empty()) {
+    auto body = parse_json(req.body);
+    if (!body || !body->is_object() ||
+        (body->contains("credential") && !(*body)["credential"].is_string()))
+      return send_error(res, make_error(Errc::invalid_argument,
+                                        "the body of a read is empty or {\"credential\": "
+                                        "\"<VC-JWT>\"} (an emergency-clinician credential)"));
+    if (body->contains("credential")) credential = (*body)["credential"].get<std::string>();
+  }
 
   RecordAccess access(ctx.node);
-  auto result = access.read(request);
+  auto result = access.read(request, credential);
   if (!result) return send_error(res, result.error());
   if (!result->decision.permitted) {
     Problem p = problem_from_error(make_error(Errc::forbidden, result->decision.reason));
@@ -139,6 +152,19 @@ void access_record(ApiContext& ctx, SignedRequest& req, httplib::Response& res) 
     body["consent"] = result->decision.consent.hex();
   if (!result->decision.organization.empty()) body["organization"] = result->decision.organization;
   if (auto rec = load_record_or_404(ctx, *id)) body["metadata"] = record_json(*id, *rec);
+  if (result->decision.basis == AccessBasis::emergency) {
+    // The key comes from the custodians' releases, never from the node.
+    NodeStateView state(ctx.node);
+    auto view = emergency_event_json(state, result->event, node_now_ms());
+    if (view) body["emergency"] = std::move(*view);
+    body["keys"] = nullptr;
+    body["keysProblem"] = result->keys
+                              ? "emergency access: the record's key is released by the patient's "
+                                "custodians to you; follow GET /v1/emergency/events/" +
+                                    result->event.hex()
+                              : result->keys_problem;
+    return send_json(res, 200, body);
+  }
   if (result->keys) {
     const ReaderKeys& k = *result->keys;
     body["cid"] = body["metadata"].value("cid", std::string());

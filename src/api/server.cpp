@@ -201,6 +201,7 @@ HttpServer::HttpServer(Node& node, HttpOptions options, content::BlockStore* blo
   add_block_routes(s.routes, s.ctx);
   add_record_routes(s.routes, s.ctx);
   add_consent_routes(s.routes, s.ctx);
+  add_emergency_routes(s.routes, s.ctx);
 
   // Every error answer is a problem document, including httplib's own (unknown route, wrong
   // method, unparseable request, body over the hard limit).

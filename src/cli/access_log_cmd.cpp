@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/emergency_views.hpp"
 #include "cli/ledger_prover.hpp"
 #include "cli/output.hpp"
 #include "cli/party_names.hpp"
@@ -117,6 +118,23 @@ int access_log(const AccessLogOptions& o) {
     if (!l->organization.empty()) entry["organization"] = l->organization;
     if (!l->consent.empty()) entry["consent"] = l->consent;
     if (!l->reason.empty()) entry["reason"] = l->reason;
+    // A break-glass read: say so loudly, with the custodians that released the key.
+    const bool emergency = l->basis == "emergency" && l->outcome == "permitted";
+    std::string released_by;
+    if (emergency) {
+      entry["emergency"] = true;
+      auto id = TxId::from_hex(l->id);
+      auto view = id ? fetch_emergency_event(*client, *id) : Result<EmergencyEventView>(id.error());
+      if (view) {
+        json custodians = json::array();
+        for (const auto& r : view->releases) {
+          custodians.push_back(r.custodian);
+          released_by += (released_by.empty() ? "" : ", ") + names.show(r.custodian);
+        }
+        entry["releasedBy"] = custodians;
+        entry["threshold"] = view->threshold;
+      }
+    }
     if (prover) {
       auto id = TxId::from_hex(l->id);
       if (!id) return out.fail("the node served an AuditEvent whose id is not a transaction id");
@@ -130,13 +148,19 @@ int access_log(const AccessLogOptions& o) {
     entries.push_back(entry);
     (l->outcome == "permitted" ? permitted : refused) += 1;
     human +=
-        l->time + "  " + (l->outcome == "permitted" ? "READ   " : "REFUSED") + "  " +
-        names.show(l->reader) +
+        l->time + "  " +
+        (emergency ? "EMERGENCY READ (break-glass)"
+                   : (l->outcome == "permitted" ? "READ   " : "REFUSED")) +
+        "  " + names.show(l->reader) +
         (l->organization.empty() ? "" : " for " + names.show(l->organization)) + "  record " +
         l->record.substr(0, 12) + "  purpose " + l->purpose +
         (l->consent.empty() ? (l->basis.empty() || l->basis == "none" ? "" : "  as " + l->basis)
                             : "  consent " + l->consent.substr(0, 12)) +
-        (l->reason.empty() ? "" : "\n      reason: " + l->reason) + "\n";
+        (l->reason.empty() ? "" : "\n      reason: " + l->reason) +
+        (emergency ? "\n      key released by custodians: " +
+                         (released_by.empty() ? std::string("none yet") : released_by)
+                   : "") +
+        "\n";
   }
   human += std::to_string(permitted) + " read(s), " + std::to_string(refused) + " refusal(s)";
   if (prover) human += "; every entry proven against a checkpoint signed by " + prover->key().name;

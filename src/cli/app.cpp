@@ -51,6 +51,7 @@ int run(int argc, char** argv) {
   add_record_commands(app, exit_code);
   add_consent_commands(app, exit_code);
   add_access_log_command(app, exit_code);
+  add_emergency_commands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

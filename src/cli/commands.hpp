@@ -20,6 +20,7 @@ void add_credential_commands(CLI::App& app, int& exit_code);
 void add_consent_commands(CLI::App& app, int& exit_code);
 void add_record_commands(CLI::App& app, int& exit_code);
 void add_access_log_command(CLI::App& app, int& exit_code);
+void add_emergency_commands(CLI::App& app, int& exit_code);
 
 // --node URL (or PV_NODE), shared by every client command; it also adds --node-ca FILE (or
 // PV_NODE_CA), the CA that an https node's certificate must chain to.

@@ -5,7 +5,9 @@
 #include <algorithm>
 
 #include "cli/consent_keys.hpp"
+#include "cli/emergency_views.hpp"
 #include "cli/record_views.hpp"
+#include "identity/emergency_shares.hpp"
 
 namespace pv::cli {
 
@@ -33,6 +35,23 @@ Result<RecordAnchor> build_record_anchor(api::NodeClient& client, const Actor& a
     auto sealed = seal_key(data_key, (*category_key)->public_key);
     if (!sealed) return sealed.error();
     a.for_category = CategoryWrap{(*category_key)->epoch, (*category_key)->public_key, *sealed};
+  }
+  // The patient's emergency policy: split the key among its custodians (docs/consent.md 8.2).
+  auto policy = fetch_emergency_policy(client, plan.patient);
+  if (!policy) return policy.error();
+  if (*policy) {
+    std::vector<PublicKey> custodian_keys;
+    for (const auto& c : (*policy)->custodians) {
+      auto key = recipient_key_of(client, c);
+      if (!key)
+        return make_error(key.error().code,
+                          "emergency custodian " + c + ": " + key.error().message);
+      custodian_keys.push_back(*key);
+    }
+    auto shares =
+        split_for_custodians(data_key, (*policy)->epoch, (*policy)->threshold, custodian_keys);
+    if (!shares) return shares.error();
+    a.emergency = std::move(*shares);
   }
   return a;
 }

@@ -25,7 +25,8 @@ struct RecordPlan {
 };
 
 // The record-anchor payload: `data_key` sealed to the patient, to the author and, when the
-// patient has a key for the category, to that key (the ledger refuses the anchor otherwise).
+// patient has a key for the category, to that key; and when the patient has an emergency policy,
+// split k-of-n with one share sealed to each custodian (the ledger refuses the anchor otherwise).
 [[nodiscard]] Result<RecordAnchor> build_record_anchor(api::NodeClient& client, const Actor& author,
                                                        const RecordPlan& plan,
                                                        const SecretKey32& data_key);

@@ -8,9 +8,14 @@ namespace pv::cli {
 
 Result<PermittedRead> request_record_access(api::NodeClient& client, const Actor& reader,
                                             const RecordId& record, const std::string& purpose,
-                                            const std::string& action) {
+                                            const std::string& action,
+                                            const std::string& emergency_credential) {
+  const std::string body = emergency_credential.empty()
+                               ? std::string()
+                               : nlohmann::json{{"credential", emergency_credential}}.dump();
   auto reply = client.call(
-      "POST", "/v1/records/" + record.hex() + "/access?purpose=" + purpose + "&action=" + action);
+      "POST", "/v1/records/" + record.hex() + "/access?purpose=" + purpose + "&action=" + action,
+      body);
   if (!reply) return reply.error();
   auto j = nlohmann::json::parse(reply->body, nullptr, false);
   auto bad = [](const std::string& what) {
@@ -37,6 +42,15 @@ Result<PermittedRead> request_record_access(api::NodeClient& client, const Actor
   if (metadata->id != record) return bad("record metadata (it names another record)");
   out.metadata = std::move(*metadata);
 
+  if (out.basis == "emergency") {
+    if (!j.contains("emergency") || !j["emergency"].is_object())
+      return make_error(Errc::not_found,
+                        "the emergency read was permitted and is on the ledger, "
+                        "but no key can be released: " +
+                            j.value("keysProblem", std::string("")));
+    out.needs_custodians = true;
+    return out;
+  }
   const nlohmann::json& keys = j.value("keys", nlohmann::json());
   if (!keys.is_object())
     return make_error(Errc::not_found, "the read was permitted (basis " + out.basis +

@@ -14,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "cli/consent_keys.hpp"
 #include "cli/consent_writer.hpp"
+#include "cli/emergency_reader.hpp"
 #include "cli/ledger_prover.hpp"
 #include "cli/node_ledger.hpp"
 #include "cli/output.hpp"
@@ -31,10 +32,10 @@ namespace fs = std::filesystem;
 
 struct RecordOptions {
   ActingOptions acting;
-  std::string node, file, patient, category, media_type, org, id, purpose, action = "access", out,
-                                                                           checkpoint_key;
-  std::uint32_t timeout_ms = 30'000;
-  bool json = false, verify = false;
+  std::string node, file, patient, category, media_type, org, id, purpose,
+      action = "access", out, checkpoint_key, credential;
+  std::uint32_t timeout_ms = 30'000, wait_ms = 120'000;
+  bool json = false, verify = false, emergency = false;
 };
 
 struct FileKind {
@@ -61,6 +62,18 @@ FileKind detect_kind(const std::string& path) {
       return {j["resourceType"].get<std::string>(), "application/fhir+json"};
   }
   return {"Binary", "application/octet-stream"};
+}
+
+// A credential file: the VC-JWT, surrounding white space removed.
+Result<std::string> read_credential_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(Errc::not_found, "cannot read credential file " + path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.erase(0, 1);
+  if (text.empty())
+    return make_error(Errc::invalid_argument, "credential file " + path + " is empty");
+  return text;
 }
 
 // The author's organization: --org (a DID or wallet name), else the network's
@@ -162,7 +175,19 @@ int get(const RecordOptions& o) {
   if (!client) return out.fail(client.error());
   auto actor = act_as(o.acting, *client);
   if (!actor) return out.fail(actor.error());
-  auto read = request_record_access(*client, *actor, *id, o.purpose, o.action);
+  std::string credential;
+  if (o.emergency) {
+    if (o.credential.empty())
+      return out.fail("an emergency read needs your emergency-clinician credential",
+                      "pass it with --credential FILE (a VC-JWT from `pv credential issue "
+                      "--role emergency-clinician`)");
+    auto text = read_credential_file(o.credential);
+    if (!text) return out.fail(text.error(), "check the path given to --credential");
+    credential = std::move(*text);
+  } else if (!o.credential.empty()) {
+    return out.fail("--credential is only sent with --emergency");
+  }
+  auto read = request_record_access(*client, *actor, *id, o.purpose, o.action, credential);
   if (!read) {
     if (read.error().code == Errc::forbidden)
       return out.fail(make_error(Errc::forbidden, "refused: " + read.error().message),
@@ -172,10 +197,45 @@ int get(const RecordOptions& o) {
   }
   auto cid = content::Cid::parse(read->metadata.cid);
   if (!cid) return out.fail(cid.error());
-  auto key = DataKey::from(read->data_key.view());
-  sodium_memzero(read->data_key.data(), read->data_key.size());
-  if (!key) return out.fail(key.error());
-  auto size = download_and_decrypt(o.node, *cid, *key, read->metadata.commitment, o.out);
+  json emergency;
+  Result<std::uint64_t> size = make_error(Errc::internal, "no key");
+  if (read->needs_custodians) {
+    // Break-glass: k custodians release their shares of the key for this access event.
+    auto progress = [&](const EmergencyEventView& v) {
+      out.note("emergency access " + v.event.hex().substr(0, 16) + ": " +
+               std::to_string(v.releases.size()) + " of " + std::to_string(v.threshold) +
+               " custodian shares released");
+    };
+    auto keys = collect_emergency_key(*client, *actor, read->access_event,
+                                      std::chrono::milliseconds(o.wait_ms),
+                                      std::chrono::milliseconds(10), progress);
+    if (!keys)
+      return out.fail(keys.error(), "the emergency read is on the ledger as access event " +
+                                        read->access_event.hex() +
+                                        "; custodians release with `pv emergency release " +
+                                        read->access_event.hex() + " --as ORG`");
+    for (auto& candidate : keys->candidates) {
+      auto key = DataKey::from(candidate.view());
+      sodium_memzero(candidate.data(), candidate.size());
+      if (!key || size) continue;
+      size = download_and_decrypt(o.node, *cid, *key, read->metadata.commitment, o.out);
+    }
+    if (!size)
+      return out.fail("the released shares do not open the record (" + size.error().message + ")",
+                      "a custodian released a wrong share; nothing was written to " + o.out);
+    json released_by = json::array();
+    for (const auto& r : keys->view.releases) released_by.push_back(r.custodian);
+    emergency = {{"event", read->access_event.hex()},
+                 {"threshold", keys->view.threshold},
+                 {"releasedBy", released_by},
+                 {"organization", keys->view.organization}};
+    if (!keys->refused.empty()) emergency["refusedReleases"] = keys->refused;
+  } else {
+    auto key = DataKey::from(read->data_key.view());
+    sodium_memzero(read->data_key.data(), read->data_key.size());
+    if (!key) return out.fail(key.error());
+    size = download_and_decrypt(o.node, *cid, *key, read->metadata.commitment, o.out);
+  }
   if (!size) return out.fail(size.error(), "nothing was written to " + o.out);
   json doc = {{"record", id->hex()},
               {"file", o.out},
@@ -185,6 +245,7 @@ int get(const RecordOptions& o) {
               {"basis", read->basis},
               {"accessEvent", read->answer["accessEvent"]}};
   if (read->consent) doc["consent"] = read->consent->hex();
+  if (!emergency.is_null()) doc["emergency"] = emergency;
   if (o.verify) {
     auto prover = LedgerProver::create(*client, o.checkpoint_key);
     if (!prover) return out.fail(prover.error());
@@ -205,11 +266,18 @@ int get(const RecordOptions& o) {
                       "do not trust this node's answer");
     doc["proof"] = {{"record", anchor->summary}, {"accessEvent", event->summary}};
   }
-  out.result(doc, "decrypted " + std::to_string(*size) + " bytes into " + o.out + " (basis " +
-                      read->basis + (read->consent ? ", consent " + read->consent->hex() : "") +
-                      ")\n  every block checked against its CID, the content against the "
-                      "anchored commitment; this read is on the ledger as access event " +
-                      read->access_event.hex() + (o.verify ? "\n  inclusion proofs verified" : ""));
+  out.result(
+      doc, "decrypted " + std::to_string(*size) + " bytes into " + o.out + " (basis " +
+               read->basis + (read->consent ? ", consent " + read->consent->hex() : "") +
+               ")\n  every block checked against its CID, the content against the "
+               "anchored commitment; this read is on the ledger as access event " +
+               read->access_event.hex() +
+               (emergency.is_null() ? ""
+                                    : "\n  EMERGENCY ACCESS: the key was combined here from " +
+                                          std::to_string(emergency["releasedBy"].size()) +
+                                          " custodian shares; the patient sees this read in their "
+                                          "access log") +
+               (o.verify ? "\n  inclusion proofs verified" : ""));
   return kExitOk;
 }
 
@@ -316,10 +384,22 @@ void add_record_commands(CLI::App& app, int& exit_code) {
       ->required();
   get_cmd->add_option("--action", g->action, "consent action")->capture_default_str();
   get_cmd->add_option("-o,--output", g->out, "where to write the decrypted record")->required();
+  get_cmd->add_flag("--emergency", g->emergency,
+                    "break the glass for a patient who cannot consent: needs --purpose ETREAT and "
+                    "--credential; the read is on the ledger and the record's key is combined "
+                    "from the shares the patient's custodians release");
+  get_cmd->add_option("--credential", g->credential,
+                      "your emergency-clinician role credential (VC-JWT file), with --emergency");
+  get_cmd
+      ->add_option("--wait-ms", g->wait_ms,
+                   "with --emergency: how long to wait for the custodians' shares")
+      ->capture_default_str();
   common(*get_cmd, *g);
   get_cmd->footer(
-      "Example:\n  pv record get 3f2a... --as dr-carol --purpose "
-      "TREAT -o glucose.json");
+      "Examples:\n  pv record get 3f2a... --as dr-carol --purpose "
+      "TREAT -o glucose.json\n"
+      "  pv record get 3f2a... --as dr-eve --purpose ETREAT --emergency --credential eve.jwt "
+      "-o chart.json");
   get_cmd->callback([g, &exit_code] { exit_code = get(*g); });
 
   auto l = std::make_shared<RecordOptions>();

@@ -189,11 +189,14 @@ Result<ReaderKeys> reader_keys(const StateView& state, const RecordId& id,
                             " carries no key for this record; the patient must grant it by record");
     }
     case AccessBasis::emergency:
-      // Break-glass: the node holds no key it could give; the emergency organization's custodian
-      // must be able to open the record (docs/consent.md, section 8).
-      return make_error(
-          Errc::not_found,
-          "emergency access grants the read, but the ledger holds no key for the reader");
+      // Break-glass: no key is on the ledger for the reader; the patient's custodians release
+      // their shares of the record's key to the reader (docs/consent.md section 8).
+      if (!record.anchor.emergency)
+        return make_error(Errc::not_found,
+                          "the record was anchored before its patient set up emergency access, so "
+                          "no custodian holds a share of its key");
+      keys.emergency = record.anchor.emergency;
+      return keys;
     case AccessBasis::none:
       break;
   }

@@ -78,11 +78,15 @@ struct ReaderKeys {
   std::optional<WrappedKey> data_key;         // patient, author, records consent
   std::optional<CategoryWrap> category_wrap;  // category consent
   std::optional<WrappedKey> category_secret;  // category consent
+  // Emergency: the record's data key split among the patient's custodians; the reader gets it
+  // only from their releases (docs/consent.md section 8.3).
+  std::optional<EmergencyShares> emergency;
 };
 
 // The keys for a permitted `decision` about `record`. Errc::not_found when the ledger holds no
 // key for this reader (e.g. a category consent granted after a record anchored without a
-// category wrap, whose key the grant did not carry); Errc::invalid_argument for a refusal.
+// category wrap, whose key the grant did not carry, or an emergency read of a record anchored
+// before its patient's emergency policy); Errc::invalid_argument for a refusal.
 [[nodiscard]] Result<ReaderKeys> reader_keys(const StateView& state, const RecordId& record,
                                              const AccessDecision& decision);
 

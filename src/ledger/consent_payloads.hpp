@@ -19,6 +19,9 @@ inline constexpr TxType kTxTypeConsentGrant = 31;
 inline constexpr TxType kTxTypeConsentRevoke = 32;
 inline constexpr TxType kTxTypeAccessEvent = 33;
 inline constexpr TxType kTxTypeCategoryKey = 34;
+// Emergency access (docs/consent.md section 8): ledger/emergency_payloads.hpp.
+inline constexpr TxType kTxTypeEmergencyPolicy = 35;
+inline constexpr TxType kTxTypeEmergencyRelease = 36;
 
 inline constexpr std::size_t kMaxCidBytes = 128;
 inline constexpr std::size_t kMaxMediaTypeBytes = 127;
@@ -26,6 +29,7 @@ inline constexpr std::size_t kMaxConsentRecords = 64;
 inline constexpr std::size_t kMaxConsentPurposes = 16;
 inline constexpr std::size_t kMaxCategoryWraps = 256;
 inline constexpr std::size_t kMaxAccessReasonBytes = 256;
+inline constexpr std::size_t kMinCustodians = 2, kMaxCustodians = 16;
 
 // The data key of a record sealed to the patient's category key of one epoch.
 struct CategoryWrap {
@@ -33,6 +37,14 @@ struct CategoryWrap {
   FixedBytes<32> category_key;  // the X25519 public key of that epoch
   SealedKeyBox sealed;
   friend bool operator==(const CategoryWrap&, const CategoryWrap&) = default;
+};
+
+// A record's data key split k-of-n (Shamir, crypto/secret_sharing.hpp) under the patient's
+// emergency policy of `epoch`: share i (numbered i + 1) sealed to the policy's custodian i.
+struct EmergencyShares {
+  std::uint32_t epoch = 0;
+  std::vector<WrappedKey> shares;  // kMinCustodians..kMaxCustodians, in custodian order
+  friend bool operator==(const EmergencyShares&, const EmergencyShares&) = default;
 };
 
 // Type 30. The author is the signer; the record id is the transaction id.
@@ -47,6 +59,7 @@ struct RecordAnchor {
   WrappedKey for_patient;
   WrappedKey for_author;
   std::optional<CategoryWrap> for_category;
+  std::optional<EmergencyShares> emergency;  // required once the patient has an emergency policy
   friend bool operator==(const RecordAnchor&, const RecordAnchor&) = default;
 };
 

@@ -84,6 +84,12 @@ Bytes encode_record_anchor(const RecordAnchor& a) {
     w.fixed(a.for_category->category_key);
     w.fixed(a.for_category->sealed);
   }
+  w.u8(a.emergency ? 1 : 0);
+  if (a.emergency) {
+    w.u32(a.emergency->epoch);
+    w.u8(static_cast<std::uint8_t>(a.emergency->shares.size()));
+    for (const auto& s : a.emergency->shares) write_wrapped_key(w, s);
+  }
   return w.take();
 }
 
@@ -126,6 +132,26 @@ Result<RecordAnchor> decode_record_anchor(ByteView b) {
     cw.category_key = *key;
     cw.sealed = *sealed;
     a.for_category = cw;
+  }
+  auto has_emergency = r.u8("emergency shares flag");
+  if (!has_emergency) return has_emergency.error();
+  if (*has_emergency > 1) return make_error(Errc::malformed, "emergency shares flag is 0 or 1");
+  if (*has_emergency == 1) {
+    EmergencyShares es;
+    auto epoch = r.u32("emergency policy epoch");
+    if (!epoch) return epoch.error();
+    if (*epoch == 0) return make_error(Errc::malformed, "emergency policy epochs start at 1");
+    auto n = r.u8("emergency share count");
+    if (!n) return n.error();
+    if (*n < kMinCustodians || *n > kMaxCustodians)
+      return make_error(Errc::malformed, "a record carries 2 to 16 emergency shares");
+    es.epoch = *epoch;
+    for (std::uint8_t i = 0; i < *n; ++i) {
+      auto share = read_wrapped_key(r, "emergency share");
+      if (!share) return share.error();
+      es.shares.push_back(*share);
+    }
+    a.emergency = std::move(es);
   }
   PV_TRY(r.expect_end("record anchor"));
   a.patient = std::move(*patient);

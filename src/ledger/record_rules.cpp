@@ -3,6 +3,7 @@
 #include "codec/did_key.hpp"
 #include "ledger/consent_rules.hpp"
 #include "ledger/consent_state.hpp"
+#include "ledger/emergency_rules.hpp"
 #include "ledger/org_state.hpp"
 #include "ledger/signer.hpp"
 
@@ -44,6 +45,7 @@ TxTypeRules record_anchor_rules() {
                            "the patient's wrapped key"));
     PV_TRY(check_recipient(ctx.state, author, a->for_author.recipient, "the author's wrapped key"));
     PV_TRY(check_category_wrap(ctx.state, *a));
+    PV_TRY(check_emergency_shares(ctx.state, *a));
     if (ctx.state.get(record_state_key(ctx.id)))
       return make_error(Errc::conflict, "record already anchored");
     RecordState record{std::move(*a), author, ctx.height, ctx.block_time_ms};
@@ -92,6 +94,8 @@ TxTypeRules access_event_rules() {
                             "basis consent names no consent of the record's patient");
       }
       index_append(ctx.state, index_key("acc-patient", {r.anchor.patient}), ctx.id);
+      if (e->outcome == AccessOutcome::permitted && e->basis == AccessBasis::emergency)
+        record_emergency_event(ctx, *e, r);
     }
     index_append(ctx.state, index_key("acc-reader", {e->reader}), ctx.id);
     return Status::ok();

@@ -1,6 +1,7 @@
 #include "node/record_access.hpp"
 
 #include "ledger/consent_state.hpp"
+#include "node/emergency_claim.hpp"
 
 namespace pv {
 namespace {
@@ -19,14 +20,26 @@ RecordAccess::RecordAccess(Node& node, std::shared_ptr<const ConsentContract> co
       contract_(contract ? std::move(contract) : std::make_shared<LedgerConsentContract>()),
       commit_timeout_(commit_timeout) {}
 
-Result<RecordAccessResult> RecordAccess::read(AccessRequest request) {
+Result<RecordAccessResult> RecordAccess::read(AccessRequest request,
+                                              std::optional<std::string> emergency_credential) {
   NodeStateView state(node_);
   RecordAccessResult out;
   // The height is read before the state: the state the contract sees is at least this height,
   // so the event never claims a height the decision had not reached.
   out.decided_height = node_.info().height;
   request.time_ms = now_ms();
+  std::string claim_problem;
+  if (emergency_credential) {
+    auto claim =
+        verify_emergency_credential(state, *emergency_credential, request.reader, request.time_ms);
+    if (claim)
+      request.emergency = std::move(*claim);
+    else
+      claim_problem = claim.error().message;
+  }
   out.decision = contract_->decide(state, request);
+  if (!out.decision.permitted && !claim_problem.empty())
+    out.decision.reason = "emergency credential refused: " + claim_problem;
   if (out.decision.permitted) {
     auto keys = reader_keys(state, request.record, out.decision);
     if (keys)

@@ -46,7 +46,12 @@ class RecordAccess {
   // Decides `request` (its time_ms is set here, from this node's clock), writes the access
   // event and waits for it to commit. Errors: the event could not be submitted or did not
   // commit as valid in time (Errc::unavailable), which means nothing may be served.
-  [[nodiscard]] Result<RecordAccessResult> read(AccessRequest request);
+  //
+  // `emergency_credential`: a break-glass claim (node/emergency_claim.hpp), checked here at the
+  // same state the decision reads. A credential that fails is no claim: the read is decided
+  // without it, and a refusal names what failed in the credential.
+  [[nodiscard]] Result<RecordAccessResult> read(
+      AccessRequest request, std::optional<std::string> emergency_credential = std::nullopt);
 
  private:
   Node& node_;

@@ -11,6 +11,7 @@
 
 #include "codec/did_key.hpp"
 #include "ledger/consent_payloads.hpp"
+#include "ledger/emergency_payloads.hpp"
 
 namespace pv {
 namespace {
@@ -104,6 +105,13 @@ std::vector<Bytes> samples() {
   for (auto b :
        {AccessBasis::none, AccessBasis::patient, AccessBasis::consent, AccessBasis::emergency})
     add(4, encode_access_event(sample_event(b)));
+  RecordAnchor shared = sample_anchor();
+  shared.emergency = EmergencyShares{2, {wrapped(7), wrapped(8), wrapped(9)}};
+  add(0, encode_record_anchor(shared));
+  add(5, encode_emergency_policy({3, 2, {"did:web:a.example", "did:web:b.example"}}));
+  EmergencyRelease release{id(4), 2, 1, id(5), {}};
+  release.sealed.bytes.fill(0x5a);
+  add(6, encode_emergency_release(release));
   return out;
 }
 
@@ -118,6 +126,10 @@ bool decodes(ByteView payload, std::uint8_t selector) {
       return decode_consent_revoke(payload).is_ok();
     case 3:
       return decode_category_key_update(payload).is_ok();
+    case 5:
+      return decode_emergency_policy(payload).is_ok();
+    case 6:
+      return decode_emergency_release(payload).is_ok();
     default:
       return decode_access_event(payload).is_ok();
   }
@@ -210,8 +222,8 @@ TEST(ConsentCodec, RefusesBadAnchorsEventsAndFlags) {
   a.for_category->epoch = 0;
   EXPECT_FALSE(decode_record_anchor(encode_record_anchor(a)));
   Bytes flag = encode_record_anchor(sample_anchor());
-  // The category flag sits before the last 4 + 32 + 80 bytes.
-  flag[flag.size() - 117] = 2;
+  // The category flag sits before the last 4 + 32 + 80 bytes and the emergency flag.
+  flag[flag.size() - 118] = 2;
   EXPECT_FALSE(decode_record_anchor(flag));
   Bytes version = encode_consent_revoke({id(1)});
   version[0] = 2;
@@ -252,10 +264,10 @@ TEST(ConsentCodec, FuzzSeedsAreCurrent) {
     std::ifstream in(entry.path(), std::ios::binary);
     Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     ASSERT_FALSE(bytes.empty());
-    EXPECT_TRUE(decodes(ByteView(bytes).subspan(1), bytes[0] % 5)) << entry.path();
+    EXPECT_TRUE(decodes(ByteView(bytes).subspan(1), bytes[0] % 7)) << entry.path();
     ++seeds;
   }
-  EXPECT_GE(seeds, 10);
+  EXPECT_GE(seeds, 13);
 }
 
 }  // namespace
