@@ -378,6 +378,11 @@ void EtcdOrderer::run_housekeeping() {
     auto alarms = etcd_.alarms();
     bool alarm = alarms && std::any_of(alarms->begin(), alarms->end(),
                                        [](const EtcdAlarm& a) { return a.alarm == "NOSPACE"; });
+    // Under NOSPACE no node can publish progress, so the records above stop where the alarm
+    // began and compacting to them frees nothing new: etcd fills again on the first write after
+    // each disarm. Compact up to what this node has committed instead; a peer behind that point
+    // gets "compacted" from its watch and catches up from the other nodes' blocks.
+    if (alarm && mine.revision > target) target = mine.revision;
     lock.lock();
     if (records) {
       peers_.clear();

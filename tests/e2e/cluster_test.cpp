@@ -285,7 +285,8 @@ TEST(Cluster, EtcdOutOfSpaceRefusesWritesThenRecoversAfterCompaction) {
   EXPECT_NE(refusal.find("compaction"), std::string::npos) << refusal;
   // Compaction + defragmentation + disarm: writes resume on every node.
   ASSERT_TRUE(wait_until([&] { return load.count() >= at_alarm + 300; }, 90s))
-      << "writes did not resume: " << metrics(load.ports[0]);
+      << "writes did not resume: " << metrics(load.ports[0]) << "\nnode 1 log:\n"
+      << e2e::read_text_file(cluster.node_log(0));
   load.finish();
   double compacted = 0;
   for (int p : load.ports) {
