@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The benchmark: builds, starts a fresh node on loopback, runs the HTTP load generator against
 # it (committed, durable tx/s and submit-to-commit latency, next to this machine's Ed25519
-# verification rate measured in the same run), the micro-benchmarks of the primitives, the
-# encrypted ingest of a 1 GiB file, and records and consent (below).
+# verification rate measured in the same run), then the same load against a local cluster
+# (3 etcd members + 3 nodes, scripts/cluster.sh; PV_BENCH_CLUSTER=0 skips it), the
+# micro-benchmarks of the primitives, the encrypted ingest of a 1 GiB file, and records and
+# consent (below).
 # Usage: bench/run.sh [transactions] [batch] [connections]    everything
 #        bench/run.sh consent                                  only records and consent (issue 5)
 set -euo pipefail
@@ -46,6 +48,19 @@ trap 'kill $node_pid 2>/dev/null; wait $node_pid 2>/dev/null; rm -rf "$data"' EX
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 echo "== HTTP load: $n pre-signed anchors, batches of $batch, $conns connections, one fresh node =="
 ./build/bench/pv_loadgen --node "http://127.0.0.1:$port" -n "$n" -b "$batch" -c "$conns"
+kill $node_pid 2>/dev/null; wait $node_pid 2>/dev/null || true
+if [ "${PV_BENCH_CLUSTER:-1}" != 0 ]; then
+  echo
+  echo "== Cluster: the same load on 3 nodes + 3 etcd members (scripts/cluster.sh), same machine =="
+  base=$((20000 + RANDOM % 20000))
+  export PV_CLUSTER_DIR="$data/cluster" PV_BIN="$PWD/build/pv"
+  export PV_CLUSTER_PORTS="$base,$((base + 1)),$((base + 2)),$((base + 3)),$((base + 4)),$((base + 5)),$((base + 6)),$((base + 7)),$((base + 8))"
+  trap 'scripts/cluster.sh clean >/dev/null 2>&1; rm -rf "$data"' EXIT
+  scripts/cluster.sh start >/dev/null
+  nodes="http://127.0.0.1:$((base + 6)),http://127.0.0.1:$((base + 7)),http://127.0.0.1:$((base + 8))"
+  ./build/bench/pv_loadgen --node "$nodes" -n "$n" -b "$batch" -c "$conns" || true
+  scripts/cluster.sh clean >/dev/null
+fi
 echo
 echo "== Micro-benchmarks =="
 ./build/bench/pv_microbench --benchmark_min_time=0.5 2>/dev/null | grep -E "^(BM_|Benchmark|---)"
