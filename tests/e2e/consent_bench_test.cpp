@@ -26,8 +26,13 @@ TEST(ConsentBenchE2e, TinyRunGetsEveryAnswerRight) {
   const fs::path bench_dir = fs::path(pv_bin()).parent_path() / "bench";
   const std::string http_bench = bench_dir / "pv_consent_http_bench";
   const std::string decision_bench = bench_dir / "pv_consent_decision_bench";
+#ifdef PV_BENCH_BUILT
+  ASSERT_TRUE(fs::exists(http_bench) && fs::exists(decision_bench))
+      << "the benchmarks were configured (PV_BENCH=ON) but are missing from " << bench_dir;
+#else
   if (!fs::exists(http_bench) || !fs::exists(decision_bench))
     GTEST_SKIP() << "benchmarks not built (PV_BENCH=OFF)";
+#endif
   TempDir tmp;
   const std::vector<std::string> env = {"PV_NODE_PASSPHRASE=consent bench test passphrase",
                                         "HOME=" + tmp.path()};
