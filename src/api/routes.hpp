@@ -37,6 +37,8 @@ class RouteTable {
   std::string label(const std::string& method, const std::string& path) const;
   // Methods served at `path`, comma-separated ("" when the path is unknown).
   std::string allowed_methods(const std::string& path) const;
+  // Every route's label, in registration order.
+  std::vector<std::string> labels() const;
 
  private:
   struct Route {

@@ -1,6 +1,8 @@
 // GET /healthz and GET /metrics: for load balancers, orchestrators and Prometheus.
+// GET /openapi.yaml: the OpenAPI 3.1 description of this API (docs/openapi.yaml).
 
 #include "api/metrics.hpp"
+#include "api/openapi_document.hpp"
 #include "api/routes.hpp"
 
 namespace pv::api {
@@ -21,6 +23,12 @@ void add_ops_routes(RouteTable& routes, ApiContext& ctx) {
     res.status = 200;
     res.set_content(ctx.metrics.render(ctx.node.metrics()), kPrometheusContentType);
   });
+  routes.get("GET /openapi.yaml", "/openapi.yaml",
+             [](const httplib::Request&, httplib::Response& res) {
+               res.status = 200;
+               const std::string_view text = openapi_document();
+               res.set_content(text.data(), text.size(), kOpenApiContentType);
+             });
 }
 
 }  // namespace pv::api

@@ -52,6 +52,13 @@ std::string RouteTable::allowed_methods(const std::string& path) const {
   return out;
 }
 
+std::vector<std::string> RouteTable::labels() const {
+  std::vector<std::string> out;
+  out.reserve(routes_.size());
+  for (const auto& r : routes_) out.push_back(r.label);
+  return out;
+}
+
 void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_content(body.dump() + "\n", "application/json");
@@ -296,6 +303,10 @@ int HttpServer::port() const {
 
 const char* HttpServer::scheme() const {
   return uses_tls(impl_->options) ? "https" : "http";
+}
+
+std::vector<std::string> HttpServer::route_labels() const {
+  return impl_->routes.labels();
 }
 
 Result<std::pair<std::string, int>> parse_listen_address(const std::string& text) {

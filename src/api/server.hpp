@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/result.hpp"
 #include "node/config.hpp"
@@ -59,6 +60,9 @@ class HttpServer {
   int port() const;
   // "https" with TLS, else "http".
   const char* scheme() const;
+  // Every route this server answers, as "METHOD /path/{param}" in registration order (the
+  // labels of docs/openapi.yaml's operations, checked against it by tests/e2e/openapi_test.cpp).
+  std::vector<std::string> route_labels() const;
 
  private:
   struct Impl;
