@@ -18,6 +18,11 @@
 #include "identity/http_signature.hpp"
 #include "node/node.hpp"
 
+namespace pv {
+class ContentReplication;
+struct ReplicationStats;
+}
+
 namespace pv::api {
 
 class HttpMetrics;
@@ -58,6 +63,10 @@ struct ApiContext {
   std::atomic<bool>& stopping;
   RequestAuthenticator& auth;
   content::BlockStore* blocks = nullptr;  // null: content routes answer 503
+  // Cluster content replication (node/content_replication.hpp); with it, `blocks` reads fall
+  // back to the peers and `local_blocks` is this node's own store. Null without a blockstore.
+  ContentReplication* replication = nullptr;
+  content::BlockStore* local_blocks = nullptr;
 };
 
 // --- Signed routes: requests made on someone's behalf -----------------------------------------
@@ -108,5 +117,12 @@ void add_block_routes(RouteTable& routes, ApiContext& ctx);
 void add_record_routes(RouteTable& routes, ApiContext& ctx);
 void add_consent_routes(RouteTable& routes, ApiContext& ctx);
 void add_emergency_routes(RouteTable& routes, ApiContext& ctx);
+// Node-to-node content: GET /v1/peer/blocks/{cid}, POST /v1/peer/replicas/{cid}.
+void add_peer_content_routes(RouteTable& routes, ApiContext& ctx);
+// Before a record anchor (type 30) is submitted: its content must reach replication.copies
+// nodes (anchor_replication.cpp). Ok for every other transaction.
+// Errc::conflict: the content is not on this node; Errc::unavailable: too few nodes hold it.
+[[nodiscard]] Status check_anchor_replication(ApiContext& ctx, ByteView encoded_tx);
+std::string render_replication_metrics(const ReplicationStats& stats);
 
 }  // namespace pv::api

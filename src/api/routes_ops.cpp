@@ -4,6 +4,7 @@
 #include "api/metrics.hpp"
 #include "api/openapi_document.hpp"
 #include "api/routes.hpp"
+#include "node/content_replication.hpp"
 
 namespace pv::api {
 
@@ -21,7 +22,9 @@ void add_ops_routes(RouteTable& routes, ApiContext& ctx) {
   });
   routes.get("GET /metrics", "/metrics", [&ctx](const httplib::Request&, httplib::Response& res) {
     res.status = 200;
-    res.set_content(ctx.metrics.render(ctx.node.metrics()), kPrometheusContentType);
+    std::string text = ctx.metrics.render(ctx.node.metrics());
+    if (ctx.replication != nullptr) text += render_replication_metrics(ctx.replication->stats());
+    res.set_content(text, kPrometheusContentType);
   });
   routes.get("GET /openapi.yaml", "/openapi.yaml",
              [](const httplib::Request&, httplib::Response& res) {

@@ -122,6 +122,12 @@ void post_tx(ApiContext& ctx, SignedRequest& signed_req, httplib::Response& res)
       continue;
     }
     results[i].id = transaction_id(*raw);
+    // A record anchor waits here until its content is on enough nodes (or is refused).
+    if (Status replicated = check_anchor_replication(ctx, *raw); !replicated) {
+      results[i].problem = problem_from_error(replicated.error());
+      ctx.metrics.record_refused_submission();
+      continue;
+    }
     encoded.push_back(std::move(*raw));
     where.push_back(i);
   }

@@ -9,6 +9,7 @@
 
 #include "api/metrics.hpp"
 #include "api/routes.hpp"
+#include "node/content_replication.hpp"
 
 namespace pv::api {
 
@@ -105,6 +106,7 @@ HttpOptions HttpOptions::from(const NodeConfig& config) {
   o.threads = config.http_threads;
   o.tls_cert_file = config.tls.cert_file;
   o.tls_key_file = config.tls.key_file;
+  o.replication_copies = config.replication_copies;
   return o;
 }
 
@@ -119,6 +121,7 @@ std::unique_ptr<httplib::Server> make_http_server(const HttpOptions& o) {
   return std::make_unique<httplib::SSLServer>(o.tls_cert_file.c_str(), o.tls_key_file.c_str());
 }
 
+std::size_t pool_size(std::uint32_t configured);
 }  // namespace
 
 struct HttpServer::Impl {
@@ -135,12 +138,25 @@ struct HttpServer::Impl {
   int port = 0;
   bool bound = false;
 
+  std::unique_ptr<ContentReplication> replication;
+
   Impl(Node& n, HttpOptions o, content::BlockStore* blocks)
       : node(n),
         options(std::move(o)),
         owned_server(make_http_server(options)),
         server(*owned_server) {
     ctx.blocks = blocks;
+    ctx.local_blocks = blocks;
+    if (blocks != nullptr) {
+      // At most half the server's threads wait on peers, so the rest can serve their calls back.
+      replication = std::make_unique<ContentReplication>(
+          node, *blocks,
+          options.replication_copies.value_or(default_replication_copies(node.info())),
+          pool_size(options.threads) / 2);
+      ctx.replication = replication.get();
+      // In a cluster, content reads fall back to the peers.
+      if (node.peer_client() != nullptr) ctx.blocks = &replication->store();
+    }
   }
 };
 
@@ -209,6 +225,7 @@ HttpServer::HttpServer(Node& node, HttpOptions options, content::BlockStore* blo
   add_record_routes(s.routes, s.ctx);
   add_consent_routes(s.routes, s.ctx);
   add_emergency_routes(s.routes, s.ctx);
+  add_peer_content_routes(s.routes, s.ctx);
 
   // Every error answer is a problem document, including httplib's own (unknown route, wrong
   // method, unparseable request, body over the hard limit).

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct HttpOptions {
   // HTTPS: both set serves TLS only (OpenSSL), with this certificate chain and private key
   // (PEM files). Both empty: plain HTTP.
   std::string tls_cert_file, tls_key_file;
+  // Nodes that must hold a record's content before its anchor is accepted (NodeConfig); unset:
+  // default_replication_copies() of the genesis. Applies only with a blockstore.
+  std::optional<std::uint32_t> replication_copies;
 
   static HttpOptions from(const NodeConfig& config);
 };

@@ -18,6 +18,7 @@
 #include "cli/commands.hpp"
 #include "cli/node_config.hpp"
 #include "cli/output.hpp"
+#include "node/content_replication.hpp"
 #include "node/node.hpp"
 
 namespace pv::cli {
@@ -35,6 +36,8 @@ struct NodeStartOptions {
   std::string tls_cert, tls_key;
   CLI::Option *o_tls_cert = nullptr, *o_tls_key = nullptr;
   std::uint64_t etcd_retain = 0, etcd_compact_min = 0, peer_check_ms = 0;
+  std::uint32_t replication_copies = 2;
+  CLI::Option* o_replication = nullptr;
   CLI::Option *o_ordering = nullptr, *o_endpoints = nullptr, *o_etcd_ca = nullptr, *o_etcd_cert = nullptr,
               *o_etcd_key = nullptr, *o_advertise = nullptr, *o_peer_ca = nullptr, *o_retain = nullptr,
               *o_compact_min = nullptr, *o_peer_check = nullptr;
@@ -63,6 +66,7 @@ NodeFlags given_flags(const NodeStartOptions& o) {
   if (o.o_retain->count()) f.etcd_retain_revisions = o.etcd_retain;
   if (o.o_compact_min->count()) f.etcd_compact_min_revisions = o.etcd_compact_min;
   if (o.o_peer_check->count()) f.peer_check_interval_ms = o.peer_check_ms;
+  if (o.o_replication->count()) f.replication_copies = o.replication_copies;
   return f;
 }
 
@@ -84,6 +88,19 @@ Status start_logging(const std::string& data_dir) {
     return make_error(Errc::io, std::string("cannot open the log file: ") + e.what());
   }
   return Status::ok();
+}
+
+// A record's content can never reach more nodes than the genesis names (or than this one node,
+// with embedded ordering): refuse to start rather than refuse every record anchor later.
+Status check_replication_copies(const NodeConfig& config, const NodeInfo& info) {
+  const std::size_t most = max_replication_copies(info);
+  if (!config.replication_copies || *config.replication_copies <= most) return Status::ok();
+  return make_error(Errc::invalid_argument,
+                    "replication copies " + std::to_string(*config.replication_copies) +
+                        " is more than the " + std::to_string(most) + " node(s) " +
+                        (info.ordering == "etcd" ? "of the genesis membership"
+                                                 : "of a network with embedded ordering") +
+                        ": no record anchor could be accepted");
 }
 
 int node_start(const NodeStartOptions& o) {
@@ -131,6 +148,10 @@ int node_start(const NodeStartOptions& o) {
   if (!node)
     return out.fail(node.error(),
                     "check --data-dir " + config.data_dir + " and the log file in it");
+  if (Status s = check_replication_copies(config, (*node)->info()); !s) {
+    (*node)->shutdown();
+    return out.fail(s.error(), "lower --replication-copies (\"replication\": {\"copies\": N})");
+  }
   auto blocks = api::open_block_store(config);
   if (!blocks) {
     (*node)->shutdown();
@@ -255,6 +276,10 @@ void add_node_commands(CLI::App& app, int& exit_code) {
   o->o_peer_check = start->add_option("--peer-check-interval-ms", o->peer_check_ms,
                                       "how often to exchange checkpoints with peers (cluster mode)")
                         ->capture_default_str();
+  o->o_replication = start->add_option(
+      "--replication-copies", o->replication_copies,
+      "nodes (this one included) that must hold a record's content before its anchor is "
+      "accepted; default 2 in a cluster, 1 with embedded ordering; 0 turns the check off");
   start->add_flag("--json", o->json,
                   "print the ready line as JSON {\"listening\", \"network\", \"height\"}");
   start->footer(

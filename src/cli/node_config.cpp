@@ -114,6 +114,14 @@ Status apply_config_file(const std::string& path, NodeConfig& config) {
                            "\"kubo\": \"http://HOST:PORT\" or \"local\": true");
         }
       }
+    } else if (key == "replication") {
+      // {"copies": N}: nodes that must hold a record's content before its anchor is accepted.
+      if (!value.is_object()) return key_error(path, key, "an object such as {\"copies\": 2}");
+      for (const auto& [k, v] : value.items()) {
+        if (k != "copies" || !v.is_number_unsigned() || v.get<std::uint64_t>() > 64)
+          return key_error(path, key + "." + k, "\"copies\": a number of nodes from 0 to 64");
+        config.replication_copies = static_cast<std::uint32_t>(v.get<std::uint64_t>());
+      }
     } else if (key == "sync-writes") {
       if (!value.is_boolean()) return key_error(path, key, "true or false");
       config.sync_writes = value.get<bool>();
@@ -186,6 +194,11 @@ Status apply_flags(const NodeFlags& f, NodeConfig& config) {
   if (f.etcd_retain_revisions) config.etcd.retain_revisions = *f.etcd_retain_revisions;
   if (f.etcd_compact_min_revisions) config.etcd.compact_min_revisions = *f.etcd_compact_min_revisions;
   if (f.peer_check_interval_ms) config.peer_check_interval = std::chrono::milliseconds(*f.peer_check_interval_ms);
+  if (f.replication_copies) {
+    if (*f.replication_copies > 64)
+      return make_error(Errc::invalid_argument, "--replication-copies must be 0..64");
+    config.replication_copies = *f.replication_copies;
+  }
   return Status::ok();
 }
 

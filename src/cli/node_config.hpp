@@ -17,6 +17,7 @@ struct NodeFlags {
   std::optional<std::string> ordering, etcd_endpoints, etcd_ca, etcd_cert, etcd_key, advertise_url, peer_ca;
   std::optional<std::string> tls_cert, tls_key;
   std::optional<std::uint64_t> etcd_retain_revisions, etcd_compact_min_revisions, peer_check_interval_ms;
+  std::optional<std::uint32_t> replication_copies;
 };
 
 // "http://a:2379,http://b:2379" -> endpoints; refuses empty entries and non-http(s) URLs.

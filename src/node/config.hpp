@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "identity/passphrase.hpp"
@@ -45,6 +46,10 @@ struct NodeConfig {
   // Content blocks: empty keeps them in <data_dir>/blocks (RocksDB); a Kubo RPC URL
   // ("http://127.0.0.1:5001") keeps them on that IPFS node instead.
   std::string blockstore_kubo_url;
+  // Record content replication (docs/cluster.md, "Content replication"): how many nodes, this
+  // one included, must hold a record's content pinned before its anchor is accepted. Unset: 2 in
+  // a cluster (at most the genesis nodes), 1 with embedded ordering. 0: no check at all.
+  std::optional<std::uint32_t> replication_copies;
 };
 
 }  // namespace pv

@@ -317,6 +317,7 @@ class LedgerNode final : public Node {
     i.network = genesis_.network;
     i.network_id = network_id_;
     i.ordering = config_.ordering == "etcd" ? "etcd" : "embedded";
+    i.member_nodes = members_.size();
     std::lock_guard lock(mu_);
     i.height = head_height_;
     i.log_size = checkpoint_.size;
@@ -362,6 +363,15 @@ class LedgerNode final : public Node {
   }
 
   bool is_member_node_key(const PublicKey& key) override { return members_.count(key) > 0; }
+
+  std::vector<PeerNode> peers() override {
+    std::vector<PeerNode> out;
+    if (etcd_)
+      for (auto& p : etcd_->peers()) out.push_back(PeerNode{p.node_key, std::move(p.url)});
+    return out;
+  }
+
+  const PeerClient* peer_client() override { return peer_client_.get(); }
 
   Status health() override {
     {

@@ -13,6 +13,7 @@
 #include "ledger/block.hpp"
 #include "ledger/checkpoint.hpp"
 #include "node/config.hpp"
+#include "node/peer_client.hpp"
 #include "node/peer_status.hpp"
 
 namespace pv {
@@ -63,6 +64,7 @@ struct NodeInfo {
   std::uint64_t height = 0;     // last committed block
   std::uint64_t log_size = 0;
   std::string ordering;         // "embedded" or "etcd"
+  std::size_t member_nodes = 0;  // node keys in the genesis membership (this one included)
 };
 
 // Cluster mode only: etcd ordering and the checkpoint exchange with peers.
@@ -129,6 +131,12 @@ class Node {
   [[nodiscard]] virtual Result<PeerStatus> peer_status(std::uint64_t height) = 0;
   // True for the node keys of the genesis membership (peers may call node-only routes).
   virtual bool is_member_node_key(const PublicKey& key) = 0;
+  // Cluster mode: the other member nodes this node knows of, from their signed progress records
+  // in etcd (refreshed every second; a node that died stays listed). Empty in embedded mode.
+  virtual std::vector<PeerNode> peers() = 0;
+  // Cluster mode: the client that signs requests to peers with this node's key; null in
+  // embedded mode. Lives as long as the node.
+  virtual const PeerClient* peer_client() = 0;
   // Ok when the node accepts writes; otherwise why not (startup check failed, shutting down).
   virtual Status health() = 0;
   // Stops ordering, commits what was accepted, closes storage. Idempotent.

@@ -9,10 +9,23 @@ namespace pv {
 
 Result<std::string> PeerClient::get(const std::string& base_url, const std::string& target,
                                     std::chrono::milliseconds timeout) const {
+  return send("GET", base_url, target, {}, timeout);
+}
+
+Result<std::string> PeerClient::post(const std::string& base_url, const std::string& target,
+                                     const std::string& body,
+                                     std::chrono::milliseconds timeout) const {
+  return send("POST", base_url, target, body, timeout);
+}
+
+Result<std::string> PeerClient::send(const std::string& method, const std::string& base_url,
+                                     const std::string& target, const std::string& body,
+                                     std::chrono::milliseconds timeout) const {
   std::string authority =
       base_url.substr(base_url.find("://") == std::string::npos ? 0 : base_url.find("://") + 3);
   if (auto slash = authority.find('/'); slash != std::string::npos) authority.resize(slash);
-  HttpRequest request{"GET", target, authority, {}, {}};
+  HttpRequest request{method, target, authority, {}, to_bytes(body)};
+  if (method == "POST") set_header(request.headers, "Content-Type", "application/json");
   SignOptions options;
   options.keyid = did_key_from_public_key(key_.public_key());
   options.created = std::chrono::duration_cast<std::chrono::seconds>(
@@ -26,11 +39,14 @@ Result<std::string> PeerClient::get(const std::string& base_url, const std::stri
   httplib::Client client(base_url);
   if (!ca_file_.empty()) client.set_ca_cert_path(ca_file_);
   client.enable_server_certificate_verification(true);
-  client.set_connection_timeout(timeout);
+  client.set_connection_timeout(std::min(timeout, std::chrono::milliseconds(5000)));
   client.set_read_timeout(timeout);
+  client.set_write_timeout(timeout);
   httplib::Headers headers;
-  for (const auto& [name, value] : request.headers) headers.emplace(name, value);
-  auto res = client.Get(target, headers);
+  for (const auto& [name, value] : request.headers)
+    if (name != "Content-Type") headers.emplace(name, value);
+  auto res = method == "POST" ? client.Post(target, headers, body, "application/json")
+                              : client.Get(target, headers);
   if (!res)
     return make_error(Errc::unavailable, "peer " + base_url + " did not answer " + target + ": " +
                                              httplib::to_string(res.error()));
