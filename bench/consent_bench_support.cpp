@@ -51,9 +51,9 @@ WrappedKey wrap_for(const SecretKey32& key, const PublicKey& recipient) {
 }  // namespace
 
 RecordAnchor synthetic_anchor(const Person& patient, const Person& author,
-                              const std::string& organization) {
+                              const std::string& organization, Bytes& ciphertext) {
   const SecretKey32 data_key = generate_secret_key();
-  Bytes ciphertext(64);
+  ciphertext.assign(64, 0);
   random_bytes(ciphertext.data(), ciphertext.size());
   const std::string plaintext =
       R"({"resourceType":"Observation","status":"final","valueQuantity":{"value":6.1}})";

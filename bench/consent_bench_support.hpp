@@ -31,10 +31,11 @@ struct Person {
 // A signed, encoded transaction of `type` from `who` (nonce incremented).
 Bytes sign_as(Person& who, const NetworkId& network, TxType type, Bytes payload);
 
-// A record anchor for `patient` by `author` of a record whose content is not stored: a random
-// raw CID, a real commitment and a fresh data key really sealed to patient and author.
+// A record anchor for `patient` by `author`: the CID of `ciphertext` (64 random bytes, one raw
+// block, which the caller uploads before the anchor: a node accepts an anchor only for content
+// it holds), a real commitment and a fresh data key really sealed to patient and author.
 RecordAnchor synthetic_anchor(const Person& patient, const Person& author,
-                              const std::string& organization);
+                              const std::string& organization, Bytes& ciphertext);
 
 // A grant from the patient to `grantee` of `records` for `purposes`, for `days`, carrying each
 // record's key sealed to the grantee (fresh keys: the benchmark does not read these records'
