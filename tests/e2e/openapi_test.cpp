@@ -197,6 +197,21 @@ TEST_F(OpenApiE2e, RealAnswersMatchTheDocumentedSchemas) {
     json verdict = check_answer(p.method, p.path, res);
     EXPECT_TRUE(verdict.value("ok", false)) << p.method << " " << p.path << ": " << verdict.dump();
   }
+  // Content: a file added through the Kubo RPC subset, then read through the gateway.
+  httplib::MultipartFormDataItems file = {{"file", "openapi e2e content", "a.txt", ""}};
+  auto added = http_->Post("/api/v0/add?pin=false", file);
+  ASSERT_TRUE(added && added->status == 200) << (added ? added->body : "no answer");
+  json verdict = check_answer("POST", "/api/v0/add", added);
+  EXPECT_TRUE(verdict.value("ok", false)) << verdict.dump();
+  const std::string cid = json::parse(added->body)["Hash"];
+  for (const std::string format : {"raw", "car"}) {
+    const std::string path = "/ipfs/" + cid + "?format=" + format;
+    auto res = http_->Get(path);
+    ASSERT_TRUE(res && res->status == 200) << path;
+    verdict = check_answer("GET", path, res);
+    EXPECT_TRUE(verdict.value("ok", false)) << verdict.dump();
+  }
+
   // The generic answers of HTTP itself are the document's Problem too.
   for (const char* method : {"GET", "DELETE"}) {
     auto res =
