@@ -33,12 +33,12 @@ struct RecordPlan {
 
 // What `pv consent grant` grants.
 struct GrantPlan {
-  std::string grantee;
+  std::string grantee{};
   GranteeKind grantee_kind = GranteeKind::person;
-  std::vector<RecordId> records;  // scope records (any order; sorted here)
-  std::string category;           // scope category when records is empty
+  std::vector<RecordId> records{};  // scope records (any order; sorted here)
+  std::string category{};           // scope category when records is empty
   std::uint8_t actions = static_cast<std::uint8_t>(ConsentAction::access);
-  std::vector<std::string> purposes;
+  std::vector<std::string> purposes{};
   std::uint64_t not_before_ms = 0, not_after_ms = 0;
 };
 

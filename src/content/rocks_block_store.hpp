@@ -46,7 +46,7 @@ struct RocksBlockStoreOptions {
   // collection: the time an upload has between its first block and its pin.
   std::chrono::seconds gc_grace = std::chrono::hours(24);
   // Unix time in seconds; tests replace it to step over the grace period.
-  std::function<std::int64_t()> clock;
+  std::function<std::int64_t()> clock{};
 };
 
 class RocksBlockStore final : public BlockStore {

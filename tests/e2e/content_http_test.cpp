@@ -82,7 +82,9 @@ TEST(ContentHttp, GatewayServesVerifiedRawBlocksAndCarsAndRefusesBadRequests) {
     auto next = reader->next();  // verifies every block against its CID
     ASSERT_TRUE(next.is_ok()) << next.error().message;
     if (!next->has_value()) break;
-    if (blocks == 0) EXPECT_EQ((*next)->cid.to_string(), cid) << "root first (pre-order)";
+    if (blocks == 0) {
+      EXPECT_EQ((*next)->cid.to_string(), cid) << "root first (pre-order)";
+    }
     if ((*next)->cid.codec() == content::Multicodec::raw) leaf_bytes += (*next)->bytes.size();
     ++blocks;
   }

@@ -253,7 +253,9 @@ TEST_F(EmergencyE2e, BreakTheGlassThresholdAuditAndNoSecretOnTheNode) {
       EXPECT_EQ(e["reader"], did_["dr-eve"]);
       EXPECT_EQ(e["organization"], did_["hospital-a"]);
     }
-    if (e["id"] == second_event) EXPECT_EQ(e["releasedBy"].size(), 2u);
+    if (e["id"] == second_event) {
+      EXPECT_EQ(e["releasedBy"].size(), 2u);
+    }
   }
   EXPECT_EQ(emergencies, 2);
   auto human = pv({"access-log", "--as", "alice"});

@@ -202,7 +202,9 @@ TEST_F(ConsentApiTest, ConsentedReadRefusalsAndThePatientsAccessLog) {
     EXPECT_EQ(e["action"], "R");
     EXPECT_EQ(e["source"]["observer"]["identifier"]["value"], node_->info().did);
     outcomes.push_back(e["outcome"]);
-    if (e["outcome"] == "4") EXPECT_FALSE(e["outcomeDesc"].get<std::string>().empty());
+    if (e["outcome"] == "4") {
+      EXPECT_FALSE(e["outcomeDesc"].get<std::string>().empty());
+    }
   }
   EXPECT_EQ(outcomes, (std::vector<std::string>{"0", "4", "4", "4", "0", "4", "4"}));
   const json& first = (*log)[0];

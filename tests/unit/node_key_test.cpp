@@ -73,7 +73,9 @@ TEST(NodeKey, PlaintextKeyOfAnEarlierVersionIsEncryptedAndDestroyed) {
   EXPECT_EQ(calls, 1);
   // Every file left in the directory is free of the seed.
   for (const auto& e : fs::recursive_directory_iterator(dir.str()))
-    if (e.is_regular_file()) EXPECT_EQ(slurp(e.path()).find(old.seed().hex()), std::string::npos);
+    if (e.is_regular_file()) {
+      EXPECT_EQ(slurp(e.path()).find(old.seed().hex()), std::string::npos);
+    }
   auto reopened = load_or_create_node_key(dir.str(), fixed("node pass"), KdfParams::interactive());
   ASSERT_TRUE(reopened) << reopened.error().message;
   EXPECT_EQ(reopened->public_key(), old.public_key());
