@@ -28,7 +28,9 @@ namespace pv::api {
 class HttpMetrics;
 
 // Every route the server answers, so that a path served under another method answers 405 (not
-// 404) and metrics are labelled by route pattern rather than by raw path.
+// 404) and metrics are labelled by route pattern rather than by raw path. Each label is also an
+// operation of docs/openapi.yaml: a new route goes there too (tests/e2e/openapi_test.cpp fails
+// on a route the document lacks, and on a documented operation that no route serves).
 class RouteTable {
  public:
   explicit RouteTable(httplib::Server& server) : server_(server) {}
