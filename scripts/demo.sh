@@ -104,7 +104,9 @@ start_node() {
   done
   fail "the node did not become healthy; see $demo/node.log"
 }
-trap '[ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null; true' EXIT
+# On the way out (a failed step included) the node is stopped, and waited for, so it has written
+# its last state and freed the port before the demo exits.
+trap '[ -n "$node_pid" ] && { kill "$node_pid" 2>/dev/null; wait "$node_pid" 2>/dev/null; }; true' EXIT
 
 # --- the story -------------------------------------------------------------------------------
 step "1. Three organizations, one ledger: St Mary's runs the node"
