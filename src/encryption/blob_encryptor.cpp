@@ -1,8 +1,9 @@
 #include "encryption/blob_encryptor.hpp"
 
-#include <algorithm>
+#include <sodium.h>
 
-#include "encryption/blob_stream_state.hpp"
+#include <algorithm>
+#include <cstdlib>
 
 namespace pv {
 
@@ -11,12 +12,15 @@ Result<BlobEncryptor> BlobEncryptor::create(const DataKey& key, std::uint32_t ch
     return make_error(Errc::invalid_argument, "chunk size must be between 1 KiB and 16 MiB, got " +
                                                   std::to_string(chunk_size));
   crypto_init();
-  BlobEncryptor e;
-  e.chunk_size_ = chunk_size;
-  e.state_ = std::make_unique<BlobStreamState>();
   BlobHeader h;
+  h.version = kBlobVersion;
   h.chunk_size = chunk_size;
-  crypto_secretstream_xchacha20poly1305_init_push(&e.state_->s, h.stream_header.data(), key.data());
+  randombytes_buf(h.nonce.data(), kBlobNonceHeadBytes);
+  auto cipher = XChaCha20Poly1305::create(key.view(), h.nonce.view().first(kBlobNonceHeadBytes));
+  if (!cipher) return cipher.error();
+  BlobEncryptor e;
+  e.cipher_.emplace(std::move(*cipher));
+  e.chunk_size_ = chunk_size;
   e.header_ = h.encode();
   e.pending_.reserve(chunk_size);
   return e;
@@ -30,21 +34,18 @@ BlobEncryptor& BlobEncryptor::operator=(BlobEncryptor&&) noexcept = default;
 
 void BlobEncryptor::emit_header(Bytes& out) {
   if (header_written_) return;
-  out.insert(out.end(), header_.bytes.begin(), header_.bytes.end());
+  out.insert(out.end(), header_.begin(), header_.end());
   header_written_ = true;
 }
 
-void BlobEncryptor::push(ByteView plain, bool final, Bytes& out) {
+void BlobEncryptor::seal(ByteView plain, bool last, Bytes& out) {
+  // 2^56 chunks of at least 1 KiB is 64 ZiB: no file gets here.
+  if (chunk_index_ >= kBlobMaxChunks) std::abort();
   std::size_t at = out.size();
   out.resize(at + plain.size() + kBlobChunkOverhead);
-  // The first chunk authenticates the container header as associated data.
-  const std::uint8_t* ad = first_chunk_ ? header_.data() : nullptr;
-  std::size_t ad_len = first_chunk_ ? header_.size() : 0;
-  crypto_secretstream_xchacha20poly1305_push(
-      &state_->s, out.data() + at, nullptr, plain.data(), plain.size(), ad, ad_len,
-      final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
-            : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
-  first_chunk_ = false;
+  // Every chunk authenticates the whole header, so the chunk size and version are bound to each.
+  cipher_->seal(blob_chunk_nonce_tail(chunk_index_, last), header_, plain, out.data() + at);
+  ++chunk_index_;
 }
 
 void BlobEncryptor::update(ByteView plain, Bytes& out) {
@@ -52,13 +53,13 @@ void BlobEncryptor::update(ByteView plain, Bytes& out) {
   while (!plain.empty()) {
     if (pending_.size() == chunk_size_) {
       // More plaintext follows, so the held chunk is not the last one.
-      push(pending_, false, out);
+      seal(pending_, false, out);
       sodium_memzero(pending_.data(), pending_.size());
       pending_.clear();
     }
     if (pending_.empty() && plain.size() > chunk_size_) {
       // Fast path: a whole chunk straight from the caller's buffer, with a byte after it.
-      push(plain.first(chunk_size_), false, out);
+      seal(plain.first(chunk_size_), false, out);
       plain = plain.subspan(chunk_size_);
       continue;
     }
@@ -71,7 +72,7 @@ void BlobEncryptor::update(ByteView plain, Bytes& out) {
 void BlobEncryptor::finish(Bytes& out) {
   if (finished_) return;
   emit_header(out);
-  push(pending_, true, out);
+  seal(pending_, true, out);
   if (!pending_.empty()) sodium_memzero(pending_.data(), pending_.size());
   pending_.clear();
   finished_ = true;

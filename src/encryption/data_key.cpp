@@ -4,12 +4,13 @@
 
 namespace pv {
 
-static_assert(kDataKeyBytes == crypto_secretstream_xchacha20poly1305_KEYBYTES);
+static_assert(kDataKeyBytes == crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+static_assert(kDataKeyBytes == crypto_secretstream_xchacha20poly1305_KEYBYTES);  // version 1
 
 DataKey DataKey::generate() {
   DataKey k;
   crypto_init();
-  crypto_secretstream_xchacha20poly1305_keygen(k.key_.data());
+  randombytes_buf(k.key_.data(), k.key_.size());
   return k;
 }
 

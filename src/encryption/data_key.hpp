@@ -11,8 +11,8 @@
 
 namespace pv {
 
-inline constexpr std::size_t kDataKeyBytes = 32;  // crypto_secretstream_xchacha20poly1305_KEYBYTES
-using WrappedDataKey = SealedKey;                    // 80 bytes
+inline constexpr std::size_t kDataKeyBytes = 32;  // an XChaCha20-Poly1305 key
+using WrappedDataKey = SealedKey;                 // 80 bytes
 
 // A symmetric data key. Wiped on destruction; copyable only explicitly.
 class DataKey {

@@ -9,8 +9,10 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "../blob_v1_writer.hpp"
 #include "content/car.hpp"
 #include "content/file_importer.hpp"
+#include "encryption/data_key.hpp"
 #include "identity/wallet.hpp"
 #include "node_process.hpp"
 
@@ -44,7 +46,9 @@ class BlobCli : public ::testing::Test {
     options.kdf = KdfParams::interactive();
     auto wallet = Wallet::open(dir_ / "wallet", options);
     ASSERT_TRUE(wallet.is_ok());
-    ASSERT_TRUE(wallet->create("alice", DidMethod::key, "alice-pass").is_ok());
+    auto alice = wallet->create("alice", DidMethod::key, "alice-pass");
+    ASSERT_TRUE(alice.is_ok());
+    alice_key_ = alice->current_key;
     ASSERT_TRUE(wallet->create("mallory", DidMethod::key, "mallory-pass").is_ok());
     node_ = std::make_unique<NodeProcess>(dir_ / "node", free_port());
     ASSERT_TRUE(node_->start());
@@ -58,6 +62,7 @@ class BlobCli : public ::testing::Test {
   }
   TempDir dir_;
   std::unique_ptr<NodeProcess> node_;
+  PublicKey alice_key_;
 };
 
 TEST_F(BlobCli, PutGetRoundTripKeepsPlaintextOffTheNode) {
@@ -72,6 +77,12 @@ TEST_F(BlobCli, PutGetRoundTripKeepsPlaintextOffTheNode) {
   EXPECT_EQ(cid.rfind("bafybei", 0), 0u) << cid;
   EXPECT_EQ(key.size(), 108u);
   EXPECT_EQ(doc.value("size", 0ull), plain.size());
+  // Format version 2 (docs/blob-format.md): 28-byte header, 16 bytes per 256 KiB chunk.
+  EXPECT_EQ(doc.value("encryptedSize", 0ull), 28 + plain.size() + 16 * 13);
+  httplib::Client http("127.0.0.1", node_->port());
+  auto stored = http.Get("/ipfs/" + cid);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->body.substr(0, 8), std::string("PVBLOB\x02\x02", 8));
 
   auto get = pv({"blob", "get", cid, "-o", dir_ / "back.dcm", "--key", key, "--json"});
   ASSERT_TRUE(get.ok()) << get.out << get.err;
@@ -139,6 +150,39 @@ TEST_F(BlobCli, ExportAndImportADagThatRepeatsABlock) {
   auto file = http.Get("/ipfs/" + cid);
   ASSERT_TRUE(file);
   EXPECT_TRUE(file->body == zeros) << "every occurrence of the chunk, in order";
+}
+
+// A blob stored in format version 1 (libsodium secretstream, before version 2 became what
+// `pv blob put` writes) still downloads and decrypts; one flipped ciphertext byte is refused.
+TEST_F(BlobCli, GetStillReadsAVersion1Blob) {
+  const std::string plain = random_text((1u << 20) + 77, 11);
+  DataKey key = DataKey::generate();
+  const Bytes v1 = testing_v1::encrypt_blob_v1(key.view(), as_bytes(plain));
+  ASSERT_EQ(v1[6], 1) << "format version byte";
+  auto wrapped = wrap_data_key(key, alice_key_);
+  ASSERT_TRUE(wrapped.is_ok());
+  const std::string wrapped_b64 = to_base64(wrapped->view());
+
+  httplib::Client http("127.0.0.1", node_->port());
+  auto add = [&](const std::string& bytes) {
+    httplib::MultipartFormDataItems items{{"file", bytes, "v1.blob", "application/octet-stream"}};
+    auto added = http.Post("/api/v0/add?cid-version=1", items);
+    EXPECT_TRUE(added && added->status == 200);
+    return added ? nlohmann::json::parse(added->body).value("Hash", "") : std::string();
+  };
+  const std::string cid = add(std::string(as_chars(v1)));
+  ASSERT_EQ(cid.rfind("bafybei", 0), 0u) << cid;
+  auto get = pv({"blob", "get", cid, "-o", dir_ / "v1.out", "--key", wrapped_b64, "--json"});
+  ASSERT_TRUE(get.ok()) << get.out << get.err;
+  EXPECT_TRUE(read_text_file(dir_ / "v1.out") == plain);
+
+  std::string flipped(as_chars(v1));
+  flipped[flipped.size() / 2] ^= 0x01;
+  const std::string bad_cid = add(flipped);
+  auto bad = pv({"blob", "get", bad_cid, "-o", dir_ / "bad.out", "--key", wrapped_b64});
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.err.find("failed authentication"), std::string::npos) << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "bad.out"));
 }
 
 TEST_F(BlobCli, UnsignedOrTamperedUploadsAreRefused) {

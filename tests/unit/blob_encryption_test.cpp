@@ -1,7 +1,8 @@
-// Client-side blob encryption (src/encryption): container round trips at every chunk boundary,
-// attack tests (every flipped byte, truncation at every length, reordered, dropped and
-// duplicated chunks, wrong key, header tampering, trailing bytes), and data-key wrapping with the
-// did:key specification's Ed25519 -> X25519 example.
+// Client-side blob encryption (src/encryption), format version 2: container round trips at every
+// chunk boundary, attack tests (every flipped byte, truncation at every length, reordered,
+// dropped, duplicated and foreign chunks, wrong key, header tampering, trailing bytes), and
+// data-key wrapping with the did:key specification's Ed25519 -> X25519 example. The primitive is
+// checked in xchacha20_poly1305_test.cpp, version 1 reading in blob_v1_read_test.cpp.
 
 #include <gtest/gtest.h>
 
@@ -67,17 +68,18 @@ TEST(BlobEncryption, RoundTripsAtEveryChunkBoundaryAndAnySplit) {
 TEST(BlobEncryption, HeaderIsTheDocumentedLayout) {
   DataKey key = DataKey::generate();
   Bytes cipher = encrypt(key, to_bytes("hello"), 0, 4096);
-  ASSERT_EQ(cipher.size(), 36u + 5 + 17);
-  // magic "PVBLOB", version 1, suite 1, chunk size 4096 big-endian.
+  ASSERT_EQ(cipher.size(), 28u + 5 + 16);
+  // magic "PVBLOB", version 2, suite 2, chunk size 4096 big-endian, then a 16-byte nonce head.
   EXPECT_EQ(to_hex(ByteView(cipher).first(12)),
             "5056424c4f42"
-            "01"
-            "01"
+            "02"
+            "02"
             "00001000");
   auto h = BlobHeader::decode(cipher);
   ASSERT_TRUE(h.is_ok());
+  EXPECT_EQ(h->version, 2);
   EXPECT_EQ(h->chunk_size, 4096u);
-  EXPECT_EQ(h->encode(), FixedBytes<kBlobHeaderBytes>::from(ByteView(cipher).first(36)).value());
+  EXPECT_EQ(h->encode(), Bytes(cipher.begin(), cipher.begin() + 28));
 }
 
 TEST(BlobEncryption, FreshHeaderEveryTimeSoEqualPlaintextsDiffer) {
@@ -134,6 +136,38 @@ TEST(BlobEncryption, ReorderedDroppedAndDuplicatedChunksAreRefused) {
   EXPECT_FALSE(decrypt(key, assemble({0, 1, 2})).is_ok());
 }
 
+TEST(BlobEncryption, AChunkFromAnotherBlobIsRefusedEvenUnderTheSameKey) {
+  DataKey key = DataKey::generate();
+  Bytes plain = random_plain(3 * kChunk + 10, 10);
+  Bytes mine = encrypt(key, plain), theirs = encrypt(key, plain);
+  const std::size_t frame = kChunk + kBlobChunkOverhead;
+  for (std::size_t i = 0; i < 4; ++i) {
+    // Same key, same plaintext, same position: only the nonce head differs.
+    Bytes bad = mine;
+    const std::size_t at = kBlobHeaderBytes + i * frame;
+    const std::size_t n = std::min(frame, mine.size() - at);
+    std::copy_n(theirs.begin() + static_cast<long>(at), n, bad.begin() + static_cast<long>(at));
+    auto r = decrypt(key, bad);
+    ASSERT_FALSE(r.is_ok()) << "chunk " << i << " of another blob was accepted";
+    EXPECT_NE(r.error().message.find("chunk " + std::to_string(i) + " failed authentication"),
+              std::string::npos)
+        << r.error().message;
+  }
+}
+
+TEST(BlobEncryption, DroppingTheLastChunkIsNamedAsTruncation) {
+  DataKey key = DataKey::generate();
+  Bytes cipher = encrypt(key, random_plain(2 * kChunk + 10, 11));
+  const std::size_t frame = kChunk + kBlobChunkOverhead;
+  auto r = decrypt(key, ByteView(cipher).first(kBlobHeaderBytes + 2 * frame));
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.error().message.find("ends after chunk 1 without its final chunk"), std::string::npos)
+      << r.error().message;
+  auto empty = decrypt(key, ByteView(cipher).first(kBlobHeaderBytes));
+  ASSERT_FALSE(empty.is_ok());
+  EXPECT_NE(empty.error().message.find("no chunk"), std::string::npos) << empty.error().message;
+}
+
 TEST(BlobEncryption, WrongKeyIsRefusedAtTheFirstChunk) {
   Bytes cipher = encrypt(DataKey::generate(), random_plain(5000, 5));
   BlobDecryptor dec(DataKey::generate());
@@ -154,11 +188,12 @@ TEST(BlobEncryption, HeaderTamperingIsRefused) {
     return !decrypt(key, bad).is_ok();
   };
   EXPECT_TRUE(refused([](Bytes& b) { b[0] = 'X'; }));     // magic
-  EXPECT_TRUE(refused([](Bytes& b) { b[6] = 2; }));       // version
-  EXPECT_TRUE(refused([](Bytes& b) { b[7] = 2; }));       // suite
+  EXPECT_TRUE(refused([](Bytes& b) { b[6] = 1; }));       // version 1 (another layout)
+  EXPECT_TRUE(refused([](Bytes& b) { b[6] = 3; }));       // an unknown version
+  EXPECT_TRUE(refused([](Bytes& b) { b[7] = 1; }));       // suite
   EXPECT_TRUE(refused([](Bytes& b) { b[10] = 0x04; }));   // chunk size 2048 -> 1024 (valid)
   EXPECT_TRUE(refused([](Bytes& b) { b[8] = 0xff; }));    // chunk size out of range
-  EXPECT_TRUE(refused([](Bytes& b) { b[20] ^= 0x80; }));  // secretstream header
+  EXPECT_TRUE(refused([](Bytes& b) { b[20] ^= 0x80; }));  // nonce head
   // Another object's header in front of this object's chunks.
   Bytes other = encrypt(key, random_plain(3000, 7), 0, 2048);
   EXPECT_TRUE(refused(
