@@ -14,7 +14,8 @@
 //                (cli::EncryptAhead, the pipeline `pv blob put` runs)
 //   *-before-sync  the same runs timed up to the final sync (the rest is the disk)
 // Prints one JSON line per figure, GB/s = 1e9 bytes/s of plaintext.
-// Usage: pv_blob_ingest_bench FILE [store-dir]
+// Usage: pv_blob_ingest_bench FILE [store-dir [--ingest-only]]
+//   --ingest-only  runs the two-thread ingest alone (for perf record)
 
 #include <fcntl.h>
 #include <sodium.h>
@@ -139,13 +140,28 @@ void disk_limit(const fs::path& dir, std::uint64_t size) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: pv_blob_ingest_bench FILE [store-dir]\n");
+    std::fprintf(stderr, "usage: pv_blob_ingest_bench FILE [store-dir [--ingest-only]]\n");
     return 2;
   }
   crypto_init();
   const std::string file = argv[1];
   const fs::path dir = argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path() / "pv-ingest";
   const std::uint64_t size = fs::file_size(file);
+  const bool ingest_only = argc > 3 && std::string(argv[3]) == "--ingest-only";
+
+  if (ingest_only) {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    auto store = content::RocksBlockStore::open(dir);
+    if (!store) die(store.error());
+    auto t = Clock::now();
+    Clock::duration sync_took{};
+    std::uint64_t n = ingest_two_threads(file, **store, sync_took);
+    report("ingest-2-threads", n, Clock::now() - t);
+    store->reset();
+    fs::remove_all(dir, ec);
+    return 0;
+  }
 
   // Limits, one core, on the same amount of data from memory.
   Bytes piece(content::kChunkSize, 0x5a), out(content::kChunkSize + 17);
