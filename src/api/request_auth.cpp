@@ -31,6 +31,13 @@ Result<PublicKey> RequestAuthenticator::resolve_key(std::string_view keyid) cons
                                          " (rotated out or removed)");
 }
 
+Status RequestAuthenticator::persist_replays(ReplayJournal& journal) {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  return replay_guard_.attach(journal, now);
+}
+
 Result<AuthenticatedSigner> RequestAuthenticator::authenticate(
     const HttpRequest& request, std::chrono::system_clock::time_point now) {
   auto resolver = [this](std::string_view keyid) { return resolve_key(keyid); };

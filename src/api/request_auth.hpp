@@ -47,6 +47,11 @@ class RequestAuthenticator {
       const HttpRequest& request,
       std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
+  // Journals every accepted signature in `journal` (and remembers what it kept from before a
+  // restart), so that a request cannot be replayed across a restart. `journal` must outlive
+  // this object; call before the first request.
+  [[nodiscard]] Status persist_replays(ReplayJournal& journal);
+
   // The Ed25519 key `keyid` names in the current state (the KeyResolver the check uses).
   [[nodiscard]] Result<PublicKey> resolve_key(std::string_view keyid) const;
 

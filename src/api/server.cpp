@@ -10,6 +10,7 @@
 #include "api/metrics.hpp"
 #include "api/routes.hpp"
 #include "node/content_replication.hpp"
+#include "node/replay_journal.hpp"
 
 namespace pv::api {
 
@@ -107,6 +108,7 @@ HttpOptions HttpOptions::from(const NodeConfig& config) {
   o.tls_cert_file = config.tls.cert_file;
   o.tls_key_file = config.tls.key_file;
   o.replication_copies = config.replication_copies;
+  o.replay_journal_dir = config.data_dir + "/replay-guard";
   return o;
 }
 
@@ -139,6 +141,7 @@ struct HttpServer::Impl {
   bool bound = false;
 
   std::unique_ptr<ContentReplication> replication;
+  std::unique_ptr<RocksReplayJournal> replay_journal;
 
   Impl(Node& n, HttpOptions o, content::BlockStore* blocks)
       : node(n),
@@ -278,6 +281,12 @@ Result<int> HttpServer::bind(const std::string& host, int port) {
                           "\" and key \"" + s.options.tls_key_file +
                           "\": both must be readable PEM files and the key must match the "
                           "certificate");
+  if (!s.options.replay_journal_dir.empty() && !s.replay_journal) {
+    auto journal = RocksReplayJournal::open(s.options.replay_journal_dir);
+    if (!journal) return journal.error();
+    PV_TRY(s.auth.persist_replays(**journal));
+    s.replay_journal = std::move(*journal);
+  }
   int bound_port = port;
   if (port == 0) {
     bound_port = s.server.bind_to_any_port(host);

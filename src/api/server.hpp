@@ -36,6 +36,9 @@ struct HttpOptions {
   // Nodes that must hold a record's content before its anchor is accepted (NodeConfig); unset:
   // default_replication_copies() of the genesis. Applies only with a blockstore.
   std::optional<std::uint32_t> replication_copies;
+  // Where accepted request signatures are journaled so that a restart does not forget them
+  // (<data-dir>/replay-guard for a node); empty: remembered in memory only.
+  std::string replay_journal_dir;
 
   static HttpOptions from(const NodeConfig& config);
 };

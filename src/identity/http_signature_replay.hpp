@@ -13,11 +13,30 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <vector>
 
 #include "crypto/ed25519.hpp"
 #include "crypto/sha256.hpp"
 
 namespace pv {
+
+// Where a ReplayGuard keeps what it remembers so that a restart of the node does not forget it
+// (a request signed before a restart would otherwise be accepted again after it, within the
+// skew). Implementations must make remember() survive the process being killed.
+class ReplayJournal {
+ public:
+  virtual ~ReplayJournal() = default;
+  // Records signature hash `id`, to be kept until `forget_after` (unix seconds).
+  [[nodiscard]] virtual Status remember(const Hash32& id, std::int64_t forget_after) = 0;
+  // Drops every entry whose forget_after is before `now`.
+  virtual void forget_before(std::int64_t now) = 0;
+  // Every entry whose forget_after is at or after `now`.
+  struct Entry {
+    Hash32 id;
+    std::int64_t forget_after = 0;
+  };
+  [[nodiscard]] virtual Result<std::vector<Entry>> load(std::int64_t now) = 0;
+};
 
 class ReplayGuard {
  public:
@@ -38,6 +57,12 @@ class ReplayGuard {
   // Entries currently remembered (for tests and metrics). Thread-safe.
   std::size_t size() const;
 
+  // From now on every signature remembered is also written to `journal` (before the request is
+  // accepted: a signature the journal could not record is refused with Errc::unavailable), and
+  // what the journal kept from before a restart is remembered again. `journal` must outlive the
+  // guard. Call once, before the guard is used.
+  [[nodiscard]] Status attach(ReplayJournal& journal, std::int64_t now);
+
  private:
   // REQUIRES: mu_ held.
   void forget_expired(std::int64_t now);
@@ -47,6 +72,8 @@ class ReplayGuard {
   // Invariant: `seen_` and `by_expiry_` hold exactly the same hashes.
   std::set<Hash32> seen_;
   std::multimap<std::int64_t, Hash32> by_expiry_;
+  ReplayJournal* journal_ = nullptr;
+  std::int64_t journal_swept_ = 0;  // when forget_before() last ran
 };
 
 }  // namespace pv

@@ -162,6 +162,32 @@ TEST_F(SignedRequests, EveryBadSignatureGets401AndNothingCommittedIsLost) {
   }
 }
 
+TEST_F(SignedRequests, AReplayAfterTheNodeRestartsIsStillRefused) {
+  const std::string alice = create("alice", "key");
+  const SigningKey key = current_key("alice");
+  const std::string body = anchor_body(alice, key);
+  const std::string id = last_id_;
+  HttpRequest once = signed_post(body, alice, key);
+  auto first = send(once);
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  // Killed without warning and started again on the same data directory: the node must still
+  // know the signature it accepted (it is within the 300 s skew, so only memory of it refuses it).
+  node_->kill9();
+  ASSERT_TRUE(node_->start()) << read_text_file(tmp_ / "data.log");
+  http_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+  last_id_ = std::string(64, '0');  // nothing new may appear
+  expect_refused(send(once), "replayed signature");
+  // A fresh signature over the same body (another `created`, so another signature: Ed25519 is
+  // deterministic) is a new request; the transaction inside is then the ledger's business.
+  auto fresh = send(signed_post(body, alice, key, -2));
+  ASSERT_TRUE(fresh);
+  EXPECT_NE(fresh->status, 401) << fresh->body;
+  auto still = http_->Get("/v1/tx/" + id);
+  ASSERT_TRUE(still);
+  EXPECT_EQ(json::parse(still->body)["status"], "committed");
+}
+
 TEST_F(SignedRequests, RotatedOutAndDeactivatedKeysAreRefused) {
   const std::string bob = create("bob", "pv");
   const SigningKey key1 = current_key("bob");
