@@ -6,6 +6,7 @@
 # micro-benchmarks of the primitives, the encrypted ingest of a 1 GiB file, and records and
 # consent (below).
 # Usage: bench/run.sh [transactions] [batch] [connections]    everything
+#        bench/run.sh load [transactions] [batch] [connections]   only the node and cluster load
 #        bench/run.sh consent                                  only records and consent (issue 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +40,36 @@ if [ "${1:-}" = consent ]; then
   exit
 fi
 
+# CPU seconds (user + system) the processes $@ have used so far, from /proc/PID/stat. The CPU a
+# run costs per committed transaction hardly depends on what else the machine is doing, so it
+# gives the ceiling of this machine's cores even when other work slows the wall-clock figure.
+cpu_seconds() {
+  python3 - "$@" <<'PY'
+import os, sys
+tick = os.sysconf("SC_CLK_TCK")
+total = 0
+for pid in sys.argv[1:]:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    total += int(fields[11]) + int(fields[12])  # utime, stime
+print(total / tick)
+PY
+}
+# cpu_report LABEL TRANSACTIONS SECONDS_BEFORE SECONDS_AFTER
+cpu_report() {
+  python3 - "$@" "$(nproc)" <<'PY'
+import sys
+label, n, before, after, cores = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+us = (after - before) / n * 1e6
+print(f"CPU per committed tx ({label})  {us:.0f} us -> at most {cores / us * 1e6:.0f} tx/s on this machine's {cores} cores")
+PY
+}
+
+only_load=0
+if [ "${1:-}" = load ]; then
+  only_load=1
+  shift
+fi
 n="${1:-200000}" batch="${2:-500}" conns="${3:-8}"
 data=$(mktemp -d /tmp/pv-bench.XXXXXX)
 port=$((20000 + RANDOM % 20000))
@@ -47,7 +78,9 @@ node_pid=$!
 trap 'kill $node_pid 2>/dev/null; wait $node_pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 echo "== HTTP load: $n pre-signed anchors, batches of $batch, $conns connections, one fresh node =="
+cpu_before=$(cpu_seconds "$node_pid")
 ./build/bench/pv_loadgen --node "http://127.0.0.1:$port" -n "$n" -b "$batch" -c "$conns"
+cpu_report "the node" "$n" "$cpu_before" "$(cpu_seconds "$node_pid")"
 kill $node_pid 2>/dev/null; wait $node_pid 2>/dev/null || true
 if [ "${PV_BENCH_CLUSTER:-1}" != 0 ]; then
   echo
@@ -58,9 +91,20 @@ if [ "${PV_BENCH_CLUSTER:-1}" != 0 ]; then
   trap 'scripts/cluster.sh clean >/dev/null 2>&1; rm -rf "$data"' EXIT
   scripts/cluster.sh start >/dev/null
   nodes="http://127.0.0.1:$((base + 6)),http://127.0.0.1:$((base + 7)),http://127.0.0.1:$((base + 8))"
+  node_pids=$(python3 -c 'import json,sys; print(" ".join(map(str, json.load(open(sys.argv[1]))["nodePids"])))' "$PV_CLUSTER_DIR/cluster.json")
+  etcd_pids=$(python3 -c 'import json,sys; print(" ".join(map(str, json.load(open(sys.argv[1]))["etcdPids"])))' "$PV_CLUSTER_DIR/cluster.json")
+  # shellcheck disable=SC2086
+  nodes_before=$(cpu_seconds $node_pids) etcd_before=$(cpu_seconds $etcd_pids)
   ./build/bench/pv_loadgen --node "$nodes" -n "$n" -b "$batch" -c "$conns" || true
+  # shellcheck disable=SC2086
+  nodes_after=$(cpu_seconds $node_pids) etcd_after=$(cpu_seconds $etcd_pids)
+  cpu_report "3 nodes" "$n" "$nodes_before" "$nodes_after"
+  cpu_report "3 etcd members" "$n" "$etcd_before" "$etcd_after"
+  cpu_report "whole cluster" "$n" "$(python3 -c "print($nodes_before + $etcd_before)")" \
+    "$(python3 -c "print($nodes_after + $etcd_after)")"
   scripts/cluster.sh clean >/dev/null
 fi
+if [ "$only_load" = 1 ]; then exit 0; fi
 echo
 echo "== Micro-benchmarks =="
 ./build/bench/pv_microbench --benchmark_min_time=0.5 2>/dev/null | grep -E "^(BM_|Benchmark|---)"
