@@ -9,7 +9,8 @@
 //   encrypt+cid  + the UnixFS importer (chunk + SHA-256 of every block), blocks discarded
 //   ingest       + RocksBlockStore put of every block and a final sync: the whole `pv blob put`
 //                path minus HTTP, one thread
-//   disk         1 GiB written to a file and fdatasync'ed: what durable storage costs here
+//   disk         the file's size written to a file and fdatasync'ed: what durable storage costs
+//                here, through the page cache and with O_DIRECT (as the blockstore's flushes)
 //   ingest-2t    the same with reading+encryption on one thread and chunk+hash+store on another
 //                (cli::EncryptAhead, the pipeline `pv blob put` runs)
 //   *-before-sync  the same runs timed up to the final sync (the rest is the disk)
@@ -23,6 +24,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 #include "cli/encrypt_ahead.hpp"
@@ -119,20 +122,26 @@ std::uint64_t ingest_two_threads(const std::string& path, content::BlockStore& s
   return n;
 }
 
-// What the disk takes: `size` bytes written to a file and fdatasync'ed.
-void disk_limit(const fs::path& dir, std::uint64_t size) {
+// What the disk takes: `size` bytes written to a file and fdatasync'ed, through the page cache
+// (what a plain file write costs) and with O_DIRECT in 1 MiB aligned writes (how the blockstore's
+// flushes write blob files).
+void disk_limit(const fs::path& dir, std::uint64_t size, bool direct) {
   fs::create_directories(dir);
   const fs::path file = dir / "disk-limit.bin";
-  Bytes piece(1 << 20, 0xa5);
+  constexpr std::size_t kPiece = 1 << 20;
+  void* raw = nullptr;
+  if (posix_memalign(&raw, 4096, kPiece) != 0) die(make_error(Errc::io, "posix_memalign"));
+  std::unique_ptr<void, decltype(&std::free)> piece(raw, &std::free);
+  std::memset(raw, 0xa5, kPiece);
   auto t = Clock::now();
-  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | (direct ? O_DIRECT : 0), 0600);
   if (fd < 0) die(make_error(Errc::io, "cannot create " + file.string()));
-  for (std::uint64_t done = 0; done < size; done += piece.size())
-    if (::write(fd, piece.data(), piece.size()) != static_cast<ssize_t>(piece.size()))
+  for (std::uint64_t done = 0; done < size; done += kPiece)
+    if (::write(fd, raw, kPiece) != static_cast<ssize_t>(kPiece))
       die(make_error(Errc::io, "write " + file.string()));
   if (::fdatasync(fd) != 0) die(make_error(Errc::io, "fdatasync " + file.string()));
   ::close(fd);
-  report("disk-write+fdatasync", size, Clock::now() - t);
+  report(direct ? "disk-write-O_DIRECT+fdatasync" : "disk-write+fdatasync", size, Clock::now() - t);
   fs::remove(file);
 }
 
@@ -198,7 +207,8 @@ int main(int argc, char** argv) {
   n = encrypt_into(file, &null_sink);
   report("encrypt+chunk+hash", n, Clock::now() - t);
 
-  disk_limit(dir.parent_path(), size);
+  disk_limit(dir.parent_path(), size, false);
+  disk_limit(dir.parent_path(), size, true);
 
   for (int threads : {1, 2}) {
     std::error_code ec;

@@ -8,17 +8,31 @@
 
 namespace pv::cli {
 
-Status CarBatchUploader::put(const content::Cid& cid, ByteView bytes) {
-  if (!writer_) {
-    buffer_.bytes.clear();
-    writer_ = std::make_unique<content::CarWriter>(buffer_);
-    // A batch's CAR names its first block as root; the object's real root is pinned at the end.
-    PV_TRY(writer_->write_header({cid}));
-  }
-  PV_TRY(writer_->put(cid, bytes));
+Status CarBatchUploader::start_batch(const content::Cid& first) {
+  if (writer_) return Status::ok();
+  buffer_.bytes.clear();
+  writer_ = std::make_unique<content::CarWriter>(buffer_);
+  // A batch's CAR names its first block as root; the object's real root is pinned at the end.
+  return writer_->write_header({first});
+}
+
+Status CarBatchUploader::added() {
   ++blocks_in_batch_;
   if (buffer_.bytes.size() >= kUploadBatchBytes) return flush();
   return Status::ok();
+}
+
+Status CarBatchUploader::put(const content::Cid& cid, ByteView bytes) {
+  PV_TRY(start_batch(cid));
+  PV_TRY(writer_->put(cid, bytes));
+  return added();
+}
+
+Status CarBatchUploader::put_hashed(content::HashedByImporter hashed, const content::Cid& cid,
+                                    ByteView bytes) {
+  PV_TRY(start_batch(cid));
+  PV_TRY(writer_->put_hashed(hashed, cid, bytes));
+  return added();
 }
 
 Status CarBatchUploader::flush() {

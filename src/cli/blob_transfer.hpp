@@ -35,13 +35,21 @@ inline constexpr std::size_t kRepeatCacheBytes = 4u << 20;
 class CarBatchUploader final : public content::BlockSink {
  public:
   explicit CarBatchUploader(api::NodeClient& client) : client_(client) {}
+  // Checks the block against its CID (CarWriter::put), then buffers it.
   [[nodiscard]] Status put(const content::Cid& cid, ByteView bytes) override;
+  // A block the importer has just hashed is not hashed again (it was 1 of the 3 SHA-256 passes
+  // over every byte `pv blob put` made; the others are the CID and the request's Content-Digest).
+  [[nodiscard]] Status put_hashed(content::HashedByImporter hashed, const content::Cid& cid,
+                                  ByteView bytes) override;
   // Sends what is buffered. Call once after the last put.
   [[nodiscard]] Status flush();
   std::uint64_t blocks_sent() const { return blocks_sent_; }
   std::uint64_t requests() const { return requests_; }
 
  private:
+  [[nodiscard]] Status start_batch(const content::Cid& first);
+  [[nodiscard]] Status added();
+
   api::NodeClient& client_;
   content::MemorySink buffer_;
   std::unique_ptr<content::CarWriter> writer_;

@@ -27,6 +27,7 @@ bool EncryptAhead::push(CipherPiece piece) {
 
 void EncryptAhead::run(content::ByteSource& file) {
   Bytes plain(kEncryptPieceBytes);
+  Bytes carry;  // ciphertext after the last whole UnixFS chunk of the previous piece
   auto fail = [&](Error e) {
     std::lock_guard lock(mu_);
     error_ = std::move(e);
@@ -49,11 +50,18 @@ void EncryptAhead::run(content::ByteSource& file) {
     }
     piece.bytes.clear();
     piece.plain_bytes = *n;
+    piece.bytes.reserve(carry.size() + *n + kPieceSlack);
+    piece.bytes.insert(piece.bytes.end(), carry.begin(), carry.end());
+    carry.clear();
     if (*n == 0) {
       encryptor_.finish(piece.bytes);
     } else {
-      piece.bytes.reserve(*n + 4096);
       encryptor_.update(ByteView(plain).first(*n), piece.bytes);
+      // Cut at a UnixFS chunk boundary of the ciphertext stream, so that the importer takes
+      // every leaf straight from this buffer instead of copying it into its own.
+      const std::size_t whole = piece.bytes.size() / content::kChunkSize * content::kChunkSize;
+      carry.assign(piece.bytes.begin() + static_cast<long>(whole), piece.bytes.end());
+      piece.bytes.resize(whole);
     }
     if (!push(std::move(piece)) || *n == 0) break;
   }

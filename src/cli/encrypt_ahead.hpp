@@ -11,13 +11,18 @@
 #include <thread>
 
 #include "content/byte_stream.hpp"
+#include "content/file_importer.hpp"
 #include "encryption/blob_encryptor.hpp"
 
 namespace pv::cli {
 
 inline constexpr std::size_t kEncryptAheadPieces = 4;
 inline constexpr std::size_t kEncryptPieceBytes = 1u << 20;  // plaintext read per piece
+inline constexpr std::size_t kPieceSlack = 4096;             // chunk tags and the header
 
+// Every piece but the last holds a whole number of UnixFS chunks (content::kChunkSize) of the
+// ciphertext stream, so FileImporter::write never has to copy a leaf; the ciphertext after the
+// last whole chunk moves on to the next piece.
 struct CipherPiece {
   Bytes bytes;                    // ciphertext (the container header comes with the first piece)
   std::uint64_t plain_bytes = 0;  // plaintext bytes this piece covers, for progress

@@ -30,12 +30,17 @@ class FailingSource final : public content::ByteSource {
   std::size_t fail_after_, pos_ = 0;
 };
 
+// Also checks that every piece but the last is a whole number of UnixFS chunks.
 Bytes drain(EncryptAhead& ahead, std::uint64_t& plain_bytes, std::size_t& pieces) {
   Bytes all;
+  std::size_t last_size = 0;
   for (;;) {
     auto piece = ahead.next();
     EXPECT_TRUE(piece) << piece.error().message;
     if (!piece || !*piece) break;
+    if (last_size % content::kChunkSize != 0)
+      ADD_FAILURE() << "a piece of " << last_size << " bytes was followed by another";
+    last_size = (*piece)->bytes.size();
     all.insert(all.end(), (*piece)->bytes.begin(), (*piece)->bytes.end());
     plain_bytes += (*piece)->plain_bytes;
     ++pieces;
