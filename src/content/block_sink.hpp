@@ -13,6 +13,14 @@ class HashedByImporter {
   HashedByImporter() = default;
 };
 
+// A pass key only CarReader can make: it travels with each block CarReader::next() hands out,
+// which was checked against its CID on the way in, so a store may skip hashing it again (the
+// node's POST /v1/blocks hashed every uploaded byte twice: in the CAR reader and in the store).
+class CheckedByCarReader {
+  friend class CarReader;
+  CheckedByCarReader() = default;
+};
+
 class BlockSink {
  public:
   virtual ~BlockSink() = default;

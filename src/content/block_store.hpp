@@ -44,6 +44,12 @@ class BlockStore : public BlockSink {
   [[nodiscard]] Status put(const Cid& cid, ByteView bytes) override = 0;
   // Stores several blocks, each checked as put() does, before any is stored; implementations
   // that can write them in one atomic write (all or none) do. Not durable until sync().
+  // The same for blocks CarReader has just checked against their CIDs (the caller passes the
+  // pass key of the CarBlocks the views point into): stores may skip the hash.
+  [[nodiscard]] virtual Status put_all_checked(CheckedByCarReader,
+                                               std::span<const BlockView> blocks) {
+    return put_all(blocks);
+  }
   [[nodiscard]] virtual Status put_all(std::span<const BlockView> blocks) {
     for (const auto& b : blocks)
       if (!b.cid.matches(b.bytes))

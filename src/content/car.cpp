@@ -117,7 +117,7 @@ Result<std::optional<CarBlock>> CarReader::next() {
                                                  ": " + s.error().message));
   ++section_;
   section.erase(section.begin(), section.begin() + static_cast<std::ptrdiff_t>(pos));
-  return std::optional<CarBlock>(CarBlock{*cid, std::move(section)});
+  return std::optional<CarBlock>(CarBlock{*cid, std::move(section), CheckedByCarReader()});
 }
 
 Result<ImportResult> import_file_to_car(ByteSource& file, FileSink& car) {

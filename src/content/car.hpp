@@ -56,6 +56,7 @@ class CarWriter final : public BlockSink {
 struct CarBlock {
   Cid cid;
   Bytes bytes;
+  CheckedByCarReader checked;  // `bytes` hashed to `cid` when CarReader made this block
 };
 
 class CarReader {

@@ -134,6 +134,10 @@ Status RocksBlockStore::put_all(std::span<const BlockView> blocks) {
   return write_blocks(blocks, false);
 }
 
+Status RocksBlockStore::put_all_checked(CheckedByCarReader, std::span<const BlockView> blocks) {
+  return write_blocks(blocks, true);
+}
+
 Status RocksBlockStore::write_blocks(std::span<const BlockView> blocks, bool checked) {
   if (!checked)
     for (const auto& b : blocks)

@@ -60,6 +60,8 @@ class RocksBlockStore final : public BlockStore {
   [[nodiscard]] Status put_hashed(HashedByImporter, const Cid& cid, ByteView bytes) override;
   // One RocksDB write batch: all blocks or none.
   [[nodiscard]] Status put_all(std::span<const BlockView> blocks) override;
+  [[nodiscard]] Status put_all_checked(CheckedByCarReader,
+                                       std::span<const BlockView> blocks) override;
   [[nodiscard]] Result<Bytes> get(const Cid& cid) override;
   [[nodiscard]] Result<bool> has(const Cid& cid) override;
   [[nodiscard]] Status sync() override;

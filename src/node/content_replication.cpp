@@ -18,6 +18,10 @@ class ContentReplication::FetchingStore final : public content::BlockStore {
   Status put_all(std::span<const content::BlockView> blocks) override {
     return local_.put_all(blocks);
   }
+  Status put_all_checked(content::CheckedByCarReader pass,
+                         std::span<const content::BlockView> blocks) override {
+    return local_.put_all_checked(pass, blocks);
+  }
   Status put_hashed(content::HashedByImporter pass, const content::Cid& cid,
                     ByteView bytes) override {
     return local_.put_hashed(pass, cid, bytes);
