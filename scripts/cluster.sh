@@ -94,11 +94,13 @@ make_tls() {
 
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-wait_http() {  # URL PATTERN SECONDS (any HTTP status: the body must match PATTERN)
+wait_http() {  # URL PATTERN SECONDS [PIDFILE] (any HTTP status: the body must match PATTERN)
   local deadline=$((SECONDS + $3))
   while ((SECONDS < deadline)); do
     # shellcheck disable=SC2046
     if curl -sS --max-time 1 $(curl_ca) "$1" 2>/dev/null | grep -q "$2"; then return 0; fi
+    # A process that already exited will not answer: stop waiting for it.
+    if [ -n "${4:-}" ] && ! running "$4"; then return 1; fi
     sleep 0.2
   done
   return 1
@@ -209,8 +211,16 @@ start_nodes() {
     echo $! >"$dir/node$i.pid"
   done
   for i in 1 2 3; do
-    wait_http "$(node_url "$i")/healthz" "^ok" 60 ||
-      { echo "error: node $i is not healthy; see $dir/node$i/pv-node.log" >&2; exit 1; }
+    wait_http "$(node_url "$i")/healthz" "^ok" 60 "$dir/node$i.pid" || {
+      echo "error: node $i is not healthy; see $dir/node$i/pv-node.log" >&2
+      # What it answers now, and its last log lines, so a failure says why.
+      # shellcheck disable=SC2046
+      echo "its /healthz: $(curl -sS --max-time 5 $(curl_ca) "$(node_url "$i")/healthz" 2>&1)" >&2
+      for f in "$dir/node$i.out" "$dir/node$i/pv-node.log"; do
+        [ -s "$f" ] && { echo "last lines of $f:" >&2; tail -n 15 "$f" >&2; }
+      done
+      exit 1
+    }
   done
 }
 
