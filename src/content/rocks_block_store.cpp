@@ -218,6 +218,12 @@ Status RocksBlockStore::pin(const Cid& root) {
   // Shared with puts, exclusive with collections: no block of the DAG walked here can be
   // collected before the pin record that protects it is written.
   std::shared_lock no_collection(gc_mutex_);
+  // Pinned already: that pin was written only after its whole DAG was walked and durable, and
+  // collection never takes a pinned block, so there is nothing to walk, flush or write again
+  // (a record anchor re-pins the content its upload pinned a moment ago).
+  const Bytes key = root.to_v1().bytes();
+  rocksdb::PinnableSlice existing;
+  if (db_->Get(rocksdb::ReadOptions(), pins_, slice(key), &existing).ok()) return Status::ok();
   // Durability point of an upload: the pin record must never be durable before the blocks it
   // names, so every unsynced put so far is flushed first.
   PV_TRY(sync());
@@ -228,7 +234,7 @@ Status RocksBlockStore::pin(const Cid& root) {
                       "cannot pin " + root.to_string() + ": " + walked.error().message);
   rocksdb::WriteOptions sync_write;
   sync_write.sync = true;
-  auto s = db_->Put(sync_write, pins_, slice(root.to_v1().bytes()), rocksdb::Slice());
+  auto s = db_->Put(sync_write, pins_, slice(key), rocksdb::Slice());
   if (!s.ok()) return db_error(s, "pin " + root.to_string());
   return Status::ok();
 }
