@@ -18,6 +18,23 @@ Result<std::vector<Cid>> block_links(const Cid& cid, ByteView bytes) {
   return links;
 }
 
+Result<std::set<Hash32>> pinned_block_digests(BlockStore& store) {
+  auto roots = store.pins();
+  if (!roots) return roots.error();
+  std::set<Hash32> live;
+  for (const Cid& root : *roots) {
+    auto s = walk_dag(store, root, LeafRead::presence_only, [&](const Cid& cid, ByteView) {
+      live.insert(cid.digest());
+      return Status::ok();
+    });
+    if (!s)
+      return make_error(s.error().code, "garbage collection stopped, pinned DAG " +
+                                            root.to_string() +
+                                            " is unreadable: " + s.error().message);
+  }
+  return live;
+}
+
 Status walk_dag(BlockStore& store, const Cid& root, LeafRead leaves,
                 const std::function<Status(const Cid&, ByteView)>& visit) {
   std::vector<Cid> stack{root};

@@ -2,6 +2,7 @@
 // Walking a stored DAG of raw and dag-pb (UnixFS file) blocks.
 
 #include <functional>
+#include <set>
 
 #include "content/block_store.hpp"
 #include "content/dag_pb.hpp"
@@ -23,6 +24,11 @@ enum class LeafRead {
 // path (depth x 174) and one 32-byte digest per distinct block seen.
 [[nodiscard]] Status walk_dag(BlockStore& store, const Cid& root, LeafRead leaves,
                               const std::function<Status(const Cid&, ByteView)>& visit);
+
+// The digest of every block reachable from a pinned root of `store`: what a collection keeps.
+// A pinned DAG that cannot be walked is an error naming its root (a collection must then stop
+// without deleting anything: the unreadable part may need any block).
+[[nodiscard]] Result<std::set<Hash32>> pinned_block_digests(BlockStore& store);
 
 // Streams the bytes of the UnixFS file under `root` to `out`, in order, checking each node's
 // filesize and blocksizes against what is below it (a lying node is Errc::corruption). Raw

@@ -8,22 +8,10 @@
 #include <mutex>
 
 #include "content/dag_walk.hpp"
+#include "content/rocks_pin_table.hpp"
 
 namespace pv::content {
 namespace {
-
-rocksdb::Slice slice(ByteView b) {
-  return rocksdb::Slice(reinterpret_cast<const char*>(b.data()), b.size());
-}
-
-Error db_error(const rocksdb::Status& s, const std::string& what) {
-  return make_error(s.IsCorruption() ? Errc::corruption : Errc::io,
-                    "blockstore: " + what + ": " + s.ToString());
-}
-
-ByteView view(const rocksdb::Slice& s) {
-  return ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-}
 
 std::array<std::uint8_t, 8> encode_time(std::int64_t t) {
   std::array<std::uint8_t, 8> out{};
@@ -91,7 +79,7 @@ Result<std::unique_ptr<RocksBlockStore>> RocksBlockStore::open(const std::filesy
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(db_options, dir.string(), families, &handles, &raw);
-  if (!s.ok()) return db_error(s, "cannot open " + dir.string());
+  if (!s.ok()) return rocks_error(s, "cannot open " + dir.string());
   std::unique_ptr<RocksBlockStore> store(new RocksBlockStore());
   store->db_.reset(raw);
   store->blocks_ = handles[0];
@@ -149,16 +137,16 @@ Status RocksBlockStore::write_blocks(std::span<const BlockView> blocks, bool che
   const auto written_at = encode_time(now());
   rocksdb::WriteBatch batch;
   for (const auto& b : blocks) {
-    const rocksdb::Slice key = slice(b.cid.digest().view());
-    auto s = batch.Put(blocks_, key, slice(b.bytes));
-    if (s.ok()) s = batch.Put(written_, key, slice(written_at));
-    if (!s.ok()) return db_error(s, "put " + b.cid.to_string());
+    const rocksdb::Slice key = rocks_slice(b.cid.digest().view());
+    auto s = batch.Put(blocks_, key, rocks_slice(b.bytes));
+    if (s.ok()) s = batch.Put(written_, key, rocks_slice(written_at));
+    if (!s.ok()) return rocks_error(s, "put " + b.cid.to_string());
   }
   rocksdb::WriteOptions write;
   write.disableWAL = !options_.block_wal;
   std::shared_lock no_collection(gc_mutex_);
   auto s = db_->Write(write, &batch);
-  if (!s.ok()) return db_error(s, "write " + std::to_string(blocks.size()) + " block(s)");
+  if (!s.ok()) return rocks_error(s, "write " + std::to_string(blocks.size()) + " block(s)");
   return Status::ok();
 }
 
@@ -173,10 +161,10 @@ rocksdb::ReadOptions RocksBlockStore::block_read() {
 
 Result<Bytes> RocksBlockStore::get(const Cid& cid) {
   rocksdb::PinnableSlice value;
-  auto s = db_->Get(block_read(), blocks_, slice(cid.digest().view()), &value);
+  auto s = db_->Get(block_read(), blocks_, rocks_slice(cid.digest().view()), &value);
   if (s.IsNotFound())
     return make_error(Errc::not_found, "block " + cid.to_string() + " is not stored here");
-  if (!s.ok()) return db_error(s, "get " + cid.to_string());
+  if (!s.ok()) return rocks_error(s, "get " + cid.to_string());
   ByteView bytes(reinterpret_cast<const std::uint8_t*>(value.data()), value.size());
   if (auto v = verify_block(cid, bytes); !v)
     return make_error(Errc::corruption,
@@ -189,14 +177,14 @@ Result<bool> RocksBlockStore::has(const Cid& cid) {
   // it, flushed atomically with it. A lookup there reads 8 bytes; a lookup of the block itself
   // reads its whole value from a blob file (it served pins: 13% of the node's CPU per upload).
   std::string written;
-  auto s = db_->Get(rocksdb::ReadOptions(), written_, slice(cid.digest().view()), &written);
+  auto s = db_->Get(rocksdb::ReadOptions(), written_, rocks_slice(cid.digest().view()), &written);
   if (s.ok()) return true;
-  if (!s.IsNotFound()) return db_error(s, "has " + cid.to_string());
+  if (!s.IsNotFound()) return rocks_error(s, "has " + cid.to_string());
   // A store written before write times were kept has blocks without one: ask the block.
   rocksdb::PinnableSlice value;
-  s = db_->Get(block_read(), blocks_, slice(cid.digest().view()), &value);
+  s = db_->Get(block_read(), blocks_, rocks_slice(cid.digest().view()), &value);
   if (s.IsNotFound()) return false;
-  if (!s.ok()) return db_error(s, "has " + cid.to_string());
+  if (!s.ok()) return rocks_error(s, "has " + cid.to_string());
   return true;
 }
 
@@ -207,10 +195,10 @@ Status RocksBlockStore::sync() {
     rocksdb::FlushOptions flush;
     flush.wait = true;
     auto s = db_->Flush(flush, {blocks_, written_});
-    if (!s.ok()) return db_error(s, "sync (flush)");
+    if (!s.ok()) return rocks_error(s, "sync (flush)");
   }
   auto s = db_->SyncWAL();
-  if (!s.ok()) return db_error(s, "sync");
+  if (!s.ok()) return rocks_error(s, "sync");
   return Status::ok();
 }
 
@@ -218,92 +206,37 @@ Status RocksBlockStore::pin(const Cid& root) {
   // Shared with puts, exclusive with collections: no block of the DAG walked here can be
   // collected before the pin record that protects it is written.
   std::shared_lock no_collection(gc_mutex_);
-  // Pinned already: that pin was written only after its whole DAG was walked and durable, and
-  // collection never takes a pinned block, so there is nothing to walk, flush or write again
-  // (a record anchor re-pins the content its upload pinned a moment ago).
-  const Bytes key = root.to_v1().bytes();
-  rocksdb::PinnableSlice existing;
-  if (db_->Get(rocksdb::ReadOptions(), pins_, slice(key), &existing).ok()) return Status::ok();
-  // Durability point of an upload: the pin record must never be durable before the blocks it
-  // names, so every unsynced put so far is flushed first.
-  PV_TRY(sync());
-  auto walked = walk_dag(*this, root, LeafRead::presence_only,
-                         [](const Cid&, ByteView) { return Status::ok(); });
-  if (!walked)
-    return make_error(walked.error().code,
-                      "cannot pin " + root.to_string() + ": " + walked.error().message);
-  rocksdb::WriteOptions sync_write;
-  sync_write.sync = true;
-  auto s = db_->Put(sync_write, pins_, slice(key), rocksdb::Slice());
-  if (!s.ok()) return db_error(s, "pin " + root.to_string());
-  return Status::ok();
+  RocksPinTable table(db_.get(), pins_);
+  return pin_whole_dag(*this, table, root);
 }
 
 Status RocksBlockStore::unpin(const Cid& root) {
-  const Bytes key = root.to_v1().bytes();
-  rocksdb::PinnableSlice value;
-  auto s = db_->Get(rocksdb::ReadOptions(), pins_, slice(key), &value);
-  if (s.IsNotFound()) return make_error(Errc::not_found, root.to_string() + " is not pinned");
-  if (!s.ok()) return db_error(s, "unpin " + root.to_string());
-  rocksdb::WriteOptions sync_write;
-  sync_write.sync = true;
-  s = db_->Delete(sync_write, pins_, slice(key));
-  if (!s.ok()) return db_error(s, "unpin " + root.to_string());
-  return Status::ok();
+  return RocksPinTable(db_.get(), pins_).remove(root);
 }
 
 Result<std::vector<Cid>> RocksBlockStore::pins() {
-  std::vector<Cid> out;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), pins_));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    auto cid = Cid::decode(
-        ByteView(reinterpret_cast<const std::uint8_t*>(it->key().data()), it->key().size()));
-    if (!cid)
-      return make_error(Errc::corruption, "blockstore: bad pin key: " + cid.error().message);
-    out.push_back(*cid);
-  }
-  if (!it->status().ok()) return db_error(it->status(), "list pins");
-  return out;
-}
-
-Result<std::set<Hash32>> RocksBlockStore::pinned_blocks() {
-  auto roots = pins();
-  if (!roots) return roots.error();
-  std::set<Hash32> live;
-  for (const Cid& root : *roots) {
-    auto s = walk_dag(*this, root, LeafRead::presence_only, [&](const Cid& cid, ByteView) {
-      live.insert(cid.digest());
-      return Status::ok();
-    });
-    // A pinned DAG that cannot be walked stops the collection: deleting anything now could
-    // remove blocks the unreadable part still needs.
-    if (!s)
-      return make_error(s.error().code, "garbage collection stopped, pinned DAG " +
-                                            root.to_string() +
-                                            " is unreadable: " + s.error().message);
-  }
-  return live;
+  return RocksPinTable(db_.get(), pins_).list();
 }
 
 Result<GcReport> RocksBlockStore::collect_garbage() {
   // Exclusive: no put or pin runs until the collection ends, so a block cannot be written (or
   // pinned) between the moment it is judged unreachable and the moment it is deleted.
   std::unique_lock exclusive(gc_mutex_);
-  auto live = pinned_blocks();
+  auto live = pinned_block_digests(*this);
   if (!live) return live.error();
   const std::int64_t young_after = now() - options_.gc_grace.count();
   GcReport report;
   rocksdb::WriteOptions write;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), blocks_));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    auto digest = Hash32::from(view(it->key()));
+    auto digest = Hash32::from(rocks_view(it->key()));
     if (digest && live->contains(*digest)) {
       ++report.blocks_kept;
       continue;
     }
     std::string written;
     auto w = db_->Get(rocksdb::ReadOptions(), written_, it->key(), &written);
-    if (!w.ok() && !w.IsNotFound()) return db_error(w, "garbage collection");
+    if (!w.ok() && !w.IsNotFound()) return rocks_error(w, "garbage collection");
     if (w.ok() && decode_time(as_bytes(written)) > young_after) {
       ++report.blocks_kept;
       ++report.blocks_in_grace;
@@ -314,11 +247,11 @@ Result<GcReport> RocksBlockStore::collect_garbage() {
     auto s = gone.Delete(blocks_, it->key());
     if (s.ok()) s = gone.Delete(written_, it->key());
     if (s.ok()) s = db_->Write(write, &gone);
-    if (!s.ok()) return db_error(s, "garbage collection");
+    if (!s.ok()) return rocks_error(s, "garbage collection");
     ++report.blocks_removed;
     report.bytes_removed += size;
   }
-  if (!it->status().ok()) return db_error(it->status(), "garbage collection");
+  if (!it->status().ok()) return rocks_error(it->status(), "garbage collection");
   if (auto s = sync(); !s) return s.error();
   if (report.blocks_removed > 0 && options_.blob_files)
     if (auto s = reclaim_blob_space(); !s) return s.error();
@@ -336,8 +269,8 @@ Status RocksBlockStore::reclaim_blob_space() {
     s = db_->CompactRange(compact, blocks_, nullptr, nullptr);
   }
   auto off = db_->SetOptions(blocks_, {{"enable_blob_garbage_collection", "false"}});
-  if (!s.ok()) return db_error(s, "garbage collection (compaction)");
-  if (!off.ok()) return db_error(off, "garbage collection (options)");
+  if (!s.ok()) return rocks_error(s, "garbage collection (compaction)");
+  if (!off.ok()) return rocks_error(off, "garbage collection (options)");
   return Status::ok();
 }
 

@@ -75,7 +75,6 @@ class RocksBlockStore final : public BlockStore {
   // Writes the blocks and their write times in one unsynced batch; `checked` says the CIDs
   // were verified by the caller.
   [[nodiscard]] Status write_blocks(std::span<const BlockView> blocks, bool checked);
-  [[nodiscard]] Result<std::set<Hash32>> pinned_blocks();
   std::int64_t now() const;
   [[nodiscard]] Status reclaim_blob_space();
   static rocksdb::ReadOptions block_read();
