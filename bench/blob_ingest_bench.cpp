@@ -7,13 +7,16 @@
 //   secretstream-v1  libsodium secretstream push (the v1 format's cipher), for comparison
 //   encrypt      read the file + BlobEncryptor only
 //   encrypt+cid  + the UnixFS importer (chunk + SHA-256 of every block), blocks discarded
-//   ingest       + RocksBlockStore put of every block and a final sync: the whole `pv blob put`
-//                path minus HTTP, one thread
+//   ingest       + the node's blockstore (PackBlockStore: pack files + RocksDB index) put of
+//                every block and a final sync: the whole `pv blob put` path minus HTTP, one
+//                thread
 //   disk         the file's size written to a file and fdatasync'ed: what durable storage costs
 //                here, through the page cache and with O_DIRECT (as the blockstore's flushes)
 //   ingest-2t    the same with reading+encryption on one thread and chunk+hash+store on another
 //                (cli::EncryptAhead, the pipeline `pv blob put` runs)
 //   *-before-sync  the same runs timed up to the final sync (the rest is the disk)
+//   ingest-2-threads-rocksdb  the two-thread ingest into RocksBlockStore (values in RocksDB blob
+//                files), the store chosen before the pack store, for comparison
 // Prints one JSON line per figure, GB/s = 1e9 bytes/s of plaintext.
 // Usage: pv_blob_ingest_bench FILE [store-dir [--ingest-only]]
 //   --ingest-only  runs the two-thread ingest alone (for perf record)
@@ -31,6 +34,7 @@
 #include "cli/encrypt_ahead.hpp"
 #include "content/byte_stream.hpp"
 #include "content/file_importer.hpp"
+#include "content/pack_block_store.hpp"
 #include "content/rocks_block_store.hpp"
 #include "encryption/blob_encryptor.hpp"
 
@@ -161,7 +165,7 @@ int main(int argc, char** argv) {
   if (ingest_only) {
     std::error_code ec;
     fs::remove_all(dir, ec);
-    auto store = content::RocksBlockStore::open(dir);
+    auto store = content::PackBlockStore::open(dir);
     if (!store) die(store.error());
     auto t = Clock::now();
     Clock::duration sync_took{};
@@ -213,7 +217,7 @@ int main(int argc, char** argv) {
   for (int threads : {1, 2}) {
     std::error_code ec;
     fs::remove_all(dir, ec);
-    auto store = content::RocksBlockStore::open(dir);
+    auto store = content::PackBlockStore::open(dir);
     if (!store) die(store.error());
     t = Clock::now();
     Clock::duration sync_took{};
@@ -229,6 +233,16 @@ int main(int argc, char** argv) {
     report(threads == 1 ? "ingest-1-thread" : "ingest-2-threads", n, took);
     report(threads == 1 ? "ingest-1-thread-before-sync" : "ingest-2-threads-before-sync", n,
            took - sync_took);
+  }
+  {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    auto store = content::RocksBlockStore::open(dir);
+    if (!store) die(store.error());
+    t = Clock::now();
+    Clock::duration sync_took{};
+    n = ingest_two_threads(file, **store, sync_took);
+    report("ingest-2-threads-rocksdb", n, Clock::now() - t);
   }
   std::error_code ec;
   fs::remove_all(dir, ec);

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "api/kubo_block_store.hpp"
+#include "content/pack_block_store.hpp"
 #include "content/rocks_block_store.hpp"
 
 namespace pv::api {
@@ -13,7 +14,16 @@ Result<std::unique_ptr<content::BlockStore>> open_block_store(const NodeConfig& 
     if (!kubo) return kubo.error();
     return std::unique_ptr<content::BlockStore>(std::move(*kubo));
   }
-  auto local = content::RocksBlockStore::open(std::filesystem::path(config.data_dir) / "blocks");
+  const auto dir = std::filesystem::path(config.data_dir) / "blocks";
+  // A data directory made before the pack store keeps its RocksDB store (a RocksDB database has
+  // a CURRENT file at its root; the pack store keeps its index one level down).
+  std::error_code ec;
+  if (std::filesystem::exists(dir / "CURRENT", ec)) {
+    auto legacy = content::RocksBlockStore::open(dir);
+    if (!legacy) return legacy.error();
+    return std::unique_ptr<content::BlockStore>(std::move(*legacy));
+  }
+  auto local = content::PackBlockStore::open(dir);
   if (!local) return local.error();
   return std::unique_ptr<content::BlockStore>(std::move(*local));
 }

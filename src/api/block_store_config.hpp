@@ -1,6 +1,7 @@
 #pragma once
 // Which blockstore a node keeps its content in (docs/configuration.md, "blockstore"): the local
-// RocksDB store in <data-dir>/blocks (default), or an IPFS node's Kubo RPC API.
+// pack store in <data-dir>/blocks (default; a data directory made
+// before it keeps its RocksDB store), or an IPFS node's Kubo RPC API.
 
 #include <memory>
 

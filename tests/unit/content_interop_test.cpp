@@ -17,7 +17,7 @@
 #include "content/car.hpp"
 #include "content/dag_walk.hpp"
 #include "content/file_importer.hpp"
-#include "content/rocks_block_store.hpp"
+#include "content/pack_block_store.hpp"
 #include "content_test_support.hpp"
 
 #ifndef PV_SOURCE_DIR
@@ -123,7 +123,7 @@ TEST_F(ContentInterop, CarWrittenByPatientVaultReadsInIpldCarWithTheSameBlocks) 
   const fs::path file = dir.path() / "input", car = dir.path() / "pv.car";
   const Bytes data = pseudo_random_bytes(kMaxLinksPerNode * kChunkSize + 1, 8);
   write_file(file, data);
-  auto store = RocksBlockStore::open(dir.path() / "blocks");
+  auto store = PackBlockStore::open(dir.path() / "blocks");
   ASSERT_TRUE(store);
   const ImportResult r = import_file(file, **store);
   // Exported from the store in pre-order, as Kubo's `dag export` orders it.
@@ -170,7 +170,7 @@ TEST_F(ContentInterop, CarWrittenByIpldCarImportsIntoTheBlockstoreAndReadsBackTh
   const Bytes data = pseudo_random_bytes(3 * kChunkSize + 777, 9);
   write_file(file, data);
   const auto written = node("car-write " + quoted(file) + " " + quoted(car));
-  auto store = RocksBlockStore::open(dir.path() / "blocks");
+  auto store = PackBlockStore::open(dir.path() / "blocks");
   ASSERT_TRUE(store);
   auto source = FileSource::open(car);
   ASSERT_TRUE(source);
@@ -216,7 +216,7 @@ TEST_F(ContentInterop, ZeroFilledFileRepeatsBlocksAndStillMatchesAndReadsBack) {
   const fs::path file = dir.path() / "zeros", car = dir.path() / "zeros.car";
   const Bytes data((2 * kMaxLinksPerNode + 3) * kChunkSize + 1, 0);
   write_file(file, data);
-  auto store = RocksBlockStore::open(dir.path() / "blocks");
+  auto store = PackBlockStore::open(dir.path() / "blocks");
   ASSERT_TRUE(store);
   const ImportResult r = import_file(file, **store);
   const auto theirs = node("cid " + quoted(file));
@@ -294,7 +294,7 @@ TEST_F(ContentInterop, ZeroFilledFileRepeatsBlocksAndStillMatchesAndReadsBack) {
   // The reference writer's CAR (its own block order) imports and reads back the same way.
   const auto written = node("car-write " + quoted(file) + " " + quoted(car));
   EXPECT_EQ(written.value("blocks", 0u), 5u);
-  auto other = RocksBlockStore::open(dir.path() / "blocks-from-js");
+  auto other = PackBlockStore::open(dir.path() / "blocks-from-js");
   ASSERT_TRUE(other);
   auto source = FileSource::open(car);
   ASSERT_TRUE(source);

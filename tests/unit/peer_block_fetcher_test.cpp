@@ -1,5 +1,5 @@
 // Fetching content blocks from peers (node/peer_block_fetcher.hpp) against real HTTP peers on
-// loopback: honest peers serve blocks from a real RocksBlockStore and check the RFC 9421
+// loopback: honest peers serve blocks from a real PackBlockStore and check the RFC 9421
 // signature of every request; lying peers (the attack) send bytes that are not the block asked
 // for. Nothing a liar sends may be stored or returned, and the next peer must be asked.
 
@@ -14,7 +14,7 @@
 #include "codec/did_key.hpp"
 #include "content/dag_walk.hpp"
 #include "content/file_importer.hpp"
-#include "content/rocks_block_store.hpp"
+#include "content/pack_block_store.hpp"
 #include "content_test_support.hpp"
 #include "identity/http_signature.hpp"
 
@@ -80,10 +80,10 @@ class PeerBlockFetcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
     crypto_init();
-    auto local = content::RocksBlockStore::open(dir_.path() / "local");
+    auto local = content::PackBlockStore::open(dir_.path() / "local");
     ASSERT_TRUE(local) << local.error().message;
     local_ = std::move(*local);
-    auto source = content::RocksBlockStore::open(dir_.path() / "source");
+    auto source = content::PackBlockStore::open(dir_.path() / "source");
     ASSERT_TRUE(source) << source.error().message;
     source_ = std::move(*source);
     // A file of 3 chunks and a bit: 4 raw leaves under one dag-pb root.
@@ -116,7 +116,7 @@ class PeerBlockFetcherTest : public ::testing::Test {
   }
 
   content::test::TempDir dir_;
-  std::unique_ptr<content::RocksBlockStore> local_, source_;
+  std::unique_ptr<content::PackBlockStore> local_, source_;
   Bytes file_;
   Cid root_ = Cid::v1(content::Multicodec::raw, Hash32{});
   PeerClient client_{SigningKey::generate(), ""};
