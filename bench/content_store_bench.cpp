@@ -1,10 +1,12 @@
 // Where should content blocks live? Stores N distinct 256 KiB blocks (default 4096 = 1 GiB)
-// and reads them all back, three ways, each in a fresh directory:
+// and reads them all back, five ways, each in a fresh directory:
 //   rocksdb-inline: RocksBlockStore, values in the LSM tree (WAL + SST, rewritten by compaction);
 //   rocksdb-blob:   RocksBlockStore with blob files (key-value separation: values written to
 //                   blob files at flush, compaction moves only keys), blocks through the WAL;
 //   rocksdb-blob-nowal: the same without the WAL for blocks (sync() flushes the memtable);
-//   files+index:    one file per block, then syncfs() and a synced RocksDB index batch.
+//   files+index:    one file per block, then syncfs() and a synced RocksDB index batch;
+//   packs+index:    PackBlockStore, the node's store: blocks appended to pack files with
+//                   O_DIRECT by a writer thread, fdatasync, then a synced RocksDB index batch.
 // put = every block stored and durable (the final sync included); get = every block read back
 // and checked against its CID, after closing and reopening the store (page cache warm for all).
 // Usage: pv_content_store_bench [blocks] [dir]
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "content/file_importer.hpp"
+#include "content/pack_block_store.hpp"
 #include "content/rocks_block_store.hpp"
 
 namespace {
@@ -156,7 +159,7 @@ int main(int argc, char** argv) {
     std::printf("%-15s %7.1f MB/s\n", "sha256 only",
                 static_cast<double>(blocks * kChunkSize) / 1e6 / seconds_since(t));
   }
-  for (int variant = 0; variant < 4; ++variant) {
+  for (int variant = 0; variant < 5; ++variant) {
     const fs::path dir = base / std::to_string(variant);
     fs::remove_all(dir);
     fs::create_directories(dir);
@@ -170,8 +173,14 @@ int main(int argc, char** argv) {
         if (!s) std::abort();
         return std::move(*s);
       });
-    } else {
+    } else if (variant == 3) {
       run<FileStore>("files+index", blocks, dir, [&] { return std::make_unique<FileStore>(dir); });
+    } else {
+      run<PackBlockStore>("packs+index", blocks, dir, [&] {
+        auto s = PackBlockStore::open(dir);
+        if (!s) std::abort();
+        return std::move(*s);
+      });
     }
     fs::remove_all(dir);
   }
