@@ -38,6 +38,10 @@ struct BlockView {
   ByteView bytes;
 };
 
+// Errc::invalid_argument naming the first block whose bytes do not hash to its CID (and, for
+// several blocks, saying that none of them was stored).
+[[nodiscard]] Status check_blocks(std::span<const BlockView> blocks);
+
 class BlockStore : public BlockSink {
  public:
   // Stores a block after checking it hashes to `cid`. Idempotent. Not durable until sync().
@@ -51,10 +55,7 @@ class BlockStore : public BlockSink {
     return put_all(blocks);
   }
   [[nodiscard]] virtual Status put_all(std::span<const BlockView> blocks) {
-    for (const auto& b : blocks)
-      if (!b.cid.matches(b.bytes))
-        return make_error(Errc::invalid_argument, "refused a batch: a block does not hash to " +
-                                                      b.cid.to_string() + "; nothing stored");
+    PV_TRY(check_blocks(blocks));
     for (const auto& b : blocks) PV_TRY(put(b.cid, b.bytes));
     return Status::ok();
   }

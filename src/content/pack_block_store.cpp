@@ -126,32 +126,7 @@ Status PackBlockStore::recover_packs() {
   return Status::ok();
 }
 
-Status PackBlockStore::put(const Cid& cid, ByteView bytes) {
-  const BlockView one{cid, bytes};
-  return write_blocks({&one, 1}, false);
-}
-
-Status PackBlockStore::put_hashed(HashedByImporter, const Cid& cid, ByteView bytes) {
-  const BlockView one{cid, bytes};
-  return write_blocks({&one, 1}, true);
-}
-
-Status PackBlockStore::put_all(std::span<const BlockView> blocks) {
-  return write_blocks(blocks, false);
-}
-
-Status PackBlockStore::put_all_checked(CheckedByCarReader, std::span<const BlockView> blocks) {
-  return write_blocks(blocks, true);
-}
-
-Status PackBlockStore::write_blocks(std::span<const BlockView> blocks, bool checked) {
-  if (!checked)
-    for (const auto& b : blocks)
-      if (!b.cid.matches(b.bytes))
-        return make_error(Errc::invalid_argument,
-                          "refused to store " + std::to_string(b.bytes.size()) + " bytes under " +
-                              b.cid.to_string() + ": they do not hash to that CID" +
-                              (blocks.size() > 1 ? " (nothing of this batch was stored)" : ""));
+Status PackBlockStore::write_blocks(std::span<const BlockView> blocks) {
   std::shared_lock no_collection(gc_mutex_);
   const std::int64_t written_at = now();
   // A block already in the index whose stored copy is good only gets a new write time; a

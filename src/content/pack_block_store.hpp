@@ -29,7 +29,7 @@
 #include <set>
 #include <shared_mutex>
 
-#include "content/block_store.hpp"
+#include "content/local_block_store.hpp"
 #include "content/pack_appender.hpp"
 
 namespace rocksdb {
@@ -47,19 +47,13 @@ struct PackBlockStoreOptions {
   PackAppenderOptions packs{};
 };
 
-class PackBlockStore final : public BlockStore {
+class PackBlockStore final : public LocalBlockStore {
  public:
   // Opens or creates the store in `dir` (recovering from a crash as the header says).
   [[nodiscard]] static Result<std::unique_ptr<PackBlockStore>> open(
       const std::filesystem::path& dir, PackBlockStoreOptions options = {});
   ~PackBlockStore() override;
 
-  [[nodiscard]] Status put(const Cid& cid, ByteView bytes) override;
-  [[nodiscard]] Status put_hashed(HashedByImporter, const Cid& cid, ByteView bytes) override;
-  // All blocks or none become visible, and all or none durable at the next sync.
-  [[nodiscard]] Status put_all(std::span<const BlockView> blocks) override;
-  [[nodiscard]] Status put_all_checked(CheckedByCarReader,
-                                       std::span<const BlockView> blocks) override;
   [[nodiscard]] Result<Bytes> get(const Cid& cid) override;
   [[nodiscard]] Result<bool> has(const Cid& cid) override;
   [[nodiscard]] Status sync() override;
@@ -74,7 +68,7 @@ class PackBlockStore final : public BlockStore {
  private:
   class ReadFile;
   PackBlockStore() = default;
-  [[nodiscard]] Status write_blocks(std::span<const BlockView> blocks, bool checked);
+  [[nodiscard]] Status write_blocks(std::span<const BlockView> blocks) override;
   // sync() with write_mutex_ held.
   [[nodiscard]] Status commit();
   // After a write error: drops the unsynced entries, starts a new appender, explains `error`.

@@ -108,32 +108,7 @@ std::int64_t RocksBlockStore::now() const {
   return options_.clock();
 }
 
-Status RocksBlockStore::put(const Cid& cid, ByteView bytes) {
-  const BlockView one{cid, bytes};
-  return write_blocks({&one, 1}, false);
-}
-
-Status RocksBlockStore::put_hashed(HashedByImporter, const Cid& cid, ByteView bytes) {
-  const BlockView one{cid, bytes};
-  return write_blocks({&one, 1}, true);
-}
-
-Status RocksBlockStore::put_all(std::span<const BlockView> blocks) {
-  return write_blocks(blocks, false);
-}
-
-Status RocksBlockStore::put_all_checked(CheckedByCarReader, std::span<const BlockView> blocks) {
-  return write_blocks(blocks, true);
-}
-
-Status RocksBlockStore::write_blocks(std::span<const BlockView> blocks, bool checked) {
-  if (!checked)
-    for (const auto& b : blocks)
-      if (!b.cid.matches(b.bytes))
-        return make_error(Errc::invalid_argument,
-                          "refused to store " + std::to_string(b.bytes.size()) + " bytes under " +
-                              b.cid.to_string() + ": they do not hash to that CID" +
-                              (blocks.size() > 1 ? " (nothing of this batch was stored)" : ""));
+Status RocksBlockStore::write_blocks(std::span<const BlockView> blocks) {
   const auto written_at = encode_time(now());
   rocksdb::WriteBatch batch;
   for (const auto& b : blocks) {

@@ -26,7 +26,7 @@
 #include <set>
 #include <shared_mutex>
 
-#include "content/block_store.hpp"
+#include "content/local_block_store.hpp"
 
 namespace rocksdb {
 class DB;
@@ -49,19 +49,13 @@ struct RocksBlockStoreOptions {
   std::function<std::int64_t()> clock{};
 };
 
-class RocksBlockStore final : public BlockStore {
+class RocksBlockStore final : public LocalBlockStore {
  public:
   // Opens or creates the store in `dir`.
   [[nodiscard]] static Result<std::unique_ptr<RocksBlockStore>> open(
       const std::filesystem::path& dir, RocksBlockStoreOptions options = {});
   ~RocksBlockStore() override;
 
-  [[nodiscard]] Status put(const Cid& cid, ByteView bytes) override;
-  [[nodiscard]] Status put_hashed(HashedByImporter, const Cid& cid, ByteView bytes) override;
-  // One RocksDB write batch: all blocks or none.
-  [[nodiscard]] Status put_all(std::span<const BlockView> blocks) override;
-  [[nodiscard]] Status put_all_checked(CheckedByCarReader,
-                                       std::span<const BlockView> blocks) override;
   [[nodiscard]] Result<Bytes> get(const Cid& cid) override;
   [[nodiscard]] Result<bool> has(const Cid& cid) override;
   [[nodiscard]] Status sync() override;
@@ -72,9 +66,8 @@ class RocksBlockStore final : public BlockStore {
 
  private:
   RocksBlockStore() = default;
-  // Writes the blocks and their write times in one unsynced batch; `checked` says the CIDs
-  // were verified by the caller.
-  [[nodiscard]] Status write_blocks(std::span<const BlockView> blocks, bool checked);
+  // Writes the blocks and their write times in one unsynced batch.
+  [[nodiscard]] Status write_blocks(std::span<const BlockView> blocks) override;
   std::int64_t now() const;
   [[nodiscard]] Status reclaim_blob_space();
   static rocksdb::ReadOptions block_read();
