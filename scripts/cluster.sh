@@ -125,7 +125,18 @@ stop_pid() {  # PIDFILE NAME
 # $dir/keys for an organization key) and prints its did:key.
 make_node_key() {
   local scratch="$dir/init-$1" port target
-  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  # A free port below the kernel's ephemeral range (32768 and up by default), where no outgoing
+  # connection can take it before the node listens.
+  port="$(python3 -c '
+import random, socket
+for _ in range(100):
+    p, s = random.randint(10000, 32767), socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); print(p); break
+    except OSError:
+        pass
+    finally:
+        s.close()')"
   "$pv" node start --data-dir "$scratch" --listen "127.0.0.1:$port" >"$dir/init-$1.log" 2>&1 &
   local pid=$!
   want_tls=0 tls_dir=/nonexistent wait_http "http://127.0.0.1:$port/healthz" "^ok" 30 || { echo "error: could not create a node key; see $dir/init-$1.log" >&2; exit 1; }

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -189,20 +190,38 @@ inline Completed run(const std::vector<std::string>& argv, const std::vector<std
   return c;
 }
 
-// A TCP port that was free a moment ago on 127.0.0.1 (the kernel picks it).
-inline int free_port() {
+// Whether a listening socket could bind 127.0.0.1:`port` (0: the kernel picks); the port bound.
+inline int try_bind_loopback(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
   socklen_t len = sizeof addr;
-  int port = 0;
+  int bound = 0;
   if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
       ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-    port = ntohs(addr.sin_port);
+    bound = ntohs(addr.sin_port);
   ::close(fd);
-  return port;
+  return bound;
+}
+
+// A TCP port that was free a moment ago on 127.0.0.1, chosen at random below the kernel's
+// ephemeral range (/proc/sys/net/ipv4/ip_local_port_range). A port from bind(0) lies inside
+// that range, where the outgoing connection of any process can take it before the server that
+// was meant to listen there starts (a cluster test failed that way: "cannot listen on
+// 127.0.0.1:47085 (address in use)", with etcd and nodes connecting all around it).
+inline int free_port() {
+  int ephemeral_low = 32768;
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> ephemeral_low;
+  constexpr int kLowest = 10000;
+  if (ephemeral_low > kLowest + 1000) {
+    static std::mt19937 rng(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
+    std::uniform_int_distribution<int> pick(kLowest, ephemeral_low - 1);
+    for (int attempt = 0; attempt < 100; ++attempt)
+      if (int port = try_bind_loopback(pick(rng)); port != 0) return port;
+  }
+  return try_bind_loopback(0);
 }
 
 // Polls GET `path` until it answers 200 or `timeout` passes.
