@@ -3,9 +3,11 @@
 // the index entry decoder under bad input. The shared contract is in content_block_store_test.
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <fstream>
 #include <thread>
 
@@ -94,6 +96,45 @@ TEST_F(PackBlockStoreTest, ACrashKeepsSyncedBlocksAndCutsThePacksBack) {
   ASSERT_TRUE(store->sync());
   reopen();
   for (const auto& b : unsynced) EXPECT_EQ(*store->get(raw(b)), b);
+}
+
+// A write fails (here: the file-size limit, as a full disk would): the put or the sync says so
+// and that the unsynced blocks were dropped, the synced ones stay, and the store goes on in a
+// new pack. Run in a child process, which alone gets the limit.
+TEST_F(PackBlockStoreTest, AWriteErrorDropsOnlyTheUnsyncedBlocksAndTheStoreGoesOn) {
+  const Bytes synced = pseudo_random_bytes(kChunkSize, 70), after = pseudo_random_bytes(999, 71);
+  std::vector<Bytes> lost;
+  for (std::uint64_t i = 0; i < 40; ++i) lost.push_back(pseudo_random_bytes(kChunkSize, 80 + i));
+  PackBlockStoreOptions big_packs = options();
+  big_packs.packs.pack_limit = 1ull << 30;
+  store.reset();
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto s = PackBlockStore::open(dir.path() / "blocks", big_packs);
+    if (!s || !(*s)->put(raw(synced), synced) || !(*s)->sync()) ::_exit(1);
+    std::signal(SIGXFSZ, SIG_IGN);  // writes past the limit fail with EFBIG instead
+    const rlimit limit{3 << 20, 3 << 20};
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(2);
+    Status failed = Status::ok();
+    for (const auto& b : lost)
+      if (failed = (*s)->put(raw(b), b); !failed) break;
+    if (failed) failed = (*s)->sync();
+    if (failed) ::_exit(3);  // 10 MiB never fitted under a 3 MiB limit
+    if (failed.error().code != Errc::io ||
+        failed.error().message.find("dropped") == std::string::npos)
+      ::_exit(4);
+    if (!(*s)->put(raw(after), after) || !(*s)->sync()) ::_exit(5);  // a new pack
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0) << "the child's step that failed (see the codes above)";
+  reopen();
+  EXPECT_EQ(*store->get(raw(synced)), synced);
+  EXPECT_EQ(*store->get(raw(after)), after);
+  for (const auto& b : lost) EXPECT_FALSE(*store->has(raw(b)));
 }
 
 TEST_F(PackBlockStoreTest, PacksRotateAndAPackWithNoLiveBlockIsRemoved) {
