@@ -9,9 +9,14 @@ namespace pv::api {
 struct NodeClient::Impl {
   std::string url;
   std::string authority;  // host[:port] of the URL: the @authority requests are signed for
+  NodeTrust trust;
   httplib::Client http;
   std::optional<RequestSigner> signer;
   explicit Impl(const std::string& u) : url(u), http(u) {}
+
+  // The signature fields of a request, or nothing when unsigned; an error only from a bug.
+  Result<HeaderFields> sign(const std::string& method, const std::string& target, ByteView body,
+                            const std::string& content_type) const;
 
   // Every request goes through here, so none escapes signing once a signer is set.
   httplib::Result send(const std::string& method, const std::string& target,
@@ -59,11 +64,17 @@ Result<nlohmann::json> json_reply(const Result<Reply>& reply) {
 Result<HeaderFields> signature_headers(const RequestSigner& signer, const std::string& method,
                                        const std::string& target, const std::string& authority,
                                        const std::string& body, const std::string& content_type) {
+  return signature_headers(signer, method, target, authority, as_bytes(body), content_type);
+}
+
+Result<HeaderFields> signature_headers(const RequestSigner& signer, const std::string& method,
+                                       const std::string& target, const std::string& authority,
+                                       ByteView body, const std::string& content_type) {
   HttpRequest message;
   message.method = method;
   message.target = target;
   message.authority = authority;
-  message.body = to_bytes(body);
+  message.borrowed_body = body;
   if (!content_type.empty()) set_header(message.headers, "content-type", content_type);
   SignOptions options;
   options.keyid = signer.keyid;
@@ -81,6 +92,12 @@ Result<HeaderFields> signature_headers(const RequestSigner& signer, const std::s
   return out;
 }
 
+Result<HeaderFields> NodeClient::Impl::sign(const std::string& method, const std::string& target,
+                                            ByteView body, const std::string& content_type) const {
+  if (!signer) return HeaderFields{};
+  return signature_headers(*signer, method, target, authority, body, content_type);
+}
+
 httplib::Result NodeClient::Impl::send(const std::string& method, const std::string& target,
                                        const std::string& body, const std::string& content_type) {
   httplib::Request req;
@@ -88,12 +105,10 @@ httplib::Result NodeClient::Impl::send(const std::string& method, const std::str
   req.path = target;
   req.body = body;
   if (!content_type.empty()) req.set_header("Content-Type", content_type);
-  if (signer) {
-    auto headers = signature_headers(*signer, method, target, authority, body, content_type);
-    // Only a bug can fail here (the components are ours); never send the request unsigned.
-    if (!headers) return httplib::Result(nullptr, httplib::Error::Unknown);
-    for (auto& [name, value] : *headers) req.set_header(name, value);
-  }
+  auto headers = sign(method, target, as_bytes(body), content_type);
+  // Only a bug can fail here (the components are ours); never send the request unsigned.
+  if (!headers) return httplib::Result(nullptr, httplib::Error::Unknown);
+  for (auto& [name, value] : *headers) req.set_header(name, value);
   return http.send(req);
 }
 
@@ -112,6 +127,7 @@ Result<NodeClient> NodeClient::connect(const std::string& url, const NodeTrust& 
                       "node URL must look like http://HOST:PORT, got \"" + url + "\"");
   auto impl = std::make_unique<Impl>(u);
   impl->authority = u.substr(host_start);
+  impl->trust = trust;
   if (!impl->http.is_valid())
     return make_error(Errc::invalid_argument, "cannot use node URL \"" + url + "\"");
   impl->http.set_connection_timeout(std::chrono::seconds(5));
@@ -140,6 +156,28 @@ Result<HttpReply> NodeClient::call(const std::string& method, const std::string&
   if (!r) return transport_error(impl_->url, r.error());
   if (r->status >= 400) return error_from_problem(r->status, r->body);
   return HttpReply{r->status, r->body, r->get_header_value("Content-Type")};
+}
+
+Result<HttpReply> NodeClient::post_in_place(const std::string& target, ByteView body,
+                                            const std::string& content_type) {
+  auto fields = impl_->sign("POST", target, body, content_type);
+  if (!fields) return fields.error();
+  httplib::Headers headers(fields->begin(), fields->end());
+  // httplib copies a body given as bytes; given as a provider, it writes it straight out.
+  auto provide = [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+    return sink.write(reinterpret_cast<const char*>(body.data()) + offset, length);
+  };
+  auto r = impl_->http.Post(target, headers, body.size(), provide, content_type);
+  if (!r) return transport_error(impl_->url, r.error());
+  if (r->status >= 400) return error_from_problem(r->status, r->body);
+  return HttpReply{r->status, r->body, r->get_header_value("Content-Type")};
+}
+
+Result<NodeClient> NodeClient::another_connection() const {
+  auto other = connect(impl_->url, impl_->trust);
+  if (!other) return other.error();
+  other->set_signer(impl_->signer);
+  return other;
 }
 
 Result<NodeInfo> NodeClient::info() {

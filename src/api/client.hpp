@@ -40,6 +40,12 @@ using HeaderFields = std::vector<std::pair<std::string, std::string>>;
 [[nodiscard]] Result<HeaderFields> signature_headers(
     const RequestSigner& signer, const std::string& method, const std::string& target,
     const std::string& authority, const std::string& body, const std::string& content_type);
+// The same for a body signed where it lies (no copy of it is made).
+[[nodiscard]] Result<HeaderFields> signature_headers(const RequestSigner& signer,
+                                                     const std::string& method,
+                                                     const std::string& target,
+                                                     const std::string& authority, ByteView body,
+                                                     const std::string& content_type);
 
 // A raw answer, for routes without a typed method below.
 struct HttpReply {
@@ -75,6 +81,13 @@ class NodeClient {
   [[nodiscard]] Result<HttpReply> call(const std::string& method, const std::string& target,
                                        const std::string& body = {},
                                        const std::string& content_type = "application/json");
+  // A POST like call(), for a large body: it is hashed for its Content-Digest and sent to the
+  // socket from where it lies, never copied (an upload batch is several MiB).
+  [[nodiscard]] Result<HttpReply> post_in_place(const std::string& target, ByteView body,
+                                                const std::string& content_type);
+  // Another client of the same node with the same trust and signer, on a connection of its
+  // own: a NodeClient is not thread-safe, so requests in parallel each use one.
+  [[nodiscard]] Result<NodeClient> another_connection() const;
 
   [[nodiscard]] Result<NodeInfo> info();
   // POST /v1/tx with one transaction; with `wait`, answers once committed or after `timeout`.

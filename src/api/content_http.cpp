@@ -1,5 +1,7 @@
 #include "api/content_http.hpp"
 
+#include <charconv>
+
 namespace pv::api {
 
 Result<content::Cid> parse_cid_argument(std::string text) {
@@ -19,28 +21,45 @@ Result<content::BlockStore*> content_store(ApiContext& ctx) {
   return ctx.blocks;
 }
 
+Status ResponseStream::send(ByteView chunk) {
+  if (!sink_.write(reinterpret_cast<const char*>(chunk.data()), chunk.size()))
+    return make_error(Errc::io, "the client closed the connection");
+  return Status::ok();
+}
+
 Status ResponseStream::write(ByteView data) {
-  if (buffer_.size() + data.size() > kFlushAt) PV_TRY(flush());
-  if (data.size() >= kFlushAt) {
-    if (!sink_.write(reinterpret_cast<const char*>(data.data()), data.size()))
-      return make_error(Errc::io, "the client closed the connection");
-    return Status::ok();
+  while (!data.empty()) {
+    if (buffer_.empty() && data.size() >= kChunkBytes) {
+      PV_TRY(send(data.first(kChunkBytes)));
+      data = data.subspan(kChunkBytes);
+      continue;
+    }
+    const std::size_t n = std::min(data.size(), kChunkBytes - buffer_.size());
+    buffer_.insert(buffer_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
+    data = data.subspan(n);
+    if (buffer_.size() == kChunkBytes) PV_TRY(flush());
   }
-  buffer_.insert(buffer_.end(), data.begin(), data.end());
   return Status::ok();
 }
 
 Status ResponseStream::flush() {
   if (buffer_.empty()) return Status::ok();
-  bool ok = sink_.write(reinterpret_cast<const char*>(buffer_.data()), buffer_.size());
+  Status s = send(buffer_);
   buffer_.clear();
-  if (!ok) return make_error(Errc::io, "the client closed the connection");
-  return Status::ok();
+  return s;
 }
 
-Result<std::string> read_limited_body(const httplib::ContentReader& reader, const ApiContext& ctx) {
+Result<std::string> read_limited_body(const httplib::ContentReader& reader, const ApiContext& ctx,
+                                      const httplib::Request& req) {
   std::string text;
-  text.reserve(std::min<std::size_t>(ctx.options.max_body_bytes, 1u << 20));
+  // Room for the declared length at once (within the limit): growing an 8 MiB upload by
+  // doubling copied it several times and faulted in fresh pages each time.
+  std::size_t declared = 0;
+  const std::string length = req.get_header_value("Content-Length");
+  const auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), declared);
+  if (ec != std::errc() || end != length.data() + length.size()) declared = 0;
+  text.reserve(
+      std::min<std::size_t>(ctx.options.max_body_bytes, std::max<std::size_t>(declared, 4096)));
   bool over_limit = false;
   reader([&](const char* data, std::size_t n) {
     // Keep reading past the limit (without storing) so the client sees a clean 413.

@@ -19,21 +19,28 @@ namespace pv::api {
 // The store, or Errc::unavailable when this server was started without one.
 [[nodiscard]] Result<content::BlockStore*> content_store(ApiContext& ctx);
 
-// Writes to an httplib response stream, coalescing small writes into 256 KiB chunks.
+// Writes to an httplib response stream in chunks of kChunkBytes: small writes are coalesced,
+// large ones cut. httplib copies every chunk of a chunked response twice into fresh strings;
+// under the node's mmap threshold (256 KiB, node_cmd.cpp) those come from malloc's reused
+// memory, while chunks of a 256 KiB block or more were each a new mapping, faulted in page by
+// page (half the node's CPU while it served a download).
 class ResponseStream final : public content::ByteSink {
  public:
-  explicit ResponseStream(httplib::DataSink& sink) : sink_(sink) { buffer_.reserve(kFlushAt); }
+  static constexpr std::size_t kChunkBytes = 128 * 1024;
+  explicit ResponseStream(httplib::DataSink& sink) : sink_(sink) { buffer_.reserve(kChunkBytes); }
   [[nodiscard]] Status write(ByteView data) override;
   [[nodiscard]] Status flush();
 
  private:
-  static constexpr std::size_t kFlushAt = 256 * 1024;
+  [[nodiscard]] Status send(ByteView chunk);
   httplib::DataSink& sink_;
   Bytes buffer_;
 };
 
-// Reads a whole request body of at most ctx.options.max_body_bytes (Errc::too_large beyond).
+// Reads a whole request body of at most ctx.options.max_body_bytes (Errc::too_large beyond),
+// into a buffer sized once from the request's Content-Length.
 [[nodiscard]] Result<std::string> read_limited_body(const httplib::ContentReader& reader,
-                                                    const ApiContext& ctx);
+                                                    const ApiContext& ctx,
+                                                    const httplib::Request& req);
 
 }  // namespace pv::api

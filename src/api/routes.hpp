@@ -14,14 +14,14 @@
 #include "api/request_auth.hpp"
 #include "api/server.hpp"
 #include "content/block_store.hpp"
-#include "identity/http_signature_replay.hpp"
 #include "identity/http_signature.hpp"
+#include "identity/http_signature_replay.hpp"
 #include "node/node.hpp"
 
 namespace pv {
 class ContentReplication;
 struct ReplicationStats;
-}
+}  // namespace pv
 
 namespace pv::api {
 
@@ -94,8 +94,9 @@ using SignedHandler = std::function<void(SignedRequest& request, httplib::Respon
 
 httplib::Server::HandlerWithContentReader signed_post(ApiContext& ctx, SignedHandler handler);
 httplib::Server::Handler signed_get(ApiContext& ctx, SignedHandler handler);
-// The request as the signature sees it (authority from the Host header).
-HttpRequest signature_view(const httplib::Request& req, std::string body);
+// The request as the signature sees it (authority from the Host header). The body is borrowed,
+// not copied: `body` must outlive the returned HttpRequest.
+HttpRequest signature_view(const httplib::Request& req, const std::string& body);
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body);
 void send_problem(httplib::Response& res, const Problem& problem);

@@ -27,13 +27,8 @@ Result<std::string> signed_uploader(ApiContext& ctx, const httplib::Request& req
     return make_error(Errc::unauthorized,
                       "this route needs a request signed with RFC 9421 HTTP Message Signatures "
                       "(docs/request-signatures.md); pv blob put --as NAME signs for you");
-  HttpRequest r;
-  r.method = req.method;
-  r.target = req.target;
-  r.authority = req.get_header_value("Host");
-  for (const auto& [name, value] : req.headers) r.headers.emplace(name, value);
-  r.body = to_bytes(body);
-  auto signer = ctx.auth.authenticate(r);
+  // The body is borrowed, not copied (an upload is up to max_body_bytes).
+  auto signer = ctx.auth.authenticate(signature_view(req, body));
   if (!signer) return signer.error();
   return signer->keyid;
 }
@@ -42,36 +37,25 @@ void post_blocks(ApiContext& ctx, const httplib::Request& req, httplib::Response
                  const httplib::ContentReader& reader) {
   auto store = content_store(ctx);
   if (!store) return send_error(res, store.error());
-  auto body = read_limited_body(reader, ctx);
+  auto body = read_limited_body(reader, ctx, req);
   if (!body) return send_error(res, body.error());
   auto who = signed_uploader(ctx, req, *body);
   if (!who) return send_error(res, who.error());
 
-  // Read and verify the whole CAR before storing anything.
-  content::MemorySource in(as_bytes(*body));
-  auto car = content::CarReader::open(in);
+  // Read and verify the whole CAR before storing anything. It is read where it lies: the
+  // blocks stored are views into the body, none is copied on the way.
+  auto car = content::CarReader::read_in_place(as_bytes(*body));
   if (!car) return send_error(res, car.error());
-  std::vector<content::CarBlock> blocks;
-  std::uint64_t bytes = 0;
-  for (;;) {
-    auto next = car->next();
-    if (!next) return send_error(res, next.error());
-    if (!next->has_value()) break;
-    bytes += (*next)->bytes.size();
-    blocks.push_back(std::move(**next));
-  }
   // One write, unsynced: the blocks become durable when the upload's root is pinned (pin()
   // flushes before it records the pin), not batch by batch (docs/content-store.md).
-  std::vector<content::BlockView> views;
-  views.reserve(blocks.size());
-  for (const auto& b : blocks) views.push_back({b.cid, b.bytes});
   // Every block was checked against its CID by the CAR reader: the store need not hash again.
   Status stored =
-      blocks.empty() ? Status::ok() : (*store)->put_all_checked(blocks.front().checked, views);
+      car->blocks.empty() ? Status::ok() : (*store)->put_all_checked(car->checked, car->blocks);
   if (!stored) return send_error(res, stored.error());
   json roots = json::array();
-  for (const auto& r : car->roots()) roots.push_back(r.to_string());
-  send_json(res, 200, {{"blocks", blocks.size()}, {"bytes", bytes}, {"roots", roots}});
+  for (const auto& r : car->roots) roots.push_back(r.to_string());
+  send_json(res, 200,
+            {{"blocks", car->blocks.size()}, {"bytes", car->block_bytes}, {"roots", roots}});
 }
 
 void change_pin(ApiContext& ctx, bool pin, const httplib::Request& req, httplib::Response& res,
@@ -96,7 +80,7 @@ void add_block_routes(RouteTable& routes, ApiContext& ctx) {
   routes.post("POST /v1/pins/{cid}", R"(/v1/pins/([^/]+))",
               [&ctx](const httplib::Request& req, httplib::Response& res,
                      const httplib::ContentReader& reader) {
-                auto body = read_limited_body(reader, ctx);
+                auto body = read_limited_body(reader, ctx, req);
                 if (!body) return send_error(res, body.error());
                 change_pin(ctx, true, req, res, *body);
               });

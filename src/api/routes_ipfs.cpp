@@ -67,12 +67,7 @@ void get_ipfs(ApiContext& ctx, const httplib::Request& req, httplib::Response& r
         "application/vnd.ipld.car; version=1; order=dfs; dups=n",
         [blocks, root_cid](std::size_t, httplib::DataSink& sink) {
           ResponseStream out(sink);
-          content::CarWriter car(out);
-          Status s = car.write_header({root_cid});
-          if (s)
-            s = content::walk_dag(
-                *blocks, root_cid, content::LeafRead::verify,
-                [&](const content::Cid& c, ByteView bytes) { return car.put(c, bytes); });
+          Status s = content::CarWriter::write_dag(*blocks, root_cid, out);
           if (s) s = out.flush();
           if (!s) {
             spdlog::warn("gateway: CAR of {} stopped: {}", root_cid.to_string(), s.error().message);

@@ -34,7 +34,7 @@ void get_peer_block(ApiContext& ctx, ReplayGuard& guard, const httplib::Request&
 
 void post_replica(ApiContext& ctx, ReplayGuard& guard, const httplib::Request& req,
                   httplib::Response& res, const httplib::ContentReader& reader) {
-  auto body = read_limited_body(reader, ctx);
+  auto body = read_limited_body(reader, ctx, req);
   if (!body) return send_error(res, body.error());
   auto who = authenticate_peer(ctx, req, *body, guard);
   if (!who) return send_error(res, who.error());

@@ -15,13 +15,13 @@ void authenticated(ApiContext& ctx, const httplib::Request& req, httplib::Respon
 
 }  // namespace
 
-HttpRequest signature_view(const httplib::Request& req, std::string body) {
+HttpRequest signature_view(const httplib::Request& req, const std::string& body) {
   HttpRequest r;
   r.method = req.method;
   r.target = req.target;
   r.authority = req.get_header_value("Host");
   for (const auto& [name, value] : req.headers) r.headers.emplace(name, value);
-  r.body = to_bytes(body);
+  r.borrowed_body = as_bytes(body);
   return r;
 }
 

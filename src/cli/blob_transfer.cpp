@@ -8,47 +8,6 @@
 
 namespace pv::cli {
 
-Status CarBatchUploader::start_batch(const content::Cid& first) {
-  if (writer_) return Status::ok();
-  buffer_.bytes.clear();
-  writer_ = std::make_unique<content::CarWriter>(buffer_);
-  // A batch's CAR names its first block as root; the object's real root is pinned at the end.
-  return writer_->write_header({first});
-}
-
-Status CarBatchUploader::added() {
-  ++blocks_in_batch_;
-  if (buffer_.bytes.size() >= kUploadBatchBytes) return flush();
-  return Status::ok();
-}
-
-Status CarBatchUploader::put(const content::Cid& cid, ByteView bytes) {
-  PV_TRY(start_batch(cid));
-  PV_TRY(writer_->put(cid, bytes));
-  return added();
-}
-
-Status CarBatchUploader::put_hashed(content::HashedByImporter hashed, const content::Cid& cid,
-                                    ByteView bytes) {
-  PV_TRY(start_batch(cid));
-  PV_TRY(writer_->put_hashed(hashed, cid, bytes));
-  return added();
-}
-
-Status CarBatchUploader::flush() {
-  if (!writer_) return Status::ok();
-  auto reply = client_.call("POST", "/v1/blocks", std::string(as_chars(buffer_.bytes)),
-                            "application/vnd.ipld.car");
-  if (!reply) return reply.error();
-  ++requests_;
-  blocks_sent_ += blocks_in_batch_;
-  blocks_in_batch_ = 0;
-  writer_.reset();
-  buffer_.bytes.clear();
-  buffer_.bytes.shrink_to_fit();
-  return Status::ok();
-}
-
 CarDownload::CarDownload(const std::string& node_url, const std::string& target)
     : thread_([this, node_url, target] { run(node_url, target); }) {}
 
@@ -80,7 +39,13 @@ void CarDownload::run(std::string url, std::string target) {
         std::unique_lock lock(mu_);
         cv_.wait(lock, [&] { return buffered_ < kDownloadBufferBytes || cancelled_; });
         if (cancelled_) return false;
-        chunks_.emplace_back(data, n);
+        // httplib hands the body over 4 KiB at a time: gather it into larger pieces rather
+        // than allocating one string per 4 KiB.
+        if (chunks_.empty() || chunks_.back().size() + n > kDownloadPieceBytes) {
+          chunks_.emplace_back();
+          chunks_.back().reserve(kDownloadPieceBytes);
+        }
+        chunks_.back().append(data, n);
         buffered_ += n;
         cv_.notify_all();
         return true;

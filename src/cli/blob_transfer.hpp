@@ -1,8 +1,7 @@
 #pragma once
 // Moving content between the client and a node without holding a file in memory:
-//  - CarBatchUploader sends blocks as CARv1 batches of at most kUploadBatchBytes to the signed
-//    POST /v1/blocks (the node checks each block against its CID and stores a batch all or
-//    nothing); the caller pins the root afterwards with POST /v1/pins/{cid}.
+//  - CarBatchUploader (car_batch_upload.hpp) sends blocks as CARv1 batches to the signed
+//    POST /v1/blocks, several at once; the caller pins the root afterwards.
 //  - CarDownload streams GET /ipfs/{cid}?format=car into a strict CarReader (every block checked
 //    against its CID) through a bounded buffer (kDownloadBufferBytes), so a slow reader slows
 //    the download rather than growing memory.
@@ -23,38 +22,15 @@
 #include <thread>
 
 #include "api/client.hpp"
+#include "cli/car_batch_upload.hpp"
 #include "content/block_store.hpp"
 #include "content/car.hpp"
 
 namespace pv::cli {
 
-inline constexpr std::size_t kUploadBatchBytes = 8u << 20;  // under the node's 16 MiB body limit
 inline constexpr std::size_t kDownloadBufferBytes = 8u << 20;
+inline constexpr std::size_t kDownloadPieceBytes = 128u << 10;
 inline constexpr std::size_t kRepeatCacheBytes = 4u << 20;
-
-class CarBatchUploader final : public content::BlockSink {
- public:
-  explicit CarBatchUploader(api::NodeClient& client) : client_(client) {}
-  // Checks the block against its CID (CarWriter::put), then buffers it.
-  [[nodiscard]] Status put(const content::Cid& cid, ByteView bytes) override;
-  // A block the importer has just hashed is not hashed again (it was 1 of the 3 SHA-256 passes
-  // over every byte `pv blob put` made; the others are the CID and the request's Content-Digest).
-  [[nodiscard]] Status put_hashed(content::HashedByImporter hashed, const content::Cid& cid,
-                                  ByteView bytes) override;
-  // Sends what is buffered. Call once after the last put.
-  [[nodiscard]] Status flush();
-  std::uint64_t blocks_sent() const { return blocks_sent_; }
-  std::uint64_t requests() const { return requests_; }
-
- private:
-  [[nodiscard]] Status start_batch(const content::Cid& first);
-  [[nodiscard]] Status added();
-
-  api::NodeClient& client_;
-  content::MemorySink buffer_;
-  std::unique_ptr<content::CarWriter> writer_;
-  std::uint64_t blocks_in_batch_ = 0, blocks_sent_ = 0, requests_ = 0;
-};
 
 // The body of GET {node}{target}, streamed from a background thread.
 class CarDownload final : public content::ByteSource {

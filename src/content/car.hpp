@@ -10,13 +10,16 @@
 //
 // The reader is strict and streaming: it holds one section at a time (at most
 // kMaxCarSectionBytes), checks every block against its CID before handing it out, and names
-// the section and the byte offset when a CAR is truncated or wrong.
+// the section and the byte offset when a CAR is truncated or wrong. A CAR already whole in
+// memory (an upload's body) is read in place instead (CarReader::read_in_place): the same
+// checks, and blocks that are views into it rather than copies.
 
 #include <cstdint>
 #include <optional>
 #include <vector>
 
 #include "content/block_sink.hpp"
+#include "content/block_store.hpp"
 #include "content/byte_stream.hpp"
 #include "content/cid.hpp"
 #include "content/file_importer.hpp"
@@ -46,6 +49,12 @@ class CarWriter final : public BlockSink {
   [[nodiscard]] Status put_hashed(HashedByImporter, const Cid& cid, ByteView bytes) override;
   std::uint64_t bytes_written() const { return written_; }
 
+  // Writes the CAR of the DAG under `root` as the trustless gateway serves it: the header, then
+  // every distinct block once in walk_dag's order (Kubo's `dag export` order). Each block comes
+  // from store.get(), which checks it against its CID (the BlockStore contract), so it is not
+  // hashed a second time here.
+  [[nodiscard]] static Status write_dag(BlockStore& store, const Cid& root, ByteSink& out);
+
  private:
   [[nodiscard]] Status write_section(const Cid& cid, ByteView bytes);
   ByteSink& out_;
@@ -59,10 +68,22 @@ struct CarBlock {
   CheckedByCarReader checked;  // `bytes` hashed to `cid` when CarReader made this block
 };
 
+// A whole CAR read in place: every block checked against its CID; the views point into the
+// bytes given to CarReader::read_in_place, which must outlive them.
+struct CheckedCar {
+  std::vector<Cid> roots;
+  std::vector<BlockView> blocks;  // in CAR order
+  std::uint64_t block_bytes = 0;  // the blocks' bytes, CIDs and framing not counted
+  CheckedByCarReader checked;     // the pass key for BlockStore::put_all_checked
+};
+
 class CarReader {
  public:
   // Reads and checks the header.
   [[nodiscard]] static Result<CarReader> open(ByteSource& in);
+  // Reads and checks a whole CAR held in memory, with the rules and error messages of
+  // open() + next() until the end, without copying a block.
+  [[nodiscard]] static Result<CheckedCar> read_in_place(ByteView car);
   const std::vector<Cid>& roots() const { return roots_; }
   // The next block, verified against its CID; nullopt at a clean end of the CAR.
   [[nodiscard]] Result<std::optional<CarBlock>> next();
@@ -71,8 +92,9 @@ class CarReader {
  private:
   explicit CarReader(ByteSource& in) : in_(&in) {}
   // Reads exactly n bytes; `clean_eof` is set when the stream ended before the first byte.
+  // `more_after` is how many bytes of `what` follow these n, for the count a truncation names.
   [[nodiscard]] Status read_exact(std::uint8_t* buf, std::size_t n, const std::string& what,
-                                  bool* clean_eof = nullptr);
+                                  bool* clean_eof = nullptr, std::size_t more_after = 0);
   [[nodiscard]] Result<std::optional<std::uint64_t>> read_length(const std::string& what);
 
   ByteSource* in_;

@@ -45,6 +45,12 @@ struct HttpRequest {
   std::string authority;  // host[:port] the request is addressed to
   HeaderMap headers;
   Bytes body;
+  // Borrowed body bytes, used instead of `body` when set: an upload of several MiB is signed and
+  // checked where it lies, not copied (the bytes must outlive this HttpRequest).
+  std::optional<ByteView> borrowed_body = std::nullopt;
+
+  // The body the Content-Digest covers: `borrowed_body` if set, else `body`.
+  ByteView body_bytes() const { return borrowed_body ? *borrowed_body : ByteView(body); }
 };
 
 // All values of header `name`, each trimmed of surrounding spaces and tabs, joined with ", "

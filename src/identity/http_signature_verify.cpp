@@ -79,7 +79,7 @@ Status sign_request(HttpRequest& request, const SigningKey& key, const SignOptio
       return make_error(Errc::invalid_argument, "created/expires out of range");
   }
 
-  set_header(request.headers, kContentDigestHeader, content_digest(request.body));
+  set_header(request.headers, kContentDigestHeader, content_digest(request.body_bytes()));
   SignatureParams params;
   params.components =
       options.components.empty() ? default_covered_components(request) : options.components;
@@ -154,7 +154,7 @@ Result<std::string> verify_request(const HttpRequest& request, const KeyResolver
 
   auto digest = combined_header_value(request.headers, kContentDigestHeader);
   if (!digest) return refuse("missing Content-Digest header");
-  if (auto st = verify_content_digest(*digest, request.body); !st)
+  if (auto st = verify_content_digest(*digest, request.body_bytes()); !st)
     return refuse("content-digest mismatch: " + st.error().message);
 
   const std::int64_t forget_after = created + skew;

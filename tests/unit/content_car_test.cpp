@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "content/car.hpp"
 #include "content/file_importer.hpp"
 #include "content/varint.hpp"
@@ -31,8 +33,23 @@ Car make_car(std::size_t size) {
   return Car{out.bytes, r->root, sink.order};
 }
 
-Result<std::vector<CarBlock>> read_all(ByteView bytes, std::vector<Cid>* roots = nullptr) {
-  MemorySource in(bytes);
+// Hands out at most `step` bytes per read, so the reader's partial reads are exercised.
+class TrickleSource final : public ByteSource {
+ public:
+  TrickleSource(ByteView bytes, std::size_t step) : bytes_(bytes), step_(step) {}
+  Result<std::size_t> read(std::uint8_t* buf, std::size_t size) override {
+    const std::size_t n = std::min({size, step_, bytes_.size() - pos_});
+    std::copy_n(bytes_.begin() + static_cast<std::ptrdiff_t>(pos_), n, buf);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  ByteView bytes_;
+  std::size_t step_, pos_ = 0;
+};
+
+Result<std::vector<CarBlock>> read_streaming(ByteSource& in, std::vector<Cid>* roots) {
   auto reader = CarReader::open(in);
   if (!reader) return reader.error();
   if (roots) *roots = reader->roots();
@@ -42,6 +59,64 @@ Result<std::vector<CarBlock>> read_all(ByteView bytes, std::vector<Cid>* roots =
     if (!b) return b.error();
     if (!*b) return out;
     out.push_back(std::move(**b));
+  }
+}
+
+// Reads with the streaming reader, and checks that the in-place reader (what the node runs on
+// an upload) gives exactly the same answer: the same blocks and roots, or the same error.
+Result<std::vector<CarBlock>> read_all(ByteView bytes, std::vector<Cid>* roots = nullptr) {
+  MemorySource in(bytes);
+  std::vector<Cid> streamed_roots;
+  auto streamed = read_streaming(in, &streamed_roots);
+  auto in_place = CarReader::read_in_place(bytes);
+  EXPECT_EQ(bool(streamed), bool(in_place))
+      << to_hex(bytes.first(std::min<std::size_t>(80, bytes.size())));
+  if (streamed && in_place) {
+    EXPECT_EQ(in_place->roots, streamed_roots);
+    EXPECT_EQ(in_place->blocks.size(), streamed->size());
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < std::min(in_place->blocks.size(), streamed->size()); ++i) {
+      EXPECT_EQ(in_place->blocks[i].cid, (*streamed)[i].cid);
+      EXPECT_TRUE(std::ranges::equal(in_place->blocks[i].bytes, (*streamed)[i].bytes));
+      // Views into the CAR itself, not copies.
+      EXPECT_GE(in_place->blocks[i].bytes.data(), bytes.data());
+      EXPECT_LE(in_place->blocks[i].bytes.data() + in_place->blocks[i].bytes.size(),
+                bytes.data() + bytes.size());
+      total += in_place->blocks[i].bytes.size();
+    }
+    EXPECT_EQ(in_place->block_bytes, total);
+  } else if (!streamed && !in_place) {
+    EXPECT_EQ(in_place.error().code, streamed.error().code);
+    EXPECT_EQ(in_place.error().message, streamed.error().message);
+  }
+  if (roots) *roots = streamed_roots;
+  return streamed;
+}
+
+TEST(Car, ReadsTheSameBlocksWhateverSizeTheReadsHave) {
+  const Car car = make_car(3 * kChunkSize + 17);
+  for (std::size_t step : {1u, 7u, 63u, 64u, 65u, 4096u}) {
+    TrickleSource in(car.bytes, step);
+    auto blocks = read_streaming(in, nullptr);
+    ASSERT_TRUE(blocks) << step << ": " << blocks.error().message;
+    ASSERT_EQ(blocks->size(), car.blocks.size()) << step;
+    for (std::size_t i = 0; i < blocks->size(); ++i) {
+      EXPECT_EQ((*blocks)[i].cid, car.blocks[i]) << step;
+      EXPECT_TRUE(car.blocks[i].matches((*blocks)[i].bytes)) << step;
+    }
+  }
+}
+
+TEST(Car, ATruncationNamesTheBytesMissingFromTheSection) {
+  const Car car = make_car(1000);  // header + one raw block of 1000 bytes (+ 36-byte CID)
+  const std::size_t header_size = encode_car_header({car.root}).size();
+  // Cut 10 bytes into the section (inside its CID) and 100 bytes into it (inside the block).
+  for (std::size_t into : {10u, 100u}) {
+    const std::size_t cut = header_size + 2 + into;  // 2: the section length varint
+    auto r = read_all(ByteView(car.bytes).first(cut));
+    ASSERT_FALSE(r);
+    const std::string missing = "(" + std::to_string(car.bytes.size() - cut) + " bytes missing)";
+    EXPECT_NE(r.error().message.find(missing), std::string::npos) << r.error().message;
   }
 }
 
