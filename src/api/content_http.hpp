@@ -20,13 +20,13 @@ namespace pv::api {
 [[nodiscard]] Result<content::BlockStore*> content_store(ApiContext& ctx);
 
 // Writes to an httplib response stream in chunks of kChunkBytes: small writes are coalesced,
-// large ones cut. httplib copies every chunk of a chunked response twice into fresh strings;
-// under the node's mmap threshold (256 KiB, node_cmd.cpp) those come from malloc's reused
-// memory, while chunks of a 256 KiB block or more were each a new mapping, faulted in page by
-// page (half the node's CPU while it served a download).
+// large ones cut. httplib copies every chunk of a chunked response into fresh strings, one of
+// which grows to twice the chunk; kept under the node's mmap threshold (256 KiB, node_cmd.cpp)
+// those come from malloc's reused memory, while chunks of a 256 KiB block were each new
+// mappings, faulted in page by page (half the node's CPU while it served a download).
 class ResponseStream final : public content::ByteSink {
  public:
-  static constexpr std::size_t kChunkBytes = 128 * 1024;
+  static constexpr std::size_t kChunkBytes = 64 * 1024;
   explicit ResponseStream(httplib::DataSink& sink) : sink_(sink) { buffer_.reserve(kChunkBytes); }
   [[nodiscard]] Status write(ByteView data) override;
   [[nodiscard]] Status flush();
