@@ -38,9 +38,17 @@ class ResponseStream final : public content::ByteSink {
 };
 
 // Reads a whole request body of at most ctx.options.max_body_bytes (Errc::too_large beyond),
-// into a buffer sized once from the request's Content-Length.
+// into a buffer sized once from the request's Content-Length (a reused one for a large body:
+// give it back with RecycledBody when done).
 [[nodiscard]] Result<std::string> read_limited_body(const httplib::ContentReader& reader,
                                                     const ApiContext& ctx,
                                                     const httplib::Request& req);
+
+// Gives a large body's buffer back to read_limited_body's small pool when it goes out of scope
+// (on every return of a handler). The body must not be used after that.
+struct RecycledBody {
+  std::string& body;
+  ~RecycledBody();
+};
 
 }  // namespace pv::api

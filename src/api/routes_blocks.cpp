@@ -39,6 +39,7 @@ void post_blocks(ApiContext& ctx, const httplib::Request& req, httplib::Response
   if (!store) return send_error(res, store.error());
   auto body = read_limited_body(reader, ctx, req);
   if (!body) return send_error(res, body.error());
+  const RecycledBody recycle{*body};  // after the blocks are stored or refused
   auto who = signed_uploader(ctx, req, *body);
   if (!who) return send_error(res, who.error());
 
