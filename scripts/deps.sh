@@ -39,3 +39,12 @@ if [ ! -d "$interop_dir/node_modules" ] || ! cmp -s "$interop_dir/package-lock.j
   npm ci --prefix "$interop_dir" --no-audit --no-fund
   cp "$interop_dir/package-lock.json" "$stamp"
 fi
+# js-ipfs (the remote-blockstore test's IPFS daemon) is its own project: its older dependency
+# tree stays apart from the tools above. Install scripts are skipped: they only fetch optional
+# native binaries it does not need (its LevelDB binding ships prebuilt).
+jsipfs_dir="$interop_dir/js-ipfs"
+stamp="$jsipfs_dir/node_modules/.pv-installed-lock.json"
+if [ ! -d "$jsipfs_dir/node_modules" ] || ! cmp -s "$jsipfs_dir/package-lock.json" "$stamp"; then
+  nice npm ci --prefix "$jsipfs_dir" --no-audit --no-fund --ignore-scripts
+  cp "$jsipfs_dir/package-lock.json" "$stamp"
+fi

@@ -46,11 +46,12 @@ Result<std::string> KuboBlockStore::call(const std::string& command, const std::
   std::string message = doc.is_object() && doc.contains("Message") && doc["Message"].is_string()
                             ? doc["Message"].get<std::string>()
                             : "HTTP " + std::to_string(r->status);
-  // Kubo words a missing block "not found" (and ours, "not stored here" / "not pinned").
+  // Kubo words a missing block "not found" (ours, "not stored here" / "not pinned"); js-ipfs
+  // passes on the ENOENT of the block file it does not have.
   bool missing = message.find("not found") != std::string::npos ||
                  message.find("not stored") != std::string::npos ||
                  message.find("not pinned") != std::string::npos ||
-                 message.find("is not stored") != std::string::npos;
+                 message.find("ENOENT") != std::string::npos;
   return make_error(missing ? Errc::not_found : Errc::io,
                     "Kubo RPC " + command + " at " + url_ + ": " + message);
 }
@@ -65,20 +66,30 @@ Status KuboBlockStore::put(const content::Cid& cid, ByteView bytes) {
   if (!cid.matches(bytes))
     return make_error(Errc::invalid_argument, "refused to store a block under " + cid.to_string() +
                                                   ": it does not hash to it");
-  const char* codec = cid.codec() == content::Multicodec::raw ? "raw" : "dag-pb";
+  const std::string codec = cid.codec() == content::Multicodec::raw ? "raw" : "dag-pb";
   std::string block(as_chars(bytes));
-  auto body =
-      call("block/put", std::string("cid-codec=") + codec + "&mhtype=sha2-256&pin=false", &block);
-  if (!body) return body.error();
-  auto doc = json::parse(*body, nullptr, false);
-  if (!doc.is_object() || !doc.contains("Key") || !doc["Key"].is_string())
-    return make_error(Errc::io, "Kubo RPC block/put at " + url_ + ": unexpected answer");
-  auto stored = content::Cid::parse(doc["Key"].get<std::string>());
-  if (!stored || stored->to_v1() != cid.to_v1())
-    return make_error(Errc::corruption, "Kubo RPC block/put at " + url_ + " stored " +
-                                            doc["Key"].get<std::string>() + " instead of " +
-                                            cid.to_string());
-  return Status::ok();
+  // Kubo takes the codec as cid-codec and refuses it together with the older `format`; js-ipfs
+  // knows only `format` and files the block under dag-pb. Both key blocks by multihash, so a
+  // CID that differs from ours only in its codec means "ask again with format=".
+  for (bool legacy : {legacy_format_.load(), true}) {
+    auto body =
+        call("block/put",
+             (legacy ? "format=" : "cid-codec=") + codec + "&mhtype=sha2-256&pin=false", &block);
+    if (!body) return body.error();
+    auto doc = json::parse(*body, nullptr, false);
+    if (!doc.is_object() || !doc.contains("Key") || !doc["Key"].is_string())
+      return make_error(Errc::io, "Kubo RPC block/put at " + url_ + ": unexpected answer");
+    auto stored = content::Cid::parse(doc["Key"].get<std::string>());
+    if (stored && stored->to_v1() == cid.to_v1()) {
+      if (legacy) legacy_format_ = true;
+      return Status::ok();
+    }
+    if (legacy || !stored || stored->digest() != cid.digest())
+      return make_error(Errc::corruption, "Kubo RPC block/put at " + url_ + " stored " +
+                                              doc["Key"].get<std::string>() + " instead of " +
+                                              cid.to_string());
+  }
+  return Status::ok();  // not reached: the second pass always returns
 }
 
 Result<Bytes> KuboBlockStore::get(const content::Cid& cid) {
@@ -111,7 +122,7 @@ Status KuboBlockStore::unpin(const content::Cid& root) {
 }
 
 Result<std::vector<content::Cid>> KuboBlockStore::pins() {
-  auto body = call("pin/ls", "type=recursive&stream=true");
+  auto body = call("pin/ls", "type=recursive&stream=true&cid-base=base32");
   if (!body) return body.error();
   std::vector<content::Cid> out;
   std::istringstream lines(*body);

@@ -4,12 +4,14 @@
 // has = block/stat, pin/unpin/pins = pin/add, pin/rm, pin/ls (recursive). Every block read back
 // is checked against its CID here, so a remote that returns wrong bytes is caught
 // (Errc::corruption) like a corrupt local disk. Requests pass offline=true so the remote never
-// searches the IPFS network for a block it lacks.
+// searches the IPFS network for a block it lacks. Tested against js-ipfs (docs/api.md, "Remote
+// blockstore" says where it differs from Kubo and how both are handled).
 //
 // Garbage collection of the remote is the remote's own job (`ipfs repo gc`): collect_garbage()
 // answers Errc::unavailable. One HTTP connection, requests
 // serialized (thread-safe).
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -50,6 +52,7 @@ class KuboBlockStore final : public content::BlockStore {
   std::string url_;
   std::unique_ptr<httplib::Client> client_;
   std::mutex mu_;
+  std::atomic<bool> legacy_format_{false};  // the remote wants block/put?format= (js-ipfs)
 };
 
 }  // namespace pv::api
