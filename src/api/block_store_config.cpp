@@ -19,11 +19,15 @@ Result<std::unique_ptr<content::BlockStore>> open_block_store(const NodeConfig& 
   // a CURRENT file at its root; the pack store keeps its index one level down).
   std::error_code ec;
   if (std::filesystem::exists(dir / "CURRENT", ec)) {
-    auto legacy = content::RocksBlockStore::open(dir);
+    content::RocksBlockStoreOptions options;
+    if (config.blockstore_gc_grace) options.gc_grace = *config.blockstore_gc_grace;
+    auto legacy = content::RocksBlockStore::open(dir, options);
     if (!legacy) return legacy.error();
     return std::unique_ptr<content::BlockStore>(std::move(*legacy));
   }
-  auto local = content::PackBlockStore::open(dir);
+  content::PackBlockStoreOptions options;
+  if (config.blockstore_gc_grace) options.gc_grace = *config.blockstore_gc_grace;
+  auto local = content::PackBlockStore::open(dir, options);
   if (!local) return local.error();
   return std::unique_ptr<content::BlockStore>(std::move(*local));
 }

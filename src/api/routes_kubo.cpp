@@ -1,7 +1,7 @@
 // The Kubo RPC subset (https://docs.ipfs.tech/reference/kubo/rpc/), in Kubo's shapes so that
 // Kubo client libraries work: POST /api/v0/{add, cat, block/get, block/put, block/stat,
-// pin/add, pin/rm, pin/ls, version}. Errors answer Kubo's JSON {"Message","Code","Type"} (not
-// problem documents: Kubo clients parse that shape), 400 with Code 1 for a bad request, 500
+// pin/add, pin/rm, pin/ls, repo/gc, version}. Errors answer Kubo's JSON {"Message","Code","Type"}
+// (not problem documents: Kubo clients parse that shape), 400 with Code 1 for a bad request, 500
 // with Code 0 otherwise, as Kubo does.
 //
 // Like Kubo's own RPC port, this is an administrative interface without authentication: it
@@ -20,6 +20,7 @@
 #include <optional>
 
 #include "api/content_http.hpp"
+#include "api/kubo_rpc_support.hpp"
 #include "content/dag_walk.hpp"
 #include "content/file_importer.hpp"
 
@@ -27,30 +28,6 @@ namespace pv::api {
 namespace {
 
 using nlohmann::json;
-
-void kubo_error(httplib::Response& res, const Error& e) {
-  bool client_error = e.code == Errc::invalid_argument || e.code == Errc::malformed ||
-                      e.code == Errc::non_canonical || e.code == Errc::too_large;
-  int status = client_error ? 400 : e.code == Errc::forbidden ? 403 : 500;
-  res.status = status;
-  json body{{"Message", e.message}, {"Code", client_error ? 1 : 0}, {"Type", "error"}};
-  res.set_content(body.dump() + "\n", "application/json");
-}
-
-bool is_loopback(const std::string& addr) {
-  return addr.rfind("127.", 0) == 0 || addr == "::1" || addr.rfind("::ffff:127.", 0) == 0;
-}
-
-// Kubo booleans: "true"/"1", "false"/"0"; a bare flag ("?pin") is true.
-Result<std::optional<bool>> bool_param(const httplib::Request& req, const char* name) {
-  if (!req.has_param(name)) return std::optional<bool>();
-  std::string v = req.get_param_value(name);
-  if (v.empty() || v == "true" || v == "1") return std::optional<bool>(true);
-  if (v == "false" || v == "0") return std::optional<bool>(false);
-  return make_error(
-      Errc::invalid_argument,
-      std::string("option ") + name + " must be true or false, got \"" + v.substr(0, 20) + "\"");
-}
 
 // Refuses add/block-put options that would produce CIDs other than the ones this store writes.
 Status check_add_options(const httplib::Request& req) {
@@ -365,6 +342,8 @@ void add_kubo_routes(RouteTable& routes, ApiContext& ctx) {
                      const httplib::ContentReader&) { pin_change(s, false, req, res); });
   route("pin/ls", [](content::BlockStore& s, const httplib::Request& req, httplib::Response& res,
                      const httplib::ContentReader&) { pin_ls(s, req, res); });
+  route("repo/gc", [](content::BlockStore& s, const httplib::Request& req, httplib::Response& res,
+                      const httplib::ContentReader&) { kubo_repo_gc(s, req, res); });
   route("version", [](content::BlockStore&, const httplib::Request&, httplib::Response& res,
                       const httplib::ContentReader&) {
     res.set_content(

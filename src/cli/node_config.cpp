@@ -102,16 +102,20 @@ Status apply_config_file(const std::string& path, NodeConfig& config) {
     } else if (key == "peer-check-interval-ms") {
       PV_TRY(count([&](std::uint32_t v) { config.peer_check_interval = std::chrono::milliseconds(v); }));
     } else if (key == "blockstore") {
-      // {"kubo": "http://HOST:PORT"}, or {} / {"local": true} for the default local store.
+      // {"kubo": "http://HOST:PORT"}, or {} / {"local": true} for the default local store;
+      // "gc-grace-seconds": how long the local store keeps unpinned blocks from collection.
       if (!value.is_object()) return key_error(path, key, "an object such as {\"kubo\": URL}");
       for (const auto& [k, v] : value.items()) {
         if (k == "kubo" && v.is_string()) {
           config.blockstore_kubo_url = v.get<std::string>();
         } else if (k == "local" && v.is_boolean() && v.get<bool>()) {
           config.blockstore_kubo_url.clear();
+        } else if (k == "gc-grace-seconds" && v.is_number_unsigned()) {
+          config.blockstore_gc_grace = std::chrono::seconds(v.get<std::uint64_t>());
         } else {
           return key_error(path, key + "." + k,
-                           "\"kubo\": \"http://HOST:PORT\" or \"local\": true");
+                           "\"kubo\": \"http://HOST:PORT\", \"local\": true or "
+                           "\"gc-grace-seconds\": a number of seconds");
         }
       }
     } else if (key == "replication") {

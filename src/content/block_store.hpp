@@ -30,6 +30,7 @@ struct GcReport {
   std::uint64_t blocks_removed = 0;
   std::uint64_t blocks_in_grace = 0;  // kept only because they were written recently
   std::uint64_t bytes_removed = 0;
+  std::vector<Hash32> removed;  // the digest of every block removed
 };
 
 // One block to store: its CID and bytes (borrowed for the call).

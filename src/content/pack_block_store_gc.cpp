@@ -46,6 +46,7 @@ Result<GcReport> PackBlockStore::collect_garbage() {
     if (auto s = gone.Delete(locations_, it->key()); !s.ok())
       return rocks_error(s, "garbage collection");
     dead.push_back(entry->where);
+    if (digest) report.removed.push_back(*digest);
     ++report.blocks_removed;
     report.bytes_removed += entry->where.length;
   }

@@ -224,6 +224,7 @@ Result<GcReport> RocksBlockStore::collect_garbage() {
     if (s.ok()) s = db_->Write(write, &gone);
     if (!s.ok()) return rocks_error(s, "garbage collection");
     ++report.blocks_removed;
+    if (digest) report.removed.push_back(*digest);
     report.bytes_removed += size;
   }
   if (!it->status().ok()) return rocks_error(it->status(), "garbage collection");

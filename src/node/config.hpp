@@ -43,9 +43,11 @@ struct NodeConfig {
   std::string advertise_url;  // this node's API URL for peers; default http(s)://<listen>
   std::chrono::milliseconds peer_check_interval{2000};  // checkpoint exchange with peers
   std::string peer_ca_file;  // CA for https peer URLs (empty: the system's CA store)
-  // Content blocks: empty keeps them in <data_dir>/blocks (RocksDB); a Kubo RPC URL
-  // ("http://127.0.0.1:5001") keeps them on that IPFS node instead.
+  // Content blocks: empty keeps them in <data_dir>/blocks (pack files + RocksDB index); a Kubo
+  // RPC URL ("http://127.0.0.1:5001") keeps them on that IPFS node instead.
   std::string blockstore_kubo_url;
+  // How long the local store keeps an unpinned block from garbage collection (unset: 24 h).
+  std::optional<std::chrono::seconds> blockstore_gc_grace;
   // Record content replication (docs/cluster.md, "Content replication"): how many nodes, this
   // one included, must hold a record's content pinned before its anchor is accepted. Unset: 2 in
   // a cluster (at most the genesis nodes), 1 with embedded ordering. 0: no check at all.

@@ -43,13 +43,16 @@ std::string kubo_add(int port, const std::string& data) {
   return doc.value("Hash", "");
 }
 
-TEST(ContentHttp, KuboRpcClientAddsCatsReadsBlocksAndPins) {
+TEST(ContentHttp, KuboRpcClientAddsCatsReadsBlocksPinsAndCollectsGarbage) {
   std::string node_bin = "node";
   std::string interop = std::string(PV_SOURCE_DIR) + "/tests/interop";
   ASSERT_TRUE(std::filesystem::exists(interop + "/node_modules/kubo-rpc-client/package.json"))
       << "run scripts/deps.sh (npm ci in tests/interop)";
   TempDir dir;
-  NodeProcess node(dir / "node", free_port());
+  // No grace period: repo/gc may remove a block the moment no pin reaches it.
+  const std::string config = dir / "no-grace.json";
+  std::ofstream(config) << R"({"blockstore": {"gc-grace-seconds": 0}})";
+  NodeProcess node(dir / "node", free_port(), {"--config", config});
   ASSERT_TRUE(node.start());
   auto r =
       run({node_bin, interop + "/kubo_rpc_interop.mjs", node.url()}, {}, std::chrono::seconds(120));
@@ -58,6 +61,7 @@ TEST(ContentHttp, KuboRpcClientAddsCatsReadsBlocksAndPins) {
   ASSERT_TRUE(doc.is_object()) << r.out << r.err;
   EXPECT_EQ(doc.value("ok", false), true) << r.out;
   EXPECT_EQ(doc.value("leaves", 0), 3);
+  EXPECT_EQ(doc.value("collected", 0), 4);
 }
 
 TEST(ContentHttp, GatewayServesVerifiedRawBlocksAndCarsAndRefusesBadRequests) {

@@ -6,7 +6,9 @@
 //
 // Adds a 3-chunk random file and checks its CID against ipfs-unixfs-importer (Kubo's
 // --cid-version=1 layout), reads it back with cat, reads every block with block.get and checks
-// it against its CID, and walks pin ls / rm / add. Prints one JSON line; exit 1 on failure.
+// it against its CID, walks pin ls / rm / add, then adds a second file without pinning it and
+// runs repo.gc (the node runs with a grace period of 0): the second file's blocks are removed,
+// the pinned file's are not. Prints one JSON line; exit 1 on failure.
 import { randomBytes } from 'node:crypto';
 import { create } from 'kubo-rpc-client';
 import { importer } from 'ipfs-unixfs-importer';
@@ -84,4 +86,23 @@ try { await ipfs.block.get(missing); } catch (e) { message = e.message; }
 if (message === null || !message.includes(missing.toString()))
   fail(`block.get of a missing block should fail naming it, got: ${message}`);
 
-console.log(JSON.stringify({ ok: true, cid, bytes: data.length, leaves: linkCids.length, missingError: message }));
+// Garbage collection: an unpinned file goes, the pinned one stays.
+const loose = await ipfs.add(new Uint8Array(randomBytes(2 * 262144 + 5)), { pin: false });
+const collected = [];
+for await (const r of ipfs.repo.gc()) {
+  if (r.err) fail(`repo.gc reported an error: ${r.err}`);
+  collected.push(r.cid);
+}
+const collectedHashes = collected.map((c) => c.multihash.bytes.join(','));
+if (!collectedHashes.includes(loose.cid.multihash.bytes.join(',')))
+  fail(`repo.gc did not remove the unpinned file's root ${loose.cid}; removed ${collected}`);
+if (collected.length !== 4) fail(`repo.gc removed ${collected.length} blocks, expected the 4 of the unpinned file`);
+if (collectedHashes.includes(added.cid.multihash.bytes.join(','))) fail('repo.gc removed the pinned root');
+const again = [];
+for await (const chunk of ipfs.cat(added.cid)) again.push(chunk);
+if (!equal(new Uint8Array(Buffer.concat(again)), data)) fail('the pinned file changed after repo.gc');
+let gone = null;
+try { for await (const _ of ipfs.cat(loose.cid)) { /* drain */ } } catch (e) { gone = e.message; }
+if (gone === null) fail('the collected file can still be read');
+
+console.log(JSON.stringify({ ok: true, cid, bytes: data.length, leaves: linkCids.length, missingError: message, collected: collected.length }));

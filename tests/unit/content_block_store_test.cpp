@@ -237,6 +237,9 @@ TYPED_TEST(LocalBlockStoreTest, GarbageCollectionKeepsExactlyWhatPinsReach) {
   EXPECT_EQ(first->blocks_kept, 6u);
   EXPECT_EQ(first->blocks_in_grace, 0u);
   EXPECT_EQ(first->blocks_removed, 3u);
+  ASSERT_EQ(first->removed.size(), 3u) << "the digest of each removed block";
+  EXPECT_NE(std::find(first->removed.begin(), first->removed.end(), rc.root.digest()),
+            first->removed.end());
   EXPECT_FALSE(*this->store->has(rc.root));
   EXPECT_EQ(this->read_back(ra.root), a);
   EXPECT_EQ(this->read_back(rb.root), b);
