@@ -62,6 +62,15 @@ class BlockStore : public BlockSink {
   }
   // The block's bytes, verified against `cid`.
   [[nodiscard]] virtual Result<Bytes> get(const Cid& cid) = 0;
+  // get(), into `out` (resized to the block). A caller that reads many blocks through one
+  // buffer spares a fresh 256 KiB allocation per block (zero-filled, and above the node's mmap
+  // threshold: page faults for every block served). On error `out` holds nothing usable.
+  [[nodiscard]] virtual Status read_into(const Cid& cid, Bytes& out) {
+    auto bytes = get(cid);
+    if (!bytes) return bytes.error();
+    out = std::move(*bytes);
+    return Status::ok();
+  }
   [[nodiscard]] virtual Result<bool> has(const Cid& cid) = 0;
   // Makes every put so far durable (survives a crash of the process or the machine).
   [[nodiscard]] virtual Status sync() = 0;

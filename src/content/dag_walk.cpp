@@ -39,6 +39,7 @@ Status walk_dag(BlockStore& store, const Cid& root, LeafRead leaves,
                 const std::function<Status(const Cid&, ByteView)>& visit) {
   std::vector<Cid> stack{root};
   std::set<Hash32> seen;
+  Bytes buffer;  // one for every block read: no fresh allocation per block
   while (!stack.empty()) {
     const Cid cid = stack.back();
     stack.pop_back();
@@ -50,11 +51,10 @@ Status walk_dag(BlockStore& store, const Cid& root, LeafRead leaves,
       if (auto s = visit(cid, {}); !s) return s;
       continue;
     }
-    auto bytes = store.get(cid);
-    if (!bytes) return bytes.status();
-    auto links = block_links(cid, *bytes);
+    if (auto s = store.read_into(cid, buffer); !s) return s;
+    auto links = block_links(cid, buffer);
     if (!links) return links.status();
-    if (auto s = visit(cid, *bytes); !s) return s;
+    if (auto s = visit(cid, buffer); !s) return s;
     for (auto it = links->rbegin(); it != links->rend(); ++it) stack.push_back(*it);
   }
   return Status::ok();
@@ -75,20 +75,20 @@ Error lying(const Cid& cid, const std::string& what) {
 
 Status read_file(BlockStore& store, const Cid& root, const std::function<Status(ByteView)>& out) {
   std::vector<Pending> stack{{root, std::nullopt}};
+  Bytes buffer;  // one for every block read: no fresh allocation per block
   while (!stack.empty()) {
     const Pending p = stack.back();
     stack.pop_back();
-    auto bytes = store.get(p.cid);
-    if (!bytes) return bytes.status();
+    if (auto s = store.read_into(p.cid, buffer); !s) return s;
     if (p.cid.codec() == Multicodec::raw) {
-      if (p.file_bytes && *p.file_bytes != bytes->size())
-        return lying(p.cid, "raw leaf has " + std::to_string(bytes->size()) +
+      if (p.file_bytes && *p.file_bytes != buffer.size())
+        return lying(p.cid, "raw leaf has " + std::to_string(buffer.size()) +
                                 " bytes, its parent's blocksizes say " +
                                 std::to_string(*p.file_bytes));
-      if (auto s = out(*bytes); !s) return s;
+      if (auto s = out(buffer); !s) return s;
       continue;
     }
-    auto node = decode_pb_node(*bytes);
+    auto node = decode_pb_node(buffer);
     if (!node)
       return make_error(node.error().code, p.cid.to_string() + ": " + node.error().message);
     if (!node->data) return lying(p.cid, "dag-pb node without UnixFS data");

@@ -132,10 +132,12 @@ Status PackBlockStore::write_blocks(std::span<const BlockView> blocks) {
   // A block already in the index whose stored copy is good only gets a new write time; a
   // corrupt copy is written again, so sending a block repairs it.
   std::vector<std::optional<PackLocation>> good_copy(blocks.size());
+  Bytes stored;
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     auto indexed = find_indexed(blocks[i].cid.digest());
     if (!indexed) return indexed.error();
-    if (*indexed && read(blocks[i].cid, (*indexed)->where)) good_copy[i] = (*indexed)->where;
+    if (*indexed && read(blocks[i].cid, (*indexed)->where, stored))
+      good_copy[i] = (*indexed)->where;
   }
   std::lock_guard lock(write_mutex_);
   std::vector<std::pair<Hash32, BlockIndexEntry>> entries;
@@ -236,8 +238,8 @@ Result<std::shared_ptr<PackBlockStore::ReadFile>> PackBlockStore::read_file(std:
   return file;
 }
 
-Result<Bytes> PackBlockStore::read(const Cid& cid, const PackLocation& where) {
-  Bytes out(where.length);
+Status PackBlockStore::read(const Cid& cid, const PackLocation& where, Bytes& out) {
+  out.resize(where.length);  // no allocation, and no zero-fill, when `out` held such a block
   if (where.length > 0) {
     auto file = read_file(where.pack);
     if (!file) return file.error();
@@ -257,22 +259,28 @@ Result<Bytes> PackBlockStore::read(const Cid& cid, const PackLocation& where) {
   if (auto v = verify_block(cid, out); !v)
     return make_error(Errc::corruption,
                       "stored " + v.error().message + ": the local copy is corrupt");
-  return out;
+  return Status::ok();
 }
 
 Result<Bytes> PackBlockStore::get(const Cid& cid) {
+  Bytes out;
+  PV_TRY(read_into(cid, out));
+  return out;
+}
+
+Status PackBlockStore::read_into(const Cid& cid, Bytes& out) {
   auto entry = find(cid.digest(), true);
   if (!entry) return entry.error();
   if (!*entry)
     return make_error(Errc::not_found, "block " + cid.to_string() + " is not stored here");
-  auto bytes = read(cid, (*entry)->where);
-  if (!bytes) {
+  Status read_back = read(cid, (*entry)->where, out);
+  if (!read_back) {
     // A collection may have removed the block (and released its space) since the lookup.
     auto again = find(cid.digest(), false);
     if (again && !*again)
       return make_error(Errc::not_found, "block " + cid.to_string() + " is not stored here");
   }
-  return bytes;
+  return read_back;
 }
 
 Result<bool> PackBlockStore::has(const Cid& cid) {

@@ -55,6 +55,7 @@ class PackBlockStore final : public LocalBlockStore {
   ~PackBlockStore() override;
 
   [[nodiscard]] Result<Bytes> get(const Cid& cid) override;
+  [[nodiscard]] Status read_into(const Cid& cid, Bytes& out) override;
   [[nodiscard]] Result<bool> has(const Cid& cid) override;
   [[nodiscard]] Status sync() override;
   [[nodiscard]] Status pin(const Cid& root) override;
@@ -77,7 +78,7 @@ class PackBlockStore final : public LocalBlockStore {
   // bytes are written out to its pack first, so they can be read there.
   [[nodiscard]] Result<std::optional<BlockIndexEntry>> find(const Hash32& digest, bool readable);
   [[nodiscard]] Result<std::optional<BlockIndexEntry>> find_indexed(const Hash32& digest);
-  [[nodiscard]] Result<Bytes> read(const Cid& cid, const PackLocation& where);
+  [[nodiscard]] Status read(const Cid& cid, const PackLocation& where, Bytes& out);
   [[nodiscard]] Result<std::shared_ptr<ReadFile>> read_file(std::uint32_t pack);
   [[nodiscard]] Status recover_packs();
   [[nodiscard]] Status release_space(const std::vector<PackLocation>& dead,

@@ -42,6 +42,13 @@ class ContentReplication::FetchingStore final : public content::BlockStore {
                    cid.to_string());
     return fetched;
   }
+  Status read_into(const content::Cid& cid, Bytes& out) override {
+    if (Status here = local_.read_into(cid, out); here) return here;
+    auto fetched = get(cid);  // the local verdict again, then the peers
+    if (!fetched) return fetched.error();
+    out = std::move(*fetched);
+    return Status::ok();
+  }
   Result<bool> has(const content::Cid& cid) override { return local_.has(cid); }
   Status sync() override { return local_.sync(); }
   Status pin(const content::Cid& root) override { return local_.pin(root); }

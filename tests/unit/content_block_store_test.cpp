@@ -156,6 +156,13 @@ TYPED_TEST(LocalBlockStoreTest, StoresVerifiesAndSurvivesReopen) {
   ASSERT_TRUE(this->store->sync());
   this->reopen();
   EXPECT_EQ(this->read_back(r.root), data);
+  // One buffer for several blocks of different sizes: each read gives exactly that block.
+  Bytes buffer;
+  for (std::size_t at : {std::size_t{0}, 3 * kChunkSize, kChunkSize}) {
+    const ByteView chunk = ByteView(data).subspan(at, std::min(kChunkSize, data.size() - at));
+    ASSERT_TRUE(this->store->read_into(Cid::of(Multicodec::raw, chunk), buffer));
+    EXPECT_TRUE(std::equal(buffer.begin(), buffer.end(), chunk.begin(), chunk.end()));
+  }
   auto has = this->store->has(r.root);
   ASSERT_TRUE(has);
   EXPECT_TRUE(*has);
@@ -185,6 +192,10 @@ TYPED_TEST(LocalBlockStoreTest, ReportsACorruptedBlockInsteadOfReturningIt) {
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, Errc::corruption);
   EXPECT_NE(got.error().message.find(leaf.to_string()), std::string::npos);
+  Bytes reused = to_bytes("whatever the buffer held before");
+  auto into = this->store->read_into(leaf, reused);
+  ASSERT_FALSE(into);
+  EXPECT_EQ(into.error().code, Errc::corruption);
   auto file = read_file(*this->store, r.root, [](ByteView) { return Status::ok(); });
   ASSERT_FALSE(file);
   EXPECT_EQ(file.error().code, Errc::corruption);
