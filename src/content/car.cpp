@@ -173,7 +173,10 @@ Result<CheckedCar> CarReader::read_in_place(ByteView car) {
     if (pos == car.size()) return std::optional<std::uint64_t>();
     std::size_t end = pos;
     while (end < car.size() && end - pos < kMaxVarintBytes && (car[end] & 0x80) != 0) ++end;
-    if (end == car.size()) return truncated(what + " length", car.size(), 1);
+    // Cut inside a varint that could still be valid: truncated, as the streaming reader says.
+    // Nine continuation bytes are too long whatever follows: read_varint says so for both.
+    if (end == car.size() && end - pos < kMaxVarintBytes)
+      return truncated(what + " length", car.size(), 1);
     auto n = read_varint(car, pos, (what + " length").c_str());
     if (!n) return n.error();
     return std::optional<std::uint64_t>(*n);

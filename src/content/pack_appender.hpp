@@ -74,7 +74,6 @@ class PackAppender {
   const PackAppenderOptions options_;
   std::uint32_t pack_;
   std::shared_ptr<PackFile> file_;                   // the pack being appended to
-  std::uint64_t file_end_ = 0;                       // its length once the staged bytes are written
   std::vector<std::shared_ptr<PackFile>> unsynced_;  // packs written since the last sync
   bool created_since_sync_ = false;
   std::unique_ptr<Staged> filling_;
