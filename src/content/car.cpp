@@ -76,6 +76,15 @@ Result<std::pair<Cid, std::size_t>> section_cid(ByteView section_start, const st
   return std::pair<Cid, std::size_t>(*cid, pos);
 }
 
+// The header's length varint: nullopt (no byte at all) is an empty CAR.
+Status check_header_length(std::optional<std::uint64_t> n) {
+  if (!n) return make_error(Errc::malformed, "CAR is empty: no header");
+  if (*n == 0 || *n > kMaxCarHeaderBytes)
+    return make_error(Errc::malformed, "CAR header length " + std::to_string(*n) +
+                                           " is out of range (1 to 65536 bytes)");
+  return Status::ok();
+}
+
 Error block_refused(const std::string& what, std::uint64_t start, const Error& e) {
   return make_error(Errc::corruption,
                     "CAR " + what + " at byte " + std::to_string(start) + ": " + e.message);
@@ -123,10 +132,7 @@ Result<CarReader> CarReader::open(ByteSource& in) {
   CarReader reader(in);
   auto len = reader.read_length("CAR header");
   if (!len) return len.error();
-  if (!*len) return make_error(Errc::malformed, "CAR is empty: no header");
-  if (**len == 0 || **len > kMaxCarHeaderBytes)
-    return make_error(Errc::malformed, "CAR header length " + std::to_string(**len) +
-                                           " is out of range (1 to 65536 bytes)");
+  PV_TRY(check_header_length(*len));
   Bytes header(**len);
   PV_TRY(reader.read_exact(header.data(), header.size(), "the CAR header"));
   auto roots = decode_car_header(header);
@@ -183,10 +189,7 @@ Result<CheckedCar> CarReader::read_in_place(ByteView car) {
   };
   auto header_len = length("CAR header");
   if (!header_len) return header_len.error();
-  if (!*header_len) return make_error(Errc::malformed, "CAR is empty: no header");
-  if (**header_len == 0 || **header_len > kMaxCarHeaderBytes)
-    return make_error(Errc::malformed, "CAR header length " + std::to_string(**header_len) +
-                                           " is out of range (1 to 65536 bytes)");
+  PV_TRY(check_header_length(*header_len));
   if (car.size() - pos < **header_len)
     return truncated("the CAR header", car.size(), **header_len - (car.size() - pos));
   auto roots = decode_car_header(car.subspan(pos, **header_len));

@@ -30,12 +30,6 @@ struct PackAppenderOptions {
   std::size_t buffer_bytes = 8u << 20;
 };
 
-// A pack's length at a sync: every block below it is durable.
-struct PackExtent {
-  std::uint32_t pack = 0;
-  std::uint64_t length = 0;
-};
-
 class PackAppender {
  public:
   // Packs `first_pack`, `first_pack` + 1, ... are created in `dir` as blocks arrive.

@@ -17,17 +17,6 @@ namespace {
 // of the unsynced entries when blocks arrive without a pin.
 constexpr std::size_t kMaxUnsynced = 16384;
 
-std::array<std::uint8_t, 4> pack_key(std::uint32_t pack) {
-  return {static_cast<std::uint8_t>(pack >> 24), static_cast<std::uint8_t>(pack >> 16),
-          static_cast<std::uint8_t>(pack >> 8), static_cast<std::uint8_t>(pack)};
-}
-
-std::array<std::uint8_t, 8> length_value(std::uint64_t length) {
-  std::array<std::uint8_t, 8> out{};
-  for (int i = 7; i >= 0; --i, length >>= 8) out[static_cast<std::size_t>(i)] = length & 0xff;
-  return out;
-}
-
 }  // namespace
 
 class PackBlockStore::ReadFile {
@@ -92,15 +81,10 @@ Status PackBlockStore::recover_packs() {
   std::uint32_t last = 0;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), packs_));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    const ByteView key = rocks_view(it->key()), value = rocks_view(it->value());
-    if (key.size() != 4 || value.size() != 8)
-      return make_error(Errc::corruption, "blockstore index: a bad pack record");
-    std::uint32_t pack = 0;
-    std::uint64_t length = 0;
-    for (auto b : key) pack = (pack << 8) | b;
-    for (auto b : value) length = (length << 8) | b;
-    durable[pack] = length;
-    last = std::max(last, pack);
+    auto record = decode_pack_record(rocks_view(it->key()), rocks_view(it->value()));
+    if (!record) return record.error();
+    durable[record->pack] = record->length;
+    last = std::max(last, record->pack);
   }
   if (!it->status().ok()) return rocks_error(it->status(), "read the pack records");
   // A crash can leave bytes after a pack's durable length (puts never synced) and whole packs no
@@ -190,8 +174,8 @@ Status PackBlockStore::commit() {
     if (!s.ok()) return rocks_error(s, "sync");
   }
   for (const auto& extent : *extents) {
-    const auto key = pack_key(extent.pack);
-    const auto value = length_value(extent.length);
+    const Bytes key = encode_pack_key(extent.pack);
+    const Bytes value = encode_pack_length(extent.length);
     auto s = batch.Put(packs_, rocks_slice(key), rocks_slice(value));
     if (!s.ok()) return rocks_error(s, "sync");
   }

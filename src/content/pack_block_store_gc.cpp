@@ -55,10 +55,11 @@ Result<GcReport> PackBlockStore::collect_garbage() {
   std::set<std::uint32_t> empty_packs;
   std::unique_ptr<rocksdb::Iterator> packs(db_->NewIterator(rocksdb::ReadOptions(), packs_));
   for (packs->SeekToFirst(); packs->Valid(); packs->Next()) {
-    const ByteView key = rocks_view(packs->key());
-    if (key.size() != 4) continue;
-    const std::uint32_t pack = (std::uint32_t{key[0]} << 24) | (std::uint32_t{key[1]} << 16) |
-                               (std::uint32_t{key[2]} << 8) | key[3];
+    auto record = decode_pack_record(rocks_view(packs->key()), rocks_view(packs->value()));
+    if (!record)
+      return make_error(record.error().code,
+                        "garbage collection stopped, nothing removed: " + record.error().message);
+    const std::uint32_t pack = record->pack;
     if (packs_in_use.contains(pack)) continue;
     if (auto s = gone.Delete(packs_, packs->key()); !s.ok())
       return rocks_error(s, "garbage collection");

@@ -45,6 +45,26 @@ Result<BlockIndexEntry> decode_index_entry(ByteView value) {
   return e;
 }
 
+Bytes encode_pack_key(std::uint32_t pack) {
+  Bytes out;
+  put_be(out, pack, 4);
+  return out;
+}
+
+Bytes encode_pack_length(std::uint64_t length) {
+  Bytes out;
+  put_be(out, length, 8);
+  return out;
+}
+
+Result<PackExtent> decode_pack_record(ByteView key, ByteView value) {
+  if (key.size() != 4 || value.size() != 8)
+    return make_error(Errc::corruption, "blockstore index: a pack record of " +
+                                            std::to_string(key.size()) + "+" +
+                                            std::to_string(value.size()) + " bytes (expected 4+8)");
+  return PackExtent{static_cast<std::uint32_t>(get_be(key, 0, 4)), get_be(value, 0, 8)};
+}
+
 std::string pack_file_name(std::uint32_t pack) {
   char name[32];
   std::snprintf(name, sizeof name, "%010u.pack", pack);

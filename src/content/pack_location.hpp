@@ -27,6 +27,12 @@ struct PackLocation {
   friend bool operator==(const PackLocation&, const PackLocation&) = default;
 };
 
+// A pack's length at a sync: every block below it is durable.
+struct PackExtent {
+  std::uint32_t pack = 0;
+  std::uint64_t length = 0;
+};
+
 struct BlockIndexEntry {
   PackLocation where;
   std::int64_t written_at = 0;
@@ -35,6 +41,13 @@ struct BlockIndexEntry {
 Bytes encode_index_entry(const BlockIndexEntry& entry);
 // Errc::corruption for a value of the wrong size or an offset that is not aligned.
 [[nodiscard]] Result<BlockIndexEntry> decode_index_entry(ByteView value);
+
+// A pack record of the index (column family `packs`): key the 4-byte big-endian pack number,
+// value the 8-byte big-endian length durable at the last sync. Errc::corruption for a record of
+// the wrong sizes.
+Bytes encode_pack_key(std::uint32_t pack);
+Bytes encode_pack_length(std::uint64_t length);
+[[nodiscard]] Result<PackExtent> decode_pack_record(ByteView key, ByteView value);
 
 // A pack's file name: ten decimal digits and ".pack" (0000000001.pack); parse_pack_name gives
 // the number back, or nothing for any other name.

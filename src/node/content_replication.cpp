@@ -27,7 +27,12 @@ class ContentReplication::FetchingStore final : public content::BlockStore {
     return local_.put_hashed(pass, cid, bytes);
   }
   Result<Bytes> get(const content::Cid& cid) override {
-    auto here = local_.get(cid);
+    Bytes out;
+    PV_TRY(read_into(cid, out));
+    return out;
+  }
+  Status read_into(const content::Cid& cid, Bytes& out) override {
+    Status here = local_.read_into(cid, out);
     if (here) return here;
     if (here.error().code != Errc::not_found && here.error().code != Errc::corruption) return here;
     auto fetched = fetcher_.fetch(cid);
@@ -40,12 +45,6 @@ class ContentReplication::FetchingStore final : public content::BlockStore {
     if (here.error().code == Errc::corruption)
       spdlog::warn("content: local copy of {} was corrupt; replaced by a peer's verified copy",
                    cid.to_string());
-    return fetched;
-  }
-  Status read_into(const content::Cid& cid, Bytes& out) override {
-    if (Status here = local_.read_into(cid, out); here) return here;
-    auto fetched = get(cid);  // the local verdict again, then the peers
-    if (!fetched) return fetched.error();
     out = std::move(*fetched);
     return Status::ok();
   }

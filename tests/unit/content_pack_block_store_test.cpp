@@ -287,6 +287,16 @@ TEST(PackIndexEntry, RoundTripsAndRefusesBadValues) {
   EXPECT_EQ(decode_index_entry(unaligned).error().code, Errc::corruption);
 }
 
+TEST(PackRecord, RoundTripsAndRefusesBadSizes) {
+  const Bytes key = encode_pack_key(0x01020304), value = encode_pack_length(5 * kPackAlignment);
+  auto back = decode_pack_record(key, value);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->pack, 0x01020304u);
+  EXPECT_EQ(back->length, 5 * kPackAlignment);
+  EXPECT_EQ(decode_pack_record(ByteView(key).first(3), value).error().code, Errc::corruption);
+  EXPECT_EQ(decode_pack_record(key, ByteView(value).first(7)).error().code, Errc::corruption);
+}
+
 TEST(PackFileName, ParsesOnlyItsOwnNames) {
   EXPECT_EQ(pack_file_name(42), "0000000042.pack");
   EXPECT_EQ(*parse_pack_name("0000000042.pack"), 42u);
