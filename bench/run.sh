@@ -9,6 +9,8 @@
 #        bench/run.sh load [transactions] [batch] [connections]   only the node and cluster load
 #        bench/run.sh consent                                  only records and consent (issue 5)
 #        bench/run.sh ingest                                   only the 1 GiB encrypted ingest (issue 4)
+#        bench/run.sh http                                     only the HTTP front, with and without
+#                                                              abuse, next to the previous server
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh -DPV_BENCH=ON >/dev/null
@@ -56,6 +58,81 @@ ingest_bench() {
 }
 if [ "${1:-}" = ingest ]; then
   ingest_bench
+  exit
+fi
+
+# The HTTP front (docs/http-front.md): requests/s and latency for GET /healthz, GET /v1/tx/{id}
+# and GET /v1/checkpoint at 1, 64 and 1,024 connections (wrk, 2 threads, 5 s each), then the
+# same while 10,000 idle keep-alive and 200 slowloris connections are held open
+# (pv_http_abuse), and consented reads/s with and without that abuse. The previous server (the
+# cpp-httplib front of commit PV_HTTP_PREVIOUS, built once into build-prev/) runs the same matrix
+# in the same run. PV_HTTP_SECONDS, PV_HTTP_IDLE, PV_HTTP_SLOWLORIS change the sizes.
+http_bench() {
+  local prev="${PV_HTTP_PREVIOUS:-e19b686}" secs="${PV_HTTP_SECONDS:-5}"
+  local idle="${PV_HTTP_IDLE:-10000}" slow="${PV_HTTP_SLOWLORIS:-200}"
+  if [ ! -x build-prev/pv ]; then
+    echo "building the previous server ($prev) into build-prev/ (once)"
+    local src
+    src=$(mktemp -d /tmp/pv-prev-src.XXXXXX)
+    git worktree add --detach "$src" "$prev" >/dev/null
+    cmake -S "$src" -B build-prev -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPV_TESTS=OFF \
+      -DPV_BENCH=OFF >/dev/null
+    ninja -C build-prev pv >/dev/null
+    git worktree remove --force "$src"
+  fi
+  ulimit -n "$(ulimit -Hn)"
+  for server in current previous; do
+    local bin=./build/pv dir port pid txid abuse
+    [ "$server" = previous ] && bin=./build-prev/pv
+    dir=$(mktemp -d /tmp/pv-http-bench.XXXXXX)
+    port=$((20000 + RANDOM % 20000))
+    "$bin" node start --data-dir "$dir/node" --listen "127.0.0.1:$port" >"$dir/node.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+    # A committed transaction to read back: the consent benchmark's setup writes plenty.
+    ./build/bench/pv_consent_http_bench --node "http://127.0.0.1:$port" --patients 100 \
+      --records 1000 --reads 2000 --latency-reads 100 --out "$dir/clean.json" >"$dir/clean.txt" ||
+      { cat "$dir/clean.txt"; kill "$pid"; return 1; }
+    txid=$(curl -sf "http://127.0.0.1:$port/v1/blocks/1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["transactions"][0]["id"])')
+    echo "== HTTP front: $server server ($bin), load $(cut -d' ' -f1-3 /proc/loadavg) =="
+    wrk_matrix "$port" "$txid" "$secs" "no abuse"
+    ./build/bench/pv_http_abuse --port "$port" --idle "$idle" --slowloris "$slow" \
+      --ready-file "$dir/abuse.ready" >"$dir/abuse.json" 2>"$dir/abuse.log" &
+    abuse=$!
+    for _ in $(seq 600); do [ -f "$dir/abuse.ready" ] && break; sleep 0.1; done
+    sleep 2
+    cat "$dir/abuse.log"
+    wrk_matrix "$port" "$txid" "$secs" "under abuse"
+    ./build/bench/pv_consent_http_bench --node "http://127.0.0.1:$port" --patients 100 \
+      --records 1000 --reads 2000 --latency-reads 100 --out "$dir/abuse-consent.json" \
+      >"$dir/abused.txt" 2>&1 || true
+    kill -TERM "$abuse"
+    wait "$abuse" || true
+    echo "abuse held: $(cat "$dir/abuse.json")"
+    echo "consented reads, no abuse:    $(grep -m1 'consented-read route' "$dir/clean.txt" || tail -1 "$dir/clean.txt")"
+    echo "consented reads, under abuse: $(grep -m1 'consented-read route' "$dir/abused.txt" || tail -1 "$dir/abused.txt")"
+    echo "node RSS at the end: $(grep VmRSS /proc/$pid/status | awk '{print $2, $3}')"
+    kill -TERM "$pid"
+    wait "$pid" || true
+    rm -rf "$dir"
+  done
+}
+
+# wrk_matrix PORT TXID SECONDS LABEL: one line per route and connection count.
+wrk_matrix() {
+  local port=$1 txid=$2 secs=$3 label=$4 path conns out
+  for path in /healthz "/v1/tx/$2" /v1/checkpoint; do
+    for conns in 1 64 1024; do
+      out=$(wrk -t2 -c"$conns" -d"${secs}s" --timeout 5s --latency "http://127.0.0.1:$port$path" 2>&1)
+      printf '%-12s %-22s %5s conns: %10s req/s  p50 %9s  p99 %9s  errors: %s\n' "$label" \
+        "${path:0:22}" "$conns" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
+        "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")" \
+        "$(grep -E 'Socket errors|Non-2xx' <<<"$out" | tr '\n' ' ' | sed 's/  */ /g')"
+    done
+  done
+}
+if [ "${1:-}" = http ]; then
+  http_bench
   exit
 fi
 

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libssl-dev libsodium-dev librocksdb-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
-  libfmt-dev libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev curl python3 ccache
+  libfmt-dev libcpp-httplib-dev libboost-dev zlib1g-dev wrk libgtest-dev libgmock-dev libbenchmark-dev curl python3 ccache
   etcd-server etcd-client libgfshare-dev
 )
 missing=()

@@ -1,10 +1,14 @@
 #include "api/metrics.hpp"
 
+#include <set>
+
 #include <charconv>
 #include <sstream>
 
 namespace pv::api {
 namespace {
+
+const std::string kOtherMethod = "other";
 
 // Label values escape backslash, double quote and newline (exposition format 0.0.4).
 std::string escape_label(const std::string& v) {
@@ -34,8 +38,13 @@ void metric_header(std::ostringstream& out, const char* name, const char* type, 
 }  // namespace
 
 void HttpMetrics::record_request(const std::string& method, const std::string& route, int status) {
+  // Methods are client text: anything but the standard ones is counted as "other", so that a
+  // client cannot grow this table without bound.
+  static const std::set<std::string, std::less<>> kMethods = {
+      "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT"};
+  const std::string& m = kMethods.count(method) ? method : kOtherMethod;
   std::lock_guard lock(mu_);
-  ++requests_[{method, route, status}];
+  ++requests_[{m, route, status}];
 }
 
 // Cluster mode: etcd ordering, compaction, the NOSPACE alarm and the checkpoint exchange.
@@ -103,6 +112,30 @@ std::string HttpMetrics::render(const NodeMetrics& node) const {
     out << "pv_http_requests_total{method=\"" << escape_label(method) << "\",route=\""
         << escape_label(route) << "\",code=\"" << status << "\"} " << count << '\n';
   }
+  return out.str();
+}
+
+std::string render_http_front(const http::Server& server) {
+  std::ostringstream out;
+  metric_header(out, "pv_http_refusals_total", "counter",
+                "Requests and connections the HTTP front refused, by reason "
+                "(docs/configuration.md, HTTP limits).");
+  for (std::size_t i = 0; i < http::kRefusalKinds; ++i) {
+    const auto reason = static_cast<http::Refusal>(i);
+    out << "pv_http_refusals_total{reason=\"" << http::refusal_name(reason) << "\"} "
+        << server.refusals().get(reason) << '\n';
+  }
+  const http::ServerStats stats = server.stats();
+  metric_header(out, "pv_http_internal_errors_total", "counter",
+                "Handlers that failed unexpectedly (answered 500 and logged: a bug).");
+  out << "pv_http_internal_errors_total " << stats.internal_errors << '\n';
+  metric_header(out, "pv_http_open_connections", "gauge", "Open client connections.");
+  out << "pv_http_open_connections " << stats.open_connections << '\n';
+  metric_header(out, "pv_http_queued_requests", "gauge", "Requests waiting for a worker.");
+  out << "pv_http_queued_requests " << stats.queued_requests << '\n';
+  metric_header(out, "pv_http_buffered_body_bytes", "gauge",
+                "Request body bytes held in memory across all connections.");
+  out << "pv_http_buffered_body_bytes " << stats.buffered_bytes << '\n';
   return out.str();
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <tuple>
 
+#include "http/server.hpp"
 #include "node/node.hpp"
 
 namespace pv::api {
@@ -29,5 +30,8 @@ class HttpMetrics {
   std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
   std::atomic<std::uint64_t> refused_{0};
 };
+
+// The HTTP front's own counters: refusals by reason, internal errors, connections, queue.
+std::string render_http_front(const http::Server& server);
 
 }  // namespace pv::api

@@ -4,7 +4,7 @@
 
 namespace pv::api {
 
-Result<Page> parse_page(const httplib::Request& req) {
+Result<Page> parse_page(const http::Request& req) {
   Page page;
   if (req.has_param("from")) {
     auto from = parse_decimal(req.get_param_value("from"), "from");

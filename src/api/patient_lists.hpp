@@ -17,7 +17,7 @@ struct Page {
   std::uint64_t limit = kDefaultPageSize;
 };
 // ?from=N&limit=M (both optional; limit 1..5000).
-[[nodiscard]] Result<Page> parse_page(const httplib::Request& req);
+[[nodiscard]] Result<Page> parse_page(const http::Request& req);
 
 // Ok when `req` was signed by `owner` (a patient reading their own lists); otherwise
 // Errc::forbidden saying who may ask.

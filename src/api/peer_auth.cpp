@@ -4,7 +4,7 @@
 
 namespace pv::api {
 
-Result<PublicKey> authenticate_peer(ApiContext& ctx, const httplib::Request& req,
+Result<PublicKey> authenticate_peer(ApiContext& ctx, const http::Request& req,
                                     const std::string& body, ReplayGuard& guard) {
   std::optional<PublicKey> signer;
   auto resolve = [&ctx, &signer](std::string_view keyid) -> Result<PublicKey> {

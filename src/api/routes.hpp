@@ -1,15 +1,17 @@
 #pragma once
 // Internal to the api level: route registration shared by the routes_*.cpp files.
 
-#include <httplib.h>
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
 
 #include <atomic>
 #include <functional>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <string>
 #include <vector>
 
+#include "api/params.hpp"
 #include "api/problem.hpp"
 #include "api/request_auth.hpp"
 #include "api/server.hpp"
@@ -27,34 +29,25 @@ namespace pv::api {
 
 class HttpMetrics;
 
-// Every route the server answers, so that a path served under another method answers 405 (not
-// 404) and metrics are labelled by route pattern rather than by raw path. Each label is also an
-// operation of docs/openapi.yaml: a new route goes there too (tests/e2e/openapi_test.cpp fails
-// on a route the document lacks, and on a documented operation that no route serves).
+// Every route the server answers, by label: "METHOD /path/{param}" is at once the route's path
+// template (http/router.hpp), its label in /metrics, and its operation in docs/openapi.yaml (a new
+// route goes there too: tests/e2e/openapi_test.cpp fails on a route the document lacks, and on a
+// documented operation that no route serves).
 class RouteTable {
  public:
-  explicit RouteTable(httplib::Server& server) : server_(server) {}
+  using SimpleHandler = std::function<void(const http::Request&, http::Response&)>;
 
-  void get(const std::string& label, const std::string& pattern, httplib::Server::Handler handler);
-  void post(const std::string& label, const std::string& pattern,
-            httplib::Server::HandlerWithContentReader handler);
-  void del(const std::string& label, const std::string& pattern, httplib::Server::Handler handler);
+  void get(const std::string& label, SimpleHandler handler);
+  void post(const std::string& label, http::Handler handler,
+            http::BodyMode body = http::BodyMode::buffered);
+  void del(const std::string& label, SimpleHandler handler);
 
-  // Label of the route matching (method, path): "GET /v1/tx/{id}"; "unmatched" when none.
-  std::string label(const std::string& method, const std::string& path) const;
-  // Methods served at `path`, comma-separated ("" when the path is unknown).
-  std::string allowed_methods(const std::string& path) const;
+  const http::Router& router() const { return router_; }
   // Every route's label, in registration order.
-  std::vector<std::string> labels() const;
+  std::vector<std::string> labels() const { return router_.labels(); }
 
  private:
-  struct Route {
-    std::string method;
-    std::string label;
-    std::regex pattern;
-  };
-  httplib::Server& server_;
-  std::vector<Route> routes_;
+  http::Router router_;
 };
 
 // State the route handlers share.
@@ -69,14 +62,16 @@ struct ApiContext {
   // back to the peers and `local_blocks` is this node's own store. Null without a blockstore.
   ContentReplication* replication = nullptr;
   content::BlockStore* local_blocks = nullptr;
+  // The front, for its counters in /metrics (set once the server is built).
+  const http::Server* http = nullptr;
 };
 
 // --- Signed routes: requests made on someone's behalf -----------------------------------------
 //
 // Every route that writes, or reads anything private, is registered with one of these wrappers:
 //
-//   routes.post("POST /v1/things", "/v1/things",
-//               signed_post(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+//   routes.post("POST /v1/things",
+//               signed_post(ctx, [&ctx](SignedRequest& req, http::Response& res) {
 //                 // req.body: the whole body; req.signer.did: who asked (authorize on it)
 //               }));
 //   routes.get("GET /v1/things/{id}", R"(/v1/things/([^/]+))", signed_get(ctx, handler));
@@ -86,25 +81,21 @@ struct ApiContext {
 // document naming the failed rule; the handler runs only for an authenticated request. Public
 // reads (checkpoints, proofs, blocks, DID resolution, health, metrics) use plain handlers.
 struct SignedRequest {
-  const httplib::Request& http;  // method, path, params, matches, headers
-  std::string body;
+  const http::Request& http;  // method, path, params, matches, headers
+  const std::string& body;
   AuthenticatedSigner signer;
 };
-using SignedHandler = std::function<void(SignedRequest& request, httplib::Response& res)>;
+using SignedHandler = std::function<void(SignedRequest& request, http::Response& res)>;
 
-httplib::Server::HandlerWithContentReader signed_post(ApiContext& ctx, SignedHandler handler);
-httplib::Server::Handler signed_get(ApiContext& ctx, SignedHandler handler);
+http::Handler signed_post(ApiContext& ctx, SignedHandler handler);
+RouteTable::SimpleHandler signed_get(ApiContext& ctx, SignedHandler handler);
 // The request as the signature sees it (authority from the Host header). The body is borrowed,
 // not copied: `body` must outlive the returned HttpRequest.
-HttpRequest signature_view(const httplib::Request& req, const std::string& body);
+HttpRequest signature_view(const http::Request& req, const std::string& body);
 
-void send_json(httplib::Response& res, int status, const nlohmann::json& body);
-void send_problem(httplib::Response& res, const Problem& problem);
-void send_error(httplib::Response& res, const Error& error);
-
-// Parses a decimal u64 with nothing else around it.
-[[nodiscard]] Result<std::uint64_t> parse_decimal(const std::string& text, const char* what);
-[[nodiscard]] Result<TxId> parse_tx_id(const std::string& text);
+void send_json(http::Response& res, int status, const nlohmann::json& body);
+void send_problem(http::Response& res, const Problem& problem);
+void send_error(http::Response& res, const Error& error);
 
 void add_tx_routes(RouteTable& routes, ApiContext& ctx);
 void add_ledger_routes(RouteTable& routes, ApiContext& ctx);

@@ -21,7 +21,7 @@ using nlohmann::json;
 // The keyid of the RFC 9421 signature on this request, checked by the node's
 // RequestAuthenticator (request_auth.hpp: body digest, clock, replay, did:key or an active
 // did:pv key).
-Result<std::string> signed_uploader(ApiContext& ctx, const httplib::Request& req,
+Result<std::string> signed_uploader(ApiContext& ctx, const http::Request& req,
                                     const std::string& body) {
   if (!req.has_header("Signature") || !req.has_header("Signature-Input"))
     return make_error(Errc::unauthorized,
@@ -33,13 +33,11 @@ Result<std::string> signed_uploader(ApiContext& ctx, const httplib::Request& req
   return signer->keyid;
 }
 
-void post_blocks(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
-                 const httplib::ContentReader& reader) {
+void post_blocks(ApiContext& ctx, const http::Request& req, http::Response& res) {
   auto store = content_store(ctx);
   if (!store) return send_error(res, store.error());
-  auto body = read_limited_body(reader, ctx, req);
-  if (!body) return send_error(res, body.error());
-  const RecycledBody recycle{*body};  // after the blocks are stored or refused
+  // The front read the body whole, within the body limit, into a recycled buffer.
+  const std::string* body = &req.body;
   auto who = signed_uploader(ctx, req, *body);
   if (!who) return send_error(res, who.error());
 
@@ -59,7 +57,7 @@ void post_blocks(ApiContext& ctx, const httplib::Request& req, httplib::Response
             {{"blocks", car->blocks.size()}, {"bytes", car->block_bytes}, {"roots", roots}});
 }
 
-void change_pin(ApiContext& ctx, bool pin, const httplib::Request& req, httplib::Response& res,
+void change_pin(ApiContext& ctx, bool pin, const http::Request& req, http::Response& res,
                 const std::string& body) {
   auto store = content_store(ctx);
   if (!store) return send_error(res, store.error());
@@ -75,21 +73,18 @@ void change_pin(ApiContext& ctx, bool pin, const httplib::Request& req, httplib:
 }  // namespace
 
 void add_block_routes(RouteTable& routes, ApiContext& ctx) {
-  routes.post("POST /v1/blocks", "/v1/blocks",
-              [&ctx](const httplib::Request& req, httplib::Response& res,
-                     const httplib::ContentReader& reader) { post_blocks(ctx, req, res, reader); });
-  routes.post("POST /v1/pins/{cid}", R"(/v1/pins/([^/]+))",
-              [&ctx](const httplib::Request& req, httplib::Response& res,
-                     const httplib::ContentReader& reader) {
-                auto body = read_limited_body(reader, ctx, req);
-                if (!body) return send_error(res, body.error());
-                change_pin(ctx, true, req, res, *body);
+  routes.post("POST /v1/blocks",
+              [&ctx](const http::Request& req, http::Response& res,
+                     const http::ContentReader&) { post_blocks(ctx, req, res); });
+  routes.post("POST /v1/pins/{cid}",
+              [&ctx](const http::Request& req, http::Response& res, const http::ContentReader&) {
+                change_pin(ctx, true, req, res, req.body);
               });
-  routes.del("DELETE /v1/pins/{cid}", R"(/v1/pins/([^/]+))",
-             [&ctx](const httplib::Request& req, httplib::Response& res) {
+  routes.del("DELETE /v1/pins/{cid}",
+             [&ctx](const http::Request& req, http::Response& res) {
                change_pin(ctx, false, req, res, req.body);
              });
-  routes.get("GET /v1/pins", "/v1/pins", [&ctx](const httplib::Request&, httplib::Response& res) {
+  routes.get("GET /v1/pins", [&ctx](const http::Request&, http::Response& res) {
     auto store = content_store(ctx);
     if (!store) return send_error(res, store.error());
     auto pins = (*store)->pins();

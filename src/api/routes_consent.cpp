@@ -19,7 +19,7 @@ struct ConsentFilter {
   std::optional<bool> active;
 };
 
-Result<ConsentFilter> parse_filter(const httplib::Request& req) {
+Result<ConsentFilter> parse_filter(const http::Request& req) {
   ConsentFilter f;
   if (req.has_param("category")) f.category = req.get_param_value("category");
   if (req.has_param("active")) {
@@ -31,7 +31,7 @@ Result<ConsentFilter> parse_filter(const httplib::Request& req) {
   return f;
 }
 
-void send_consent_list(ApiContext& ctx, SignedRequest& req, httplib::Response& res,
+void send_consent_list(ApiContext& ctx, SignedRequest& req, http::Response& res,
                        const std::string& list) {
   auto page = parse_page(req.http);
   if (!page) return send_error(res, page.error());
@@ -58,21 +58,25 @@ void send_consent_list(ApiContext& ctx, SignedRequest& req, httplib::Response& r
   send_json(res, 200, searchset_bundle(resources, index_size(state, list)));
 }
 
-void patient_consents(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
-  const std::string patient = req.http.matches[1];
+void patient_consents(ApiContext& ctx, SignedRequest& req, http::Response& res) {
+  auto patient_param = parse_did(req.http.matches[1], "patient DID");
+  if (!patient_param) return send_error(res, patient_param.error());
+  const std::string& patient = *patient_param;
   if (auto s = require_signed_by(req, patient, "the consents"); !s)
     return send_error(res, s.error());
   send_consent_list(ctx, req, res, index_key("con-patient", {patient}));
 }
 
-void grantee_consents(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
-  const std::string grantee = req.http.matches[1];
+void grantee_consents(ApiContext& ctx, SignedRequest& req, http::Response& res) {
+  auto grantee_param = parse_did(req.http.matches[1], "grantee DID");
+  if (!grantee_param) return send_error(res, grantee_param.error());
+  const std::string& grantee = *grantee_param;
   if (auto s = require_signed_by(req, grantee, "the consents granted to"); !s)
     return send_error(res, s.error());
   send_consent_list(ctx, req, res, index_key("con-grantee", {grantee}));
 }
 
-void get_consent(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
+void get_consent(ApiContext& ctx, SignedRequest& req, http::Response& res) {
   auto id = parse_tx_id(req.http.matches[1]);
   if (!id) return send_error(res, id.error());
   const std::string* signer = &req.signer.did;
@@ -88,8 +92,10 @@ void get_consent(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
   send_json(res, 200, consent_resource(*id, **c, node_now_ms()));
 }
 
-void access_log(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
-  const std::string patient = req.http.matches[1];
+void access_log(ApiContext& ctx, SignedRequest& req, http::Response& res) {
+  auto patient_param = parse_did(req.http.matches[1], "patient DID");
+  if (!patient_param) return send_error(res, patient_param.error());
+  const std::string& patient = *patient_param;
   if (auto s = require_signed_by(req, patient, "the access log"); !s)
     return send_error(res, s.error());
   auto page = parse_page(req.http);
@@ -110,20 +116,20 @@ void access_log(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
 }  // namespace
 
 void add_consent_routes(RouteTable& routes, ApiContext& ctx) {
-  routes.get("GET /v1/patients/{did}/consents", R"(/v1/patients/([^/]+)/consents)",
-             signed_get(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+  routes.get("GET /v1/patients/{did}/consents",
+             signed_get(ctx, [&ctx](SignedRequest& req, http::Response& res) {
                patient_consents(ctx, req, res);
              }));
-  routes.get("GET /v1/grantees/{did}/consents", R"(/v1/grantees/([^/]+)/consents)",
-             signed_get(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+  routes.get("GET /v1/grantees/{did}/consents",
+             signed_get(ctx, [&ctx](SignedRequest& req, http::Response& res) {
                grantee_consents(ctx, req, res);
              }));
-  routes.get("GET /v1/consents/{id}", R"(/v1/consents/([^/]+))",
-             signed_get(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+  routes.get("GET /v1/consents/{id}",
+             signed_get(ctx, [&ctx](SignedRequest& req, http::Response& res) {
                get_consent(ctx, req, res);
              }));
-  routes.get("GET /v1/patients/{did}/access-log", R"(/v1/patients/([^/]+)/access-log)",
-             signed_get(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+  routes.get("GET /v1/patients/{did}/access-log",
+             signed_get(ctx, [&ctx](SignedRequest& req, http::Response& res) {
                access_log(ctx, req, res);
              }));
 }

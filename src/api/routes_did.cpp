@@ -7,8 +7,10 @@
 namespace pv::api {
 
 void add_did_routes(RouteTable& routes, ApiContext& ctx) {
-  routes.get("GET /v1/did/{did}", R"(/v1/did/([^/]+))", [&ctx](const httplib::Request& req, httplib::Response& res) {
-    std::string did = req.matches[1];
+  routes.get("GET /v1/did/{did}", [&ctx](const http::Request& req, http::Response& res) {
+    auto did_param = parse_did(req.matches[1], "DID");
+  if (!did_param) return send_error(res, did_param.error());
+  const std::string& did = *did_param;
     DidVersionQuery query;
     if (req.has_param("versionId")) {
       auto v = parse_decimal(req.get_param_value("versionId"), "versionId");

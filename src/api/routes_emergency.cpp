@@ -14,8 +14,10 @@ namespace {
 
 using nlohmann::json;
 
-void get_policy(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  const std::string patient = req.matches[1];
+void get_policy(ApiContext& ctx, const http::Request& req, http::Response& res) {
+  auto patient_param = parse_did(req.matches[1], "patient DID");
+  if (!patient_param) return send_error(res, patient_param.error());
+  const std::string& patient = *patient_param;
   NodeStateView state(ctx.node);
   auto policy = load_emergency_policy(state, patient);
   if (!policy) return send_error(res, policy.error());
@@ -26,7 +28,7 @@ void get_policy(ApiContext& ctx, const httplib::Request& req, httplib::Response&
   send_json(res, 200, emergency_policy_json(patient, **policy));
 }
 
-void list_events(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
+void list_events(ApiContext& ctx, SignedRequest& req, http::Response& res) {
   auto page = parse_page(req.http);
   if (!page) return send_error(res, page.error());
   NodeStateView state(ctx.node);
@@ -44,7 +46,7 @@ void list_events(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
             {{"total", index_size(state, list)}, {"from", page->from}, {"events", events}});
 }
 
-void get_event(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
+void get_event(ApiContext& ctx, SignedRequest& req, http::Response& res) {
   auto id = parse_tx_id(req.http.matches[1]);
   if (!id) return send_error(res, id.error());
   NodeStateView state(ctx.node);
@@ -57,14 +59,14 @@ void get_event(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
 
 void add_emergency_routes(RouteTable& routes, ApiContext& ctx) {
   routes.get(
-      "GET /v1/patients/{did}/emergency-policy", R"(/v1/patients/([^/]+)/emergency-policy)",
-      [&ctx](const httplib::Request& req, httplib::Response& res) { get_policy(ctx, req, res); });
-  routes.get("GET /v1/emergency/events", R"(/v1/emergency/events)",
-             signed_get(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+      "GET /v1/patients/{did}/emergency-policy",
+      [&ctx](const http::Request& req, http::Response& res) { get_policy(ctx, req, res); });
+  routes.get("GET /v1/emergency/events",
+             signed_get(ctx, [&ctx](SignedRequest& req, http::Response& res) {
                list_events(ctx, req, res);
              }));
-  routes.get("GET /v1/emergency/events/{id}", R"(/v1/emergency/events/([^/]+))",
-             signed_get(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+  routes.get("GET /v1/emergency/events/{id}",
+             signed_get(ctx, [&ctx](SignedRequest& req, http::Response& res) {
                get_event(ctx, req, res);
              }));
 }

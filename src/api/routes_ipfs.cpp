@@ -17,7 +17,7 @@ namespace {
 
 enum class GatewayFormat { raw, car, file };
 
-Result<GatewayFormat> requested_format(const httplib::Request& req) {
+Result<GatewayFormat> requested_format(const http::Request& req) {
   if (req.has_param("format")) {
     std::string f = req.get_param_value("format");
     if (f == "raw") return GatewayFormat::raw;
@@ -31,7 +31,7 @@ Result<GatewayFormat> requested_format(const httplib::Request& req) {
   return GatewayFormat::file;
 }
 
-void immutable_headers(httplib::Response& res, const content::Cid& cid, const char* suffix) {
+void immutable_headers(http::Response& res, const content::Cid& cid, const char* suffix) {
   res.set_header("Cache-Control", "public, max-age=29030400, immutable");
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("X-Ipfs-Path", "/ipfs/" + cid.to_string());
@@ -40,7 +40,7 @@ void immutable_headers(httplib::Response& res, const content::Cid& cid, const ch
                  std::string("attachment; filename=\"") + cid.to_string() + suffix + "\"");
 }
 
-void get_ipfs(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void get_ipfs(ApiContext& ctx, const http::Request& req, http::Response& res) {
   auto store = content_store(ctx);
   if (!store) return send_error(res, store.error());
   auto cid = parse_cid_argument(req.matches[1]);
@@ -60,12 +60,14 @@ void get_ipfs(ApiContext& ctx, const httplib::Request& req, httplib::Response& r
     res.set_content(std::string(as_chars(*root)), "application/vnd.ipld.raw");
     return;
   }
+  if (Status s = check_root_block(*cid, *root, *format == GatewayFormat::file); !s)
+    return send_error(res, s.error());
   immutable_headers(res, *cid, *format == GatewayFormat::car ? ".car" : "");
   content::Cid root_cid = *cid;
   if (*format == GatewayFormat::car) {
     res.set_chunked_content_provider(
         "application/vnd.ipld.car; version=1; order=dfs; dups=n",
-        [blocks, root_cid](std::size_t, httplib::DataSink& sink) {
+        [blocks, root_cid](std::size_t, http::DataSink& sink) {
           ResponseStream out(sink);
           Status s = content::CarWriter::write_dag(*blocks, root_cid, out);
           if (s) s = out.flush();
@@ -79,7 +81,7 @@ void get_ipfs(ApiContext& ctx, const httplib::Request& req, httplib::Response& r
     return;
   }
   res.set_chunked_content_provider(
-      "application/octet-stream", [blocks, root_cid](std::size_t, httplib::DataSink& sink) {
+      "application/octet-stream", [blocks, root_cid](std::size_t, http::DataSink& sink) {
         ResponseStream out(sink);
         Status s = content::read_file(*blocks, root_cid, [&](ByteView b) { return out.write(b); });
         if (s) s = out.flush();
@@ -96,8 +98,8 @@ void get_ipfs(ApiContext& ctx, const httplib::Request& req, httplib::Response& r
 
 void add_ipfs_routes(RouteTable& routes, ApiContext& ctx) {
   routes.get(
-      "GET /ipfs/{cid}", R"(/ipfs/([^/]+))",
-      [&ctx](const httplib::Request& req, httplib::Response& res) { get_ipfs(ctx, req, res); });
+      "GET /ipfs/{cid}",
+      [&ctx](const http::Request& req, http::Response& res) { get_ipfs(ctx, req, res); });
 }
 
 }  // namespace pv::api

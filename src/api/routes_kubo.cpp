@@ -30,7 +30,7 @@ namespace {
 using nlohmann::json;
 
 // Refuses add/block-put options that would produce CIDs other than the ones this store writes.
-Status check_add_options(const httplib::Request& req) {
+Status check_add_options(const http::Request& req) {
   auto refuse = [](const std::string& what) {
     return make_error(Errc::invalid_argument,
                       what +
@@ -65,8 +65,8 @@ struct AddedFile {
   content::ImportResult result;
 };
 
-void add(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
-         const httplib::ContentReader& reader) {
+void add(ApiContext& ctx, const http::Request& req, http::Response& res,
+         const http::ContentReader& reader) {
   auto store = content_store(ctx);
   if (!store) return kubo_error(res, store.error());
   if (Status s = check_add_options(req); !s) return kubo_error(res, s.error());
@@ -98,7 +98,7 @@ void add(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
     added.push_back({current_name, *r});
   };
   bool read_ok = reader(
-      [&](const httplib::MultipartFormData& part) {
+      [&](const http::MultipartPart& part) {
         finish_current();
         if (failed) return false;
         if (part.content_type == "application/x-directory") {
@@ -143,7 +143,7 @@ void add(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
   res.set_content(out, "application/json");
 }
 
-void cat(content::BlockStore& store, const httplib::Request& req, httplib::Response& res) {
+void cat(content::BlockStore& store, const http::Request& req, http::Response& res) {
   auto cid = parse_cid_argument(req.get_param_value("arg"));
   if (!cid) return kubo_error(res, cid.error());
   std::uint64_t offset = 0, length = UINT64_MAX;
@@ -158,12 +158,14 @@ void cat(content::BlockStore& store, const httplib::Request& req, httplib::Respo
     length = *v;
   }
   // The root first, so a missing or corrupt root is an error answer, not a cut stream.
-  if (auto root = store.get(*cid); !root) return kubo_error(res, root.error());
+  auto root_block = store.get(*cid);
+  if (!root_block) return kubo_error(res, root_block.error());
+  if (Status s = check_root_block(*cid, *root_block, true); !s) return kubo_error(res, s.error());
   content::Cid root = *cid;
   content::BlockStore* blocks = &store;
   res.set_header("X-Stream-Output", "1");
   res.set_chunked_content_provider(
-      "text/plain", [blocks, root, offset, length](std::size_t, httplib::DataSink& sink) {
+      "text/plain", [blocks, root, offset, length](std::size_t, http::DataSink& sink) {
         ResponseStream out(sink);
         std::uint64_t pos = 0, end = length == UINT64_MAX ? UINT64_MAX : offset + length;
         Status s = content::read_file(*blocks, root, [&](ByteView b) {
@@ -182,7 +184,7 @@ void cat(content::BlockStore& store, const httplib::Request& req, httplib::Respo
       });
 }
 
-void block_get(content::BlockStore& store, const httplib::Request& req, httplib::Response& res) {
+void block_get(content::BlockStore& store, const http::Request& req, http::Response& res) {
   auto cid = parse_cid_argument(req.get_param_value("arg"));
   if (!cid) return kubo_error(res, cid.error());
   auto bytes = store.get(*cid);
@@ -191,7 +193,7 @@ void block_get(content::BlockStore& store, const httplib::Request& req, httplib:
   res.set_content(std::string(as_chars(*bytes)), "text/plain");
 }
 
-void block_stat(content::BlockStore& store, const httplib::Request& req, httplib::Response& res) {
+void block_stat(content::BlockStore& store, const http::Request& req, http::Response& res) {
   auto cid = parse_cid_argument(req.get_param_value("arg"));
   if (!cid) return kubo_error(res, cid.error());
   auto bytes = store.get(*cid);
@@ -202,8 +204,8 @@ void block_stat(content::BlockStore& store, const httplib::Request& req, httplib
 }
 
 // block/put: one multipart part holding one block; cid-codec raw (default) or dag-pb.
-void block_put(ApiContext& ctx, content::BlockStore& store, const httplib::Request& req,
-               httplib::Response& res, const httplib::ContentReader& reader) {
+void block_put(ApiContext& ctx, content::BlockStore& store, const http::Request& req,
+               http::Response& res, const http::ContentReader& reader) {
   std::string codec_name = req.has_param("cid-codec") ? req.get_param_value("cid-codec") : "raw";
   content::Multicodec codec;
   if (codec_name == "raw")
@@ -218,7 +220,7 @@ void block_put(ApiContext& ctx, content::BlockStore& store, const httplib::Reque
   std::string block;
   bool over = false;
   int parts = 0;
-  reader([&](const httplib::MultipartFormData&) { return ++parts == 1; },
+  reader([&](const http::MultipartPart&) { return ++parts == 1; },
          [&](const char* data, std::size_t n) {
            if (block.size() + n > content::kMaxPbNodeBytes) over = true;
            if (!over) block.append(data, n);
@@ -236,19 +238,19 @@ void block_put(ApiContext& ctx, content::BlockStore& store, const httplib::Reque
                   "application/json");
 }
 
-Result<std::vector<content::Cid>> cid_args(const httplib::Request& req) {
+Result<std::vector<content::Cid>> cid_args(const http::Request& req) {
   std::vector<content::Cid> out;
-  auto n = req.get_param_value_count("arg");
-  for (std::size_t i = 0; i < n; ++i) {
-    auto cid = parse_cid_argument(req.get_param_value("arg", i));
+  auto [first, last] = req.params.equal_range("arg");
+  for (auto it = first; it != last; ++it) {
+    auto cid = parse_cid_argument(it->second);
     if (!cid) return cid.error();
     out.push_back(*cid);
   }
   return out;
 }
 
-void pin_change(content::BlockStore& store, bool add_pin, const httplib::Request& req,
-                httplib::Response& res) {
+void pin_change(content::BlockStore& store, bool add_pin, const http::Request& req,
+                http::Response& res) {
   auto recursive = bool_param(req, "recursive");
   if (!recursive) return kubo_error(res, recursive.error());
   if (!recursive->value_or(true))
@@ -268,7 +270,7 @@ void pin_change(content::BlockStore& store, bool add_pin, const httplib::Request
   res.set_content(json{{"Pins", pins}}.dump() + "\n", "application/json");
 }
 
-void pin_ls(content::BlockStore& store, const httplib::Request& req, httplib::Response& res) {
+void pin_ls(content::BlockStore& store, const http::Request& req, http::Response& res) {
   std::string type = req.has_param("type") ? req.get_param_value("type") : "all";
   if (type != "all" && type != "recursive" && type != "direct" && type != "indirect")
     return kubo_error(
@@ -310,10 +312,12 @@ void pin_ls(content::BlockStore& store, const httplib::Request& req, httplib::Re
 
 void add_kubo_routes(RouteTable& routes, ApiContext& ctx) {
   // Every Kubo route: loopback only, and a store is required.
+  // Only add streams its body (a file of any size goes straight into the importer); every other
+  // route's body is read whole, within the body limit, before it runs.
   auto route = [&routes, &ctx](const std::string& name, auto body) {
-    routes.post("POST /api/v0/" + name, "/api/v0/" + name,
-                [&ctx, body](const httplib::Request& req, httplib::Response& res,
-                             const httplib::ContentReader& reader) {
+    routes.post("POST /api/v0/" + name,
+                [&ctx, body](const http::Request& req, http::Response& res,
+                             const http::ContentReader& reader) {
                   if (!is_loopback(req.remote_addr))
                     return kubo_error(res, make_error(Errc::forbidden,
                                                       "the Kubo RPC API answers only local "
@@ -322,30 +326,31 @@ void add_kubo_routes(RouteTable& routes, ApiContext& ctx) {
                   auto store = content_store(ctx);
                   if (!store) return kubo_error(res, store.error());
                   body(**store, req, res, reader);
-                });
+                },
+                name == "add" ? http::BodyMode::streamed : http::BodyMode::buffered);
   };
-  route("add", [&ctx](content::BlockStore&, const httplib::Request& req, httplib::Response& res,
-                      const httplib::ContentReader& reader) { add(ctx, req, res, reader); });
-  route("cat", [](content::BlockStore& s, const httplib::Request& req, httplib::Response& res,
-                  const httplib::ContentReader&) { cat(s, req, res); });
-  route("block/get", [](content::BlockStore& s, const httplib::Request& req, httplib::Response& res,
-                        const httplib::ContentReader&) { block_get(s, req, res); });
+  route("add", [&ctx](content::BlockStore&, const http::Request& req, http::Response& res,
+                      const http::ContentReader& reader) { add(ctx, req, res, reader); });
+  route("cat", [](content::BlockStore& s, const http::Request& req, http::Response& res,
+                  const http::ContentReader&) { cat(s, req, res); });
+  route("block/get", [](content::BlockStore& s, const http::Request& req, http::Response& res,
+                        const http::ContentReader&) { block_get(s, req, res); });
   route("block/stat",
-        [](content::BlockStore& s, const httplib::Request& req, httplib::Response& res,
-           const httplib::ContentReader&) { block_stat(s, req, res); });
+        [](content::BlockStore& s, const http::Request& req, http::Response& res,
+           const http::ContentReader&) { block_stat(s, req, res); });
   route("block/put",
-        [&ctx](content::BlockStore& s, const httplib::Request& req, httplib::Response& res,
-               const httplib::ContentReader& reader) { block_put(ctx, s, req, res, reader); });
-  route("pin/add", [](content::BlockStore& s, const httplib::Request& req, httplib::Response& res,
-                      const httplib::ContentReader&) { pin_change(s, true, req, res); });
-  route("pin/rm", [](content::BlockStore& s, const httplib::Request& req, httplib::Response& res,
-                     const httplib::ContentReader&) { pin_change(s, false, req, res); });
-  route("pin/ls", [](content::BlockStore& s, const httplib::Request& req, httplib::Response& res,
-                     const httplib::ContentReader&) { pin_ls(s, req, res); });
-  route("repo/gc", [](content::BlockStore& s, const httplib::Request& req, httplib::Response& res,
-                      const httplib::ContentReader&) { kubo_repo_gc(s, req, res); });
-  route("version", [](content::BlockStore&, const httplib::Request&, httplib::Response& res,
-                      const httplib::ContentReader&) {
+        [&ctx](content::BlockStore& s, const http::Request& req, http::Response& res,
+               const http::ContentReader& reader) { block_put(ctx, s, req, res, reader); });
+  route("pin/add", [](content::BlockStore& s, const http::Request& req, http::Response& res,
+                      const http::ContentReader&) { pin_change(s, true, req, res); });
+  route("pin/rm", [](content::BlockStore& s, const http::Request& req, http::Response& res,
+                     const http::ContentReader&) { pin_change(s, false, req, res); });
+  route("pin/ls", [](content::BlockStore& s, const http::Request& req, http::Response& res,
+                     const http::ContentReader&) { pin_ls(s, req, res); });
+  route("repo/gc", [](content::BlockStore& s, const http::Request& req, http::Response& res,
+                      const http::ContentReader&) { kubo_repo_gc(s, req, res); });
+  route("version", [](content::BlockStore&, const http::Request&, http::Response& res,
+                      const http::ContentReader&) {
     res.set_content(
         json{{"Version", "0.0.0-patientvault"}, {"System", "patientvault"}}.dump() + "\n",
         "application/json");

@@ -9,7 +9,7 @@
 
 namespace pv::api {
 
-void kubo_repo_gc(content::BlockStore& store, const httplib::Request& req, httplib::Response& res) {
+void kubo_repo_gc(content::BlockStore& store, const http::Request& req, http::Response& res) {
   auto silent = bool_param(req, "silent");
   if (!silent) return kubo_error(res, silent.error());
   auto report = store.collect_garbage();

@@ -6,7 +6,7 @@
 namespace pv::api {
 namespace {
 
-void get_block(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void get_block(ApiContext& ctx, const http::Request& req, http::Response& res) {
   auto height = parse_decimal(req.matches[1], "block height");
   if (!height) return send_error(res, height.error());
   std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
@@ -25,12 +25,12 @@ void get_block(ApiContext& ctx, const httplib::Request& req, httplib::Response& 
   send_json(res, 200, block_json(*block));
 }
 
-void get_checkpoint(ApiContext& ctx, const httplib::Request&, httplib::Response& res) {
+void get_checkpoint(ApiContext& ctx, const http::Request&, http::Response& res) {
   res.status = 200;
   res.set_content(ctx.node.checkpoint_note(), "text/plain; charset=utf-8");
 }
 
-void get_consistency(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void get_consistency(ApiContext& ctx, const http::Request& req, http::Response& res) {
   if (!req.has_param("size1") || !req.has_param("size2"))
     return send_error(
         res, make_error(Errc::invalid_argument, "give both size1 and size2 as query parameters"));
@@ -45,7 +45,7 @@ void get_consistency(ApiContext& ctx, const httplib::Request& req, httplib::Resp
   send_json(res, 200, consistency_proof_json(*proof));
 }
 
-void get_node(ApiContext& ctx, const httplib::Request&, httplib::Response& res) {
+void get_node(ApiContext& ctx, const http::Request&, http::Response& res) {
   send_json(res, 200, node_info_json(ctx.node.info()));
 }
 
@@ -53,19 +53,19 @@ void get_node(ApiContext& ctx, const httplib::Request&, httplib::Response& res) 
 
 void add_ledger_routes(RouteTable& routes, ApiContext& ctx) {
   routes.get(
-      "GET /v1/blocks/{height}", R"(/v1/blocks/([^/]+))",
-      [&ctx](const httplib::Request& req, httplib::Response& res) { get_block(ctx, req, res); });
-  routes.get("GET /v1/checkpoint", "/v1/checkpoint",
-             [&ctx](const httplib::Request& req, httplib::Response& res) {
+      "GET /v1/blocks/{height}",
+      [&ctx](const http::Request& req, http::Response& res) { get_block(ctx, req, res); });
+  routes.get("GET /v1/checkpoint",
+             [&ctx](const http::Request& req, http::Response& res) {
                get_checkpoint(ctx, req, res);
              });
-  routes.get("GET /v1/proof/consistency", "/v1/proof/consistency",
-             [&ctx](const httplib::Request& req, httplib::Response& res) {
+  routes.get("GET /v1/proof/consistency",
+             [&ctx](const http::Request& req, http::Response& res) {
                get_consistency(ctx, req, res);
              });
   routes.get(
-      "GET /v1/node", "/v1/node",
-      [&ctx](const httplib::Request& req, httplib::Response& res) { get_node(ctx, req, res); });
+      "GET /v1/node",
+      [&ctx](const http::Request& req, http::Response& res) { get_node(ctx, req, res); });
 }
 
 }  // namespace pv::api

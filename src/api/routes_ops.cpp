@@ -9,7 +9,7 @@
 namespace pv::api {
 
 void add_ops_routes(RouteTable& routes, ApiContext& ctx) {
-  routes.get("GET /healthz", "/healthz", [&ctx](const httplib::Request&, httplib::Response& res) {
+  routes.get("GET /healthz", [&ctx](const http::Request&, http::Response& res) {
     Status health = ctx.node.health();
     if (!health) {
       Error e = health.error();
@@ -20,17 +20,18 @@ void add_ops_routes(RouteTable& routes, ApiContext& ctx) {
     res.status = 200;
     res.set_content("ok\n", "text/plain; charset=utf-8");
   });
-  routes.get("GET /metrics", "/metrics", [&ctx](const httplib::Request&, httplib::Response& res) {
+  routes.get("GET /metrics", [&ctx](const http::Request&, http::Response& res) {
     res.status = 200;
     std::string text = ctx.metrics.render(ctx.node.metrics());
     if (ctx.replication != nullptr) text += render_replication_metrics(ctx.replication->stats());
+    if (ctx.http != nullptr) text += render_http_front(*ctx.http);
     res.set_content(text, kPrometheusContentType);
   });
-  routes.get("GET /openapi.yaml", "/openapi.yaml",
-             [](const httplib::Request&, httplib::Response& res) {
+  routes.get("GET /openapi.yaml",
+             [](const http::Request&, http::Response& res) {
                res.status = 200;
                const std::string_view text = openapi_document();
-               res.set_content(text.data(), text.size(), kOpenApiContentType);
+               res.set_content(std::string(text), kOpenApiContentType);
              });
 }
 

@@ -18,8 +18,8 @@ StateReader state_of(ApiContext& ctx) {
 }  // namespace
 
 void add_org_routes(RouteTable& routes, ApiContext& ctx) {
-  routes.get("GET /v1/organizations", R"(/v1/organizations)",
-             [&ctx](const httplib::Request&, httplib::Response& res) {
+  routes.get("GET /v1/organizations",
+             [&ctx](const http::Request&, http::Response& res) {
                StateReader state = state_of(ctx);
                auto m = load_membership(state);
                if (!m) return send_error(res, m.error());
@@ -35,9 +35,11 @@ void add_org_routes(RouteTable& routes, ApiContext& ctx) {
                send_json(res, 200, membership_json(*m, members));
              });
 
-  routes.get("GET /v1/organizations/{did}", R"(/v1/organizations/([^/]+))",
-             [&ctx](const httplib::Request& req, httplib::Response& res) {
-               const std::string did = req.matches[1];
+  routes.get("GET /v1/organizations/{did}",
+             [&ctx](const http::Request& req, http::Response& res) {
+               auto did_param = parse_did(req.matches[1], "organization DID");
+               if (!did_param) return send_error(res, did_param.error());
+               const std::string& did = *did_param;
                StateReader state = state_of(ctx);
                auto record = load_organization(state, did);
                if (!record) return send_error(res, record.error());
@@ -49,8 +51,8 @@ void add_org_routes(RouteTable& routes, ApiContext& ctx) {
                send_json(res, 200, organization_json({did, std::move(**record)}));
              });
 
-  routes.get("GET /v1/credentials/{jti}/status", R"(/v1/credentials/([^/]+)/status)",
-             [&ctx](const httplib::Request& req, httplib::Response& res) {
+  routes.get("GET /v1/credentials/{jti}/status",
+             [&ctx](const http::Request& req, http::Response& res) {
                const std::string jti = req.matches[1];
                if (auto s = check_credential_id(jti); !s)
                  return send_error(res, make_error(Errc::invalid_argument,

@@ -10,8 +10,8 @@ namespace pv::api {
 
 void add_peer_routes(RouteTable& routes, ApiContext& ctx) {
   auto guard = std::make_shared<ReplayGuard>();
-  routes.get("GET /v1/peer/status", "/v1/peer/status",
-             [&ctx, guard](const httplib::Request& req, httplib::Response& res) {
+  routes.get("GET /v1/peer/status",
+             [&ctx, guard](const http::Request& req, http::Response& res) {
                auto who = authenticate_peer(ctx, req, req.body, *guard);
                if (!who) return send_error(res, who.error());
                std::uint64_t height = UINT64_MAX;

@@ -17,8 +17,8 @@ namespace {
 
 using nlohmann::json;
 
-void get_peer_block(ApiContext& ctx, ReplayGuard& guard, const httplib::Request& req,
-                    httplib::Response& res) {
+void get_peer_block(ApiContext& ctx, ReplayGuard& guard, const http::Request& req,
+                    http::Response& res) {
   auto who = authenticate_peer(ctx, req, req.body, guard);
   if (!who) return send_error(res, who.error());
   if (ctx.local_blocks == nullptr)
@@ -32,11 +32,9 @@ void get_peer_block(ApiContext& ctx, ReplayGuard& guard, const httplib::Request&
   res.set_content(std::string(as_chars(*bytes)), "application/vnd.ipld.raw");
 }
 
-void post_replica(ApiContext& ctx, ReplayGuard& guard, const httplib::Request& req,
-                  httplib::Response& res, const httplib::ContentReader& reader) {
-  auto body = read_limited_body(reader, ctx, req);
-  if (!body) return send_error(res, body.error());
-  auto who = authenticate_peer(ctx, req, *body, guard);
+void post_replica(ApiContext& ctx, ReplayGuard& guard, const http::Request& req,
+                  http::Response& res) {
+  auto who = authenticate_peer(ctx, req, req.body, guard);
   if (!who) return send_error(res, who.error());
   if (ctx.replication == nullptr)
     return send_error(
@@ -55,14 +53,14 @@ void post_replica(ApiContext& ctx, ReplayGuard& guard, const httplib::Request& r
 
 void add_peer_content_routes(RouteTable& routes, ApiContext& ctx) {
   auto guard = std::make_shared<ReplayGuard>();
-  routes.get("GET /v1/peer/blocks/{cid}", R"(/v1/peer/blocks/([^/]+))",
-             [&ctx, guard](const httplib::Request& req, httplib::Response& res) {
+  routes.get("GET /v1/peer/blocks/{cid}",
+             [&ctx, guard](const http::Request& req, http::Response& res) {
                get_peer_block(ctx, *guard, req, res);
              });
-  routes.post("POST /v1/peer/replicas/{cid}", R"(/v1/peer/replicas/([^/]+))",
-              [&ctx, guard](const httplib::Request& req, httplib::Response& res,
-                            const httplib::ContentReader& reader) {
-                post_replica(ctx, *guard, req, res, reader);
+  routes.post("POST /v1/peer/replicas/{cid}",
+              [&ctx, guard](const http::Request& req, http::Response& res,
+                            const http::ContentReader&) {
+                post_replica(ctx, *guard, req, res);
               });
 }
 

@@ -45,8 +45,10 @@ bool may_see_record(ApiContext& ctx, const RecordId& id, const RecordState& r,
   return false;
 }
 
-void list_records(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
-  const std::string patient = req.http.matches[1];
+void list_records(ApiContext& ctx, SignedRequest& req, http::Response& res) {
+  auto patient_param = parse_did(req.http.matches[1], "patient DID");
+  if (!patient_param) return send_error(res, patient_param.error());
+  const std::string& patient = *patient_param;
   if (auto s = require_signed_by(req, patient, "the records"); !s)
     return send_error(res, s.error());
   auto page = parse_page(req.http);
@@ -73,7 +75,7 @@ void list_records(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
              {"records", records}});
 }
 
-void get_record(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
+void get_record(ApiContext& ctx, SignedRequest& req, http::Response& res) {
   auto id = parse_tx_id(req.http.matches[1]);
   if (!id) return send_error(res, id.error());
   const std::string* signer = &req.signer.did;
@@ -99,7 +101,7 @@ json event_view(const RecordAccessResult& r) {
           {"decidedHeight", r.decided_height}};
 }
 
-void access_record(ApiContext& ctx, SignedRequest& req, httplib::Response& res) {
+void access_record(ApiContext& ctx, SignedRequest& req, http::Response& res) {
   auto id = parse_tx_id(req.http.matches[1]);
   if (!id) return send_error(res, id.error());
   if (!req.http.has_param("purpose"))
@@ -183,8 +185,11 @@ void access_record(ApiContext& ctx, SignedRequest& req, httplib::Response& res) 
   send_json(res, 200, body);
 }
 
-void get_category_key(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  const std::string patient = req.matches[1], category = req.matches[2];
+void get_category_key(ApiContext& ctx, const http::Request& req, http::Response& res) {
+  auto patient_param = parse_did(req.matches[1], "patient DID");
+  if (!patient_param) return send_error(res, patient_param.error());
+  const std::string& patient = *patient_param;
+  const std::string& category = req.matches[2];
   if (auto s = check_category(category); !s) return send_error(res, s.error());
   NodeStateView state(ctx.node);
   auto key = load_category_key(state, patient, category);
@@ -203,25 +208,24 @@ void get_category_key(ApiContext& ctx, const httplib::Request& req, httplib::Res
 }  // namespace
 
 void add_record_routes(RouteTable& routes, ApiContext& ctx) {
-  routes.get("GET /v1/patients/{did}/records", R"(/v1/patients/([^/]+)/records)",
-             signed_get(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+  routes.get("GET /v1/patients/{did}/records",
+             signed_get(ctx, [&ctx](SignedRequest& req, http::Response& res) {
                list_records(ctx, req, res);
              }));
   routes.get("GET /v1/patients/{did}/category-keys/{category}",
-             R"(/v1/patients/([^/]+)/category-keys/([^/]+))",
-             [&ctx](const httplib::Request& req, httplib::Response& res) {
+             [&ctx](const http::Request& req, http::Response& res) {
                get_category_key(ctx, req, res);
              });
-  routes.get("GET /v1/records/{id}", R"(/v1/records/([^/]+))",
-             signed_get(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+  routes.get("GET /v1/records/{id}",
+             signed_get(ctx, [&ctx](SignedRequest& req, http::Response& res) {
                get_record(ctx, req, res);
              }));
-  routes.get("GET /v1/records/{id}/access", R"(/v1/records/([^/]+)/access)",
-             signed_get(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+  routes.get("GET /v1/records/{id}/access",
+             signed_get(ctx, [&ctx](SignedRequest& req, http::Response& res) {
                access_record(ctx, req, res);
              }));
-  routes.post("POST /v1/records/{id}/access", R"(/v1/records/([^/]+)/access)",
-              signed_post(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+  routes.post("POST /v1/records/{id}/access",
+              signed_post(ctx, [&ctx](SignedRequest& req, http::Response& res) {
                 access_record(ctx, req, res);
               }));
 }

@@ -47,13 +47,13 @@ Result<SubmissionBody> parse_submission_body(const std::string& text, std::size_
   return body;
 }
 
-bool wants_wait(const httplib::Request& req) {
+bool wants_wait(const http::Request& req) {
   if (!req.has_param("wait")) return false;
   std::string v = req.get_param_value("wait");
   return v == "true" || v == "1" || v.empty();
 }
 
-Result<std::chrono::milliseconds> wait_timeout(const httplib::Request& req, const HttpOptions& o) {
+Result<std::chrono::milliseconds> wait_timeout(const http::Request& req, const HttpOptions& o) {
   if (!req.has_param("timeout_ms")) return o.default_wait;
   auto ms = parse_decimal(req.get_param_value("timeout_ms"), "timeout_ms");
   if (!ms) return ms.error();
@@ -97,8 +97,8 @@ int refused_batch_status(const std::vector<SubmissionResult>& results) {
 
 // Authenticated by signed_post: the request signature checked out (routes.hpp). Each
 // transaction carries its own signature as well; the request signer may be a relay.
-void post_tx(ApiContext& ctx, SignedRequest& signed_req, httplib::Response& res) {
-  const httplib::Request& req = signed_req.http;
+void post_tx(ApiContext& ctx, SignedRequest& signed_req, http::Response& res) {
+  const http::Request& req = signed_req.http;
   const std::string& text = signed_req.body;
   auto timeout = wait_timeout(req, ctx.options);
   if (!timeout) return send_error(res, timeout.error());
@@ -176,7 +176,7 @@ void post_tx(ApiContext& ctx, SignedRequest& signed_req, httplib::Response& res)
       json{{"accepted", total - refused}, {"refused", refused}, {"results", std::move(list)}});
 }
 
-void get_tx(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void get_tx(ApiContext& ctx, const http::Request& req, http::Response& res) {
   auto id = parse_tx_id(req.matches[1]);
   if (!id) return send_error(res, id.error());
   TxView view = ctx.node.get_tx(*id);
@@ -185,7 +185,7 @@ void get_tx(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
   send_json(res, 200, tx_status_json(*id, view));
 }
 
-void get_tx_proof(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void get_tx_proof(ApiContext& ctx, const http::Request& req, http::Response& res) {
   auto id = parse_tx_id(req.matches[1]);
   if (!id) return send_error(res, id.error());
   auto proof = ctx.node.inclusion_proof(*id);
@@ -196,16 +196,16 @@ void get_tx_proof(ApiContext& ctx, const httplib::Request& req, httplib::Respons
 }  // namespace
 
 void add_tx_routes(RouteTable& routes, ApiContext& ctx) {
-  routes.post("POST /v1/tx", "/v1/tx",
-              signed_post(ctx, [&ctx](SignedRequest& req, httplib::Response& res) {
+  routes.post("POST /v1/tx",
+              signed_post(ctx, [&ctx](SignedRequest& req, http::Response& res) {
                 post_tx(ctx, req, res);
               }));
   routes.get(
-      "GET /v1/tx/{id}", R"(/v1/tx/([^/]+))",
-      [&ctx](const httplib::Request& req, httplib::Response& res) { get_tx(ctx, req, res); });
+      "GET /v1/tx/{id}",
+      [&ctx](const http::Request& req, http::Response& res) { get_tx(ctx, req, res); });
   routes.get(
-      "GET /v1/tx/{id}/proof", R"(/v1/tx/([^/]+)/proof)",
-      [&ctx](const httplib::Request& req, httplib::Response& res) { get_tx_proof(ctx, req, res); });
+      "GET /v1/tx/{id}/proof",
+      [&ctx](const http::Request& req, http::Response& res) { get_tx_proof(ctx, req, res); });
 }
 
 }  // namespace pv::api

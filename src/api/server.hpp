@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "http/limits.hpp"
+#include "http/router.hpp"
 #include "node/config.hpp"
 
 namespace pv {
@@ -23,7 +25,8 @@ class BlockStore;
 namespace pv::api {
 
 struct HttpOptions {
-  std::uint32_t threads = 0;                      // 0: one per core, at least 4
+  // Threads, timeouts and size limits of the HTTP front (http/limits.hpp; docs/configuration.md).
+  http::Limits limits;
   std::size_t max_body_bytes = 16 * 1024 * 1024;  // larger request bodies get 413
   std::size_t max_batch = 10'000;                 // transactions per POST /v1/tx
   std::chrono::milliseconds max_wait{60'000};     // cap on ?wait=true&timeout_ms=
@@ -53,8 +56,8 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   // Binds the listening socket; port 0 picks a free port. Returns the bound port (an error, too,
-  // when the TLS certificate or key cannot be loaded). Connections
-  // queue from here on, so a caller may announce readiness before serve() runs.
+  // when the TLS certificate or key cannot be loaded). Connections queue from here on, so a
+  // caller may announce readiness before serve() runs.
   [[nodiscard]] Result<int> bind(const std::string& host, int port);
   // Serves until stop(). REQUIRES: bind() succeeded.
   [[nodiscard]] Status serve();
@@ -70,6 +73,9 @@ class HttpServer {
   // Every route this server answers, as "METHOD /path/{param}" in registration order (the
   // labels of docs/openapi.yaml's operations, checked against it by tests/e2e/openapi_test.cpp).
   std::vector<std::string> route_labels() const;
+  // The routes as the front dispatches them (for the front's fuzz target, which drives requests
+  // through http::admit and these handlers without sockets).
+  const http::Router& router() const;
 
  private:
   struct Impl;

@@ -17,6 +17,7 @@
 #include "cli/acting.hpp"
 #include "cli/commands.hpp"
 #include "cli/node_config.hpp"
+#include "cli/http_limit_settings.hpp"
 #include "cli/output.hpp"
 #include "node/content_replication.hpp"
 #include "node/node.hpp"
@@ -27,10 +28,13 @@ namespace {
 struct NodeStartOptions {
   std::string config_file;
   std::string data_dir, listen, genesis, network;
-  std::uint32_t block_max_tx = 0, block_max_bytes = 0, block_timeout_ms = 0, http_threads = 0;
+  std::uint32_t block_max_tx = 0, block_max_bytes = 0, block_timeout_ms = 0;
   CLI::Option *o_data_dir = nullptr, *o_listen = nullptr, *o_genesis = nullptr,
               *o_network = nullptr, *o_max_tx = nullptr, *o_max_bytes = nullptr,
-              *o_timeout = nullptr, *o_threads = nullptr;
+              *o_timeout = nullptr;
+  // One value and option per HTTP limit (http_limit_settings.hpp), in the table's order.
+  std::vector<std::uint64_t> http_limits;
+  std::vector<CLI::Option*> o_http_limits;
   std::string key_passphrase_file;
   std::string ordering, etcd_endpoints, etcd_ca, etcd_cert, etcd_key, advertise_url, peer_ca;
   std::string tls_cert, tls_key;
@@ -53,7 +57,9 @@ NodeFlags given_flags(const NodeStartOptions& o) {
   if (o.o_max_tx->count()) f.block_max_tx = o.block_max_tx;
   if (o.o_max_bytes->count()) f.block_max_bytes = o.block_max_bytes;
   if (o.o_timeout->count()) f.block_timeout_ms = o.block_timeout_ms;
-  if (o.o_threads->count()) f.http_threads = o.http_threads;
+  const auto& settings = http_limit_settings();
+  for (std::size_t i = 0; i < settings.size(); ++i)
+    if (o.o_http_limits[i]->count()) f.http_limits[settings[i].key] = o.http_limits[i];
   if (o.o_ordering->count()) f.ordering = o.ordering;
   if (o.o_endpoints->count()) f.etcd_endpoints = o.etcd_endpoints;
   if (o.o_etcd_ca->count()) f.etcd_ca = o.etcd_ca;
@@ -221,7 +227,6 @@ void add_node_commands(CLI::App& app, int& exit_code) {
   o->block_max_tx = defaults.cutting.max_transactions;
   o->block_max_bytes = defaults.cutting.max_bytes;
   o->block_timeout_ms = static_cast<std::uint32_t>(defaults.cutting.timeout.count());
-  o->http_threads = defaults.http_threads;
   start->add_option("--config", o->config_file, "JSON config file (keys: docs/configuration.md)");
   o->o_data_dir =
       start->add_option("--data-dir", o->data_dir, "where the ledger lives")->capture_default_str();
@@ -240,10 +245,18 @@ void add_node_commands(CLI::App& app, int& exit_code) {
                      ->add_option("--block-timeout-ms", o->block_timeout_ms,
                                   "or when the oldest queued tx has waited this long")
                      ->capture_default_str();
-  o->o_threads = start
-                     ->add_option("--http-threads", o->http_threads,
-                                  "HTTP worker threads (0: one per core, at least 4)")
-                     ->capture_default_str();
+  {
+    const auto& settings = http_limit_settings();
+    o->http_limits.resize(settings.size());
+    for (std::size_t i = 0; i < settings.size(); ++i) {
+      o->http_limits[i] = settings[i].get(defaults.http);
+      o->o_http_limits.push_back(start
+                                     ->add_option(std::string("--") + settings[i].key,
+                                                  o->http_limits[i], settings[i].help)
+                                     ->capture_default_str()
+                                     ->group("HTTP limits (docs/configuration.md)"));
+    }
+  }
   start->add_option("--key-passphrase-file", o->key_passphrase_file,
                     "read the node key passphrase from the first line of FILE (else "
                     "PV_NODE_PASSPHRASE, else a prompt); the key in <data-dir>/node-key.pvid is "

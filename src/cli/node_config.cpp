@@ -1,5 +1,7 @@
 #include "cli/node_config.hpp"
 
+#include "cli/http_limit_settings.hpp"
+
 #include <unistd.h>
 
 #include <fstream>
@@ -14,6 +16,12 @@ using nlohmann::json;
 Error key_error(const std::string& path, const std::string& key, const char* expected) {
   return make_error(Errc::invalid_argument,
                     "config file " + path + ": \"" + key + "\" must be " + expected);
+}
+
+const HttpLimitSetting* http_limit_setting(const std::string& key) {
+  for (const auto& s : http_limit_settings())
+    if (key == s.key) return &s;
+  return nullptr;
 }
 
 }  // namespace
@@ -53,8 +61,12 @@ Status apply_config_file(const std::string& path, NodeConfig& config) {
     } else if (key == "block-timeout-ms") {
       PV_TRY(
           count([&](std::uint32_t v) { config.cutting.timeout = std::chrono::milliseconds(v); }));
-    } else if (key == "http-threads") {
-      PV_TRY(count([&](std::uint32_t v) { config.http_threads = v; }));
+    } else if (auto setting = http_limit_setting(key)) {
+      if (!value.is_number_unsigned()) return key_error(path, key, "a non-negative integer");
+      Status applied = apply_http_limit(*setting, value.get<std::uint64_t>(), config.http);
+      if (!applied)
+        return make_error(Errc::invalid_argument,
+                          "config file " + path + ": " + applied.error().message);
     } else if (key == "ordering") {
       PV_TRY(text(config.ordering));
     } else if (key == "etcd-endpoints") {
@@ -181,7 +193,13 @@ Status apply_flags(const NodeFlags& f, NodeConfig& config) {
   if (f.block_max_tx) config.cutting.max_transactions = *f.block_max_tx;
   if (f.block_max_bytes) config.cutting.max_bytes = *f.block_max_bytes;
   if (f.block_timeout_ms) config.cutting.timeout = std::chrono::milliseconds(*f.block_timeout_ms);
-  if (f.http_threads) config.http_threads = *f.http_threads;
+  for (const auto& [key, value] : f.http_limits) {
+    auto setting = http_limit_setting(key);
+    if (!setting) return make_error(Errc::internal, "unknown HTTP limit " + key);
+    Status applied = apply_http_limit(*setting, value, config.http);
+    if (!applied)
+      return make_error(Errc::invalid_argument, "--" + applied.error().message);
+  }
   if (f.ordering) config.ordering = *f.ordering;
   if (f.etcd_endpoints) {
     auto endpoints = parse_endpoints(*f.etcd_endpoints);

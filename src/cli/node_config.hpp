@@ -2,6 +2,7 @@
 // Node settings for `pv node start`: defaults (NodeConfig), then the JSON config file, then
 // flags; each later source overrides the earlier. Keys: docs/configuration.md.
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -13,11 +14,13 @@ namespace pv::cli {
 // Settings given on the command line; unset ones leave the file's or the default value.
 struct NodeFlags {
   std::optional<std::string> data_dir, listen, genesis, network;
-  std::optional<std::uint32_t> block_max_tx, block_max_bytes, block_timeout_ms, http_threads;
+  std::optional<std::uint32_t> block_max_tx, block_max_bytes, block_timeout_ms;
   std::optional<std::string> ordering, etcd_endpoints, etcd_ca, etcd_cert, etcd_key, advertise_url, peer_ca;
   std::optional<std::string> tls_cert, tls_key;
   std::optional<std::uint64_t> etcd_retain_revisions, etcd_compact_min_revisions, peer_check_interval_ms;
   std::optional<std::uint32_t> replication_copies;
+  // HTTP limits given as flags, by key (http_limit_settings.hpp).
+  std::map<std::string, std::uint64_t> http_limits;
 };
 
 // "http://a:2379,http://b:2379" -> endpoints; refuses empty entries and non-http(s) URLs.

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "http/limits.hpp"
 #include "identity/passphrase.hpp"
 #include "identity/wallet_crypto.hpp"
 #include "ordering/embedded_sequencer.hpp"
@@ -32,7 +33,8 @@ struct NodeConfig {
   std::string network = "pv-local";  // network name for a generated genesis
   CutPolicy cutting;                 // when the embedded sequencer cuts a block
   bool sync_writes = true;  // fsync every block before acknowledging (never off in production)
-  std::uint32_t http_threads = 0;             // 0: one per core, at least 4
+  // The HTTP front: threads, connection limits, timeouts, size limits (docs/configuration.md).
+  http::Limits http;
   NodeKeyPassphrase key_passphrase;           // required: Node::open refuses to start without it
   KdfParams key_kdf = KdfParams::moderate();  // Argon2id cost for a newly written node key file
   std::string ordering = "embedded";          // "embedded" (one node) or "etcd" (a cluster)

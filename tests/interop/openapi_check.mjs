@@ -4,6 +4,8 @@
 //
 //   node openapi_check.mjs validate SPEC            exit 0 iff SPEC is a valid OpenAPI document
 //   node openapi_check.mjs operations SPEC          prints ["GET /v1/node", ...]
+//   node openapi_check.mjs parameters SPEC          prints every operation with its parameters:
+//       [{"method":"GET","path":"/v1/tx/{id}","params":[{"name":"id","in":"path","type":"string"}]}]
 //   node openapi_check.mjs answer SPEC METHOD PATH STATUS CONTENT_TYPE BODY_FILE
 //       checks one real answer against the schema SPEC gives for that operation, status and
 //       content type (other bodies: that SPEC documents the content type); exit 0 iff it matches
@@ -82,6 +84,21 @@ try {
     const ops = [];
     for (const [path, item] of Object.entries(api.paths))
       for (const m of METHODS) if (item[m]) ops.push(`${m.toUpperCase()} ${path}`);
+    console.log(JSON.stringify(ops));
+  } else if (command === 'parameters') {
+    const api = await SwaggerParser.dereference(spec);
+    const ops = [];
+    for (const [path, item] of Object.entries(api.paths))
+      for (const m of METHODS) {
+        if (!item[m]) continue;
+        const params = [...(item.parameters ?? []), ...(item[m].parameters ?? [])].map((p) => ({
+          name: p.name,
+          in: p.in,
+          type: (p.schema && (Array.isArray(p.schema.type) ? p.schema.type[0] : p.schema.type)) ||
+            'string',
+        }));
+        ops.push({ method: m.toUpperCase(), path, params, body: Boolean(item[m].requestBody) });
+      }
     console.log(JSON.stringify(ops));
   } else if (command === 'answer') {
     const [method, path, status, contentType, bodyFile] = rest;

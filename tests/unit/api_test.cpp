@@ -33,7 +33,7 @@ class ApiTest : public ::testing::Test {
     NodeConfig config;
     config.data_dir = dir_ + "/data";
     config.cutting.timeout = std::chrono::milliseconds(5);
-    config.http_threads = 4;
+    config.http.worker_threads = 4;
     config.key_passphrase = [](bool) -> Result<Passphrase> { return Passphrase("api test"); };
     config.key_kdf = KdfParams::interactive();
     auto node = Node::open(config);

@@ -50,7 +50,7 @@ class ConsentApiTest : public ::testing::Test {
     org_ = node_->info().did;  // the development network's one organization
     // One keep-alive connection per party holds a server thread: more threads than parties.
     api::HttpOptions options;
-    options.threads = 8;
+    options.limits.worker_threads = 8;
     server_ = std::make_unique<api::HttpServer>(*node_, options);
     auto port = server_->bind("127.0.0.1", 0);
     ASSERT_TRUE(port);
