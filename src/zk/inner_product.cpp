@@ -1,0 +1,105 @@
+#include "zk/inner_product.hpp"
+
+namespace pv::zk {
+
+void prove_inner_product(ProofWriter& out, const Scalar& q, std::span<const Point> g_in,
+                         std::span<const Point> h_in, std::span<const Scalar> g_factors,
+                         std::span<const Scalar> h_factors, std::vector<Scalar> a,
+                         std::vector<Scalar> b) {
+  std::size_t n = a.size();
+  std::vector<Point> g(g_in.begin(), g_in.end()), h(h_in.begin(), h_in.end());
+  std::vector<Scalar> gf(g_factors.begin(), g_factors.end()), hf(h_factors.begin(), h_factors.end());
+  std::vector<Scalar> sc;
+  std::vector<Point> pt;
+  while (n > 1) {
+    const std::size_t m = n / 2;
+    const Scalar c_l = inner_product(std::span(a).first(m), std::span(b).subspan(m, m));
+    const Scalar c_r = inner_product(std::span(a).subspan(m, m), std::span(b).first(m));
+    // L = <a_lo, G_hi> + <b_hi, H_lo> + c_L·Q;  R = <a_hi, G_lo> + <b_lo, H_hi> + c_R·Q.
+    sc.clear();
+    pt.clear();
+    for (std::size_t i = 0; i < m; ++i) {
+      sc.push_back(a[i] * gf[m + i]);
+      pt.push_back(g[m + i]);
+      sc.push_back(b[m + i] * hf[i]);
+      pt.push_back(h[i]);
+    }
+    out.point(multi_scalar_mul(c_l * q, sc, pt));
+    sc.clear();
+    pt.clear();
+    for (std::size_t i = 0; i < m; ++i) {
+      sc.push_back(a[m + i] * gf[i]);
+      pt.push_back(g[i]);
+      sc.push_back(b[i] * hf[m + i]);
+      pt.push_back(h[m + i]);
+    }
+    out.point(multi_scalar_mul(c_r * q, sc, pt));
+    const Scalar u = out.challenge();
+    const Scalar u_inv = u.inverse();  // u = 0 has probability 2^-256
+    for (std::size_t i = 0; i < m; ++i) {
+      a[i] = a[i] * u + a[m + i] * u_inv;
+      b[i] = b[i] * u_inv + b[m + i] * u;
+    }
+    if (m > 1) {  // the last round's generators are never used
+      const Scalar zero;
+      for (std::size_t i = 0; i < m; ++i) {
+        const Scalar gs[2] = {u_inv * gf[i], u * gf[m + i]};
+        const Point gp[2] = {g[i], g[m + i]};
+        g[i] = multi_scalar_mul(zero, gs, gp);
+        const Scalar hs[2] = {u * hf[i], u_inv * hf[m + i]};
+        const Point hp[2] = {h[i], h[m + i]};
+        h[i] = multi_scalar_mul(zero, hs, hp);
+        gf[i] = Scalar::from_u64(1);
+        hf[i] = Scalar::from_u64(1);
+      }
+    }
+    a.resize(m);
+    b.resize(m);
+    g.resize(m);
+    h.resize(m);
+    gf.resize(m);
+    hf.resize(m);
+    n = m;
+  }
+  out.scalar(a[0]);
+  out.scalar(b[0]);
+}
+
+Result<InnerProductProof> read_inner_product(ProofReader& in, std::size_t n) {
+  InnerProductProof p;
+  std::vector<Scalar> u, u_inv;
+  for (std::size_t m = n; m > 1; m /= 2) {
+    auto l = in.point();
+    if (!l) return l.error();
+    auto r = in.point();
+    if (!r) return r.error();
+    p.l.push_back(std::move(*l));
+    p.r.push_back(std::move(*r));
+    Scalar c = in.challenge();
+    if (c.is_zero()) return make_error(Errc::bad_signature, "zero challenge");
+    u_inv.push_back(c.inverse());
+    p.u_squared.push_back(c * c);
+    p.u_inv_squared.push_back(u_inv.back() * u_inv.back());
+    u.push_back(std::move(c));
+  }
+  auto a = in.scalar();
+  if (!a) return a.error();
+  auto b = in.scalar();
+  if (!b) return b.error();
+  p.a = std::move(*a);
+  p.b = std::move(*b);
+  // s_0 = Π u_k^-1; s_i = s_{i - 2^t}·u_{K-t}^2 with t the top bit of i (round K - t split it).
+  const std::size_t rounds = u.size();
+  Scalar s0 = Scalar::from_u64(1);
+  for (const auto& v : u_inv) s0 *= v;
+  p.s.assign(n, Scalar());
+  p.s[0] = s0;
+  for (std::size_t i = 1; i < n; ++i) {
+    std::size_t t = 0;
+    while ((std::size_t{2} << t) <= i) ++t;
+    p.s[i] = p.s[i - (std::size_t{1} << t)] * p.u_squared[rounds - 1 - t];
+  }
+  return p;
+}
+
+}  // namespace pv::zk
