@@ -11,8 +11,17 @@
 #        bench/run.sh ingest                                   only the 1 GiB encrypted ingest (issue 4)
 #        bench/run.sh http                                     only the HTTP front, with and without
 #                                                              abuse, next to the previous server
+#        bench/run.sh zk [runs]                                only the zero-knowledge proofs (issue 14)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Zero-knowledge proofs: sizes, prove and verify times on one core next to one P-256 scalar
+# multiplication and a multi-scalar multiplication of each verifier's size, same run. Builds only
+# its own target (pv_zk and below).
+if [ "${1:-}" = zk ]; then
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPV_BENCH=ON >/dev/null
+  ninja -C build pv_zk_bench >/dev/null
+  exec ./build/bench/pv_zk_bench "${2:-25}"
+fi
 scripts/build.sh -DPV_BENCH=ON >/dev/null
 export PV_NODE_PASSPHRASE="${PV_NODE_PASSPHRASE:-bench node key passphrase}"
 

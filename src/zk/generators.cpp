@@ -24,6 +24,8 @@ const Generators& generators() {
     for (std::uint32_t i = 0; i < kVectorGenerators; ++i) {
       g.gv.push_back(derive("vector-G", i));
       g.hv.push_back(derive("vector-H", i));
+      g.gv_plus_hv.push_back(g.gv.back() + g.hv.back());
+      g.hv_prefix_sum.push_back(i == 0 ? g.hv.back() : g.hv_prefix_sum.back() + g.hv.back());
     }
     return g;
   }();

@@ -20,6 +20,9 @@ struct Generators {
   Point h;               // hash_to_curve("pedersen-H"): the blinding generator
   std::vector<Point> gv;  // G_i = hash_to_curve("vector-G" || LE32(i))
   std::vector<Point> hv;  // H_i = hash_to_curve("vector-H" || LE32(i))
+  // Derived, for the range prover's bit commitment: G_i + H_i, and Σ_{i<k} H_i at index k - 1.
+  std::vector<Point> gv_plus_hv;
+  std::vector<Point> hv_prefix_sum;
 };
 
 // Derived once on first use (about 260 hash_to_curve evaluations), then shared read-only.

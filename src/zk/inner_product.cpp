@@ -67,7 +67,7 @@ void prove_inner_product(ProofWriter& out, const Scalar& q, std::span<const Poin
 
 Result<InnerProductProof> read_inner_product(ProofReader& in, std::size_t n) {
   InnerProductProof p;
-  std::vector<Scalar> u, u_inv;
+  std::vector<Scalar> u;
   for (std::size_t m = n; m > 1; m /= 2) {
     auto l = in.point();
     if (!l) return l.error();
@@ -75,12 +75,14 @@ Result<InnerProductProof> read_inner_product(ProofReader& in, std::size_t n) {
     if (!r) return r.error();
     p.l.push_back(std::move(*l));
     p.r.push_back(std::move(*r));
-    Scalar c = in.challenge();
-    if (c.is_zero()) return make_error(Errc::bad_signature, "zero challenge");
-    u_inv.push_back(c.inverse());
-    p.u_squared.push_back(c * c);
-    p.u_inv_squared.push_back(u_inv.back() * u_inv.back());
-    u.push_back(std::move(c));
+    u.push_back(in.challenge());
+    if (u.back().is_zero()) return make_error(Errc::bad_signature, "zero challenge");
+  }
+  std::vector<Scalar> u_inv = u;
+  batch_invert(u_inv);
+  for (std::size_t k = 0; k < u.size(); ++k) {
+    p.u_squared.push_back(u[k] * u[k]);
+    p.u_inv_squared.push_back(u_inv[k] * u_inv[k]);
   }
   auto a = in.scalar();
   if (!a) return a.error();
@@ -97,7 +99,8 @@ Result<InnerProductProof> read_inner_product(ProofReader& in, std::size_t n) {
   for (std::size_t i = 1; i < n; ++i) {
     std::size_t t = 0;
     while ((std::size_t{2} << t) <= i) ++t;
-    p.s[i] = p.s[i - (std::size_t{1} << t)] * p.u_squared[rounds - 1 - t];
+    p.s[i] = p.s[i - (std::size_t{1} << t)];
+    p.s[i] *= p.u_squared[rounds - 1 - t];
   }
   return p;
 }

@@ -84,7 +84,7 @@ Status LinearRelation::validate() const {
       MsmTerms column;
       for (const auto& t : eq.terms)
         if (t.scalar == j) column.add(t.coeff, elements[t.element]);
-      if (!column.evaluate().is_identity()) {
+      if (!std::move(column).evaluate().is_identity()) {
         nonzero = true;
         break;
       }
@@ -164,7 +164,7 @@ std::vector<Point> LinearRelation::image() const {
   for (const auto& eq : equations) {
     MsmTerms sum;
     for (const auto& t : eq.image) sum.add(t.coeff, elements[t.element]);
-    out.push_back(sum.evaluate());
+    out.push_back(std::move(sum).evaluate());
   }
   return out;
 }
@@ -174,7 +174,7 @@ std::vector<Point> LinearRelation::map(std::span<const Scalar> scalars) const {
   for (const auto& eq : equations) {
     MsmTerms sum;
     for (const auto& t : eq.terms) sum.add(t.coeff * scalars[t.scalar], elements[t.element]);
-    out.push_back(sum.evaluate());
+    out.push_back(std::move(sum).evaluate());
   }
   return out;
 }

@@ -122,6 +122,19 @@ Scalar Scalar::operator*(const Scalar& o) const {
   check(BN_mod_mul(r.bn_.get(), bn_.get(), o.bn_.get(), p256_order(), bn_ctx()));
   return r;
 }
+Scalar& Scalar::operator+=(const Scalar& o) {
+  check(BN_mod_add(bn_.get(), bn_.get(), o.bn_.get(), p256_order(), bn_ctx()));
+  return *this;
+}
+Scalar& Scalar::operator-=(const Scalar& o) {
+  check(BN_mod_sub(bn_.get(), bn_.get(), o.bn_.get(), p256_order(), bn_ctx()));
+  return *this;
+}
+Scalar& Scalar::operator*=(const Scalar& o) {
+  check(BN_mod_mul(bn_.get(), bn_.get(), o.bn_.get(), p256_order(), bn_ctx()));
+  return *this;
+}
+
 Scalar Scalar::operator-() const { return Scalar() - *this; }
 
 Scalar Scalar::inverse() const {
@@ -240,6 +253,21 @@ Point multi_scalar_mul(const Scalar& g, std::span<const Scalar> scalars,
   check(EC_POINTs_mul(p256_group(), r.raw_mut(), g.raw(), ps.size(), ps.data(), ss.data(),
                       bn_ctx()));
   return r;
+}
+
+void batch_invert(std::span<Scalar> scalars) {
+  if (scalars.empty()) return;
+  std::vector<Scalar> prefix;  // prefix[i] = s_0 · … · s_i
+  prefix.reserve(scalars.size());
+  prefix.push_back(scalars[0]);
+  for (std::size_t i = 1; i < scalars.size(); ++i) prefix.push_back(prefix.back() * scalars[i]);
+  Scalar inv = prefix.back().inverse();
+  for (std::size_t i = scalars.size(); i-- > 1;) {
+    const Scalar next = inv * scalars[i];  // 1 / (s_0 · … · s_{i-1})
+    scalars[i] = inv * prefix[i - 1];
+    inv = next;
+  }
+  scalars[0] = inv;
 }
 
 Scalar inner_product(std::span<const Scalar> a, std::span<const Scalar> b) {

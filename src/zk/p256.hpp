@@ -52,8 +52,9 @@ class Scalar {
   Scalar operator-(const Scalar& o) const;
   Scalar operator*(const Scalar& o) const;
   Scalar operator-() const;
-  Scalar& operator+=(const Scalar& o) { return *this = *this + o; }
-  Scalar& operator*=(const Scalar& o) { return *this = *this * o; }
+  Scalar& operator+=(const Scalar& o);  // in place, no allocation
+  Scalar& operator-=(const Scalar& o);
+  Scalar& operator*=(const Scalar& o);
   // REQUIRES: !is_zero().
   Scalar inverse() const;
   friend bool operator==(const Scalar& a, const Scalar& b);
@@ -109,6 +110,10 @@ inline Point operator*(const Scalar& s, const Point& p) { return p * s; }
 // the scalars on P-256). REQUIRES: scalars.size() == points.size().
 Point multi_scalar_mul(const Scalar& g, std::span<const Scalar> scalars,
                        std::span<const Point> points);
+
+// Replaces every scalar by its inverse with one field inversion (Montgomery's trick).
+// REQUIRES: no scalar is zero.
+void batch_invert(std::span<Scalar> scalars);
 
 // <a, b> over scalars. REQUIRES: a.size() == b.size().
 Scalar inner_product(std::span<const Scalar> a, std::span<const Scalar> b);

@@ -57,16 +57,14 @@ std::vector<Scalar> set_scalars(const Claim& c) {
   return out;
 }
 
-// The range proof's commitments V_j, derived from the attribute's commitment and the bounds.
-std::vector<Point> range_commitments(const Claim& c, const Point& commitment) {
-  const Scalar one = Scalar::from_u64(1);
-  const Point pc[1] = {commitment};
-  const Scalar plus[1] = {one}, minus[1] = {-one};
-  std::vector<Point> v;
-  if (c.kind != ClaimKind::at_most)  // C - lo·G
-    v.push_back(multi_scalar_mul(-Scalar::from_i64(c.lo), plus, pc));
-  if (c.kind != ClaimKind::at_least)  // hi·G - C
-    v.push_back(multi_scalar_mul(Scalar::from_i64(c.hi), minus, pc));
+// The range proof's commitments V_j, as the attribute's commitment and the bounds determine them:
+// C - lo·G for "at least", hi·G - C for "at most".
+std::vector<ValueCommitment> range_commitments(const Claim& c, const Point& commitment) {
+  std::vector<ValueCommitment> v;
+  if (c.kind != ClaimKind::at_most)
+    v.push_back({commitment, Scalar::from_u64(1), -Scalar::from_i64(c.lo)});
+  if (c.kind != ClaimKind::at_least)
+    v.push_back({commitment, -Scalar::from_u64(1), Scalar::from_i64(c.hi)});
   return v;
 }
 
@@ -272,7 +270,7 @@ Status verify_presentation(const Statement& statement, ByteView proof) {
     }
   }
   if (!in.at_end()) return make_error(Errc::malformed, "trailing bytes after the proof");
-  if (!check.evaluate().is_identity())
+  if (!std::move(check).evaluate().is_identity())
     return make_error(Errc::bad_signature, "the proof does not verify");
   return Status::ok();
 }

@@ -62,7 +62,17 @@ void prove_range(ProofWriter& out, unsigned bits, std::span<const Scalar> values
     }
     return multi_scalar_mul(zero, sc, pt);
   };
-  out.point(commit_vectors(alpha, a_l, a_r));  // A
+  {  // A = α·H + <a_L, G> + <a_L - 1, H> = α·H + Σ a_L,i·(G_i + H_i) - Σ H_i: n + 2 points.
+    sc.assign(1, alpha);
+    pt.assign(1, gens.h);
+    for (std::size_t i = 0; i < n; ++i) {
+      sc.push_back(a_l[i]);
+      pt.push_back(gens.gv_plus_hv[i]);
+    }
+    sc.push_back(-one);
+    pt.push_back(gens.hv_prefix_sum[n - 1]);
+    out.point(multi_scalar_mul(zero, sc, pt));
+  }
   out.point(commit_vectors(rho, s_l, s_r));    // S
   const Scalar y = out.challenge(), z = out.challenge();
   const auto y_pow = powers(y, n);
@@ -101,8 +111,9 @@ void prove_range(ProofWriter& out, unsigned bits, std::span<const Scalar> values
                       h_factors, std::move(l), std::move(r));
 }
 
-Status read_range_proof(ProofReader& in, unsigned bits, std::span<const Point> commitments,
-                        VerifierWeights& weights, MsmTerms& check) {
+Status read_range_proof(ProofReader& in, unsigned bits,
+                        std::span<const ValueCommitment> commitments, VerifierWeights& weights,
+                        MsmTerms& check) {
   const Generators& gens = generators();
   const std::size_t m = commitments.size(), n = bits * m;
   auto a_pt = in.point();
@@ -126,40 +137,52 @@ Status read_range_proof(ProofReader& in, unsigned bits, std::span<const Point> c
   if (!ipa) return ipa.error();
   if (y.is_zero()) return make_error(Errc::bad_signature, "zero challenge");
 
-  const auto y_inv_pow = powers(y.inverse(), n);
   const auto z_pow = powers(z, m + 3);
-  const auto two_pow = powers(Scalar::from_u64(2), bits);
   const Scalar e1 = weights.next(), e2 = weights.next();
   // Equation 1 (inner product): A + x·S - μ·H + Σ(-z - a·s_i)·G_i
   //   + Σ(z + y^-i·(z^{2+j}·2^{i mod b} - b·s_{n-1-i}))·H_i + Σ(u²·L + u^-2·R) + w(t̂ - ab)·G.
   check.add(e1, *a_pt);
   check.add(e1 * x, *s_pt);
   check.add_h(-(e1 * *mu));
-  const Scalar& a = ipa->a;
-  const Scalar& b = ipa->b;
+  // Per index: G_i gets e1·(-z) - (e1·a)·s_i; H_i gets e1·z + w_i·(z^{2+j}·2^{i mod b} - b·s_{n-1-i})
+  // with w_i = e1·y^-i, both running products (a few scalar operations per index).
+  const Scalar g_const = -(e1 * z), e1_a = e1 * ipa->a, h_const = e1 * z;
+  const Scalar y_inv = y.inverse();
+  Scalar w_i = e1, zt;
   for (std::size_t i = 0; i < n; ++i) {
-    check.add(e1 * (-z - a * ipa->s[i]), gens.gv[i]);
-    const Scalar hi = z + y_inv_pow[i] * (z_pow[2 + i / bits] * two_pow[i % bits] -
-                                          b * ipa->s[n - 1 - i]);
-    check.add(e1 * hi, gens.hv[i]);
+    if (i % bits == 0) zt = z_pow[2 + i / bits];  // z^{2+j}·2^0
+    Scalar g_i = e1_a * ipa->s[i];
+    check.add(g_const - g_i, gens.gv[i]);
+    Scalar h_i = ipa->b * ipa->s[n - 1 - i];
+    h_i = zt - h_i;
+    h_i *= w_i;
+    h_i += h_const;
+    check.add(std::move(h_i), gens.hv[i]);
+    w_i *= y_inv;
+    zt += zt;
   }
   for (std::size_t k = 0; k < ipa->l.size(); ++k) {
     check.add(e1 * ipa->u_squared[k], ipa->l[k]);
     check.add(e1 * ipa->u_inv_squared[k], ipa->r[k]);
   }
-  check.add_g(e1 * w * (*t_hat - a * b));
+  check.add_g(e1 * w * (*t_hat - ipa->a * ipa->b));
   // Equation 2 (polynomial): Σ z^{2+j}·V_j + (δ - t̂)·G + x·T1 + x²·T2 - τ_x·H, where
   // δ = (z - z²)·Σ y^i - Σ_j z^{3+j}·(2^bits - 1).
-  Scalar sum_y;
-  {
-    const auto y_pow = powers(y, n);
-    for (const auto& v : y_pow) sum_y += v;
+  Scalar sum_y, y_i = Scalar::from_u64(1);
+  for (std::size_t i = 0; i < n; ++i) {
+    sum_y += y_i;
+    y_i *= y;
   }
-  Scalar sum_two;
-  for (const auto& v : two_pow) sum_two += v;
+  // Σ_{i<bits} 2^i = 2^bits - 1.
+  const Scalar sum_two = (bits == 64 ? Scalar::from_u64(~std::uint64_t{0})
+                                     : Scalar::from_u64((std::uint64_t{1} << bits) - 1));
   Scalar delta = (z - z_pow[2]) * sum_y;
   for (std::size_t j = 0; j < m; ++j) delta = delta - z_pow[3 + j] * sum_two;
-  for (std::size_t j = 0; j < m; ++j) check.add(e2 * z_pow[2 + j], commitments[j]);
+  for (std::size_t j = 0; j < m; ++j) {
+    const Scalar weight = e2 * z_pow[2 + j];
+    check.add(weight * commitments[j].coeff, commitments[j].point);
+    check.add_g(weight * commitments[j].g_offset);
+  }
   check.add_g(e2 * (delta - *t_hat));
   check.add(e2 * x, *t1);
   check.add(e2 * x * x, *t2);

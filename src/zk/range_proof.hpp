@@ -21,11 +21,21 @@ std::size_t range_proof_size(unsigned bits, std::size_t m);
 void prove_range(ProofWriter& out, unsigned bits, std::span<const Scalar> values,
                  std::span<const Scalar> blindings, ScalarSource& rng);
 
+// A value commitment as the verifier derives it from an attribute's commitment and a public
+// bound, V = coeff·point + g_offset·G, never computed on its own: its terms join the one
+// multi-scalar multiplication.
+struct ValueCommitment {
+  Point point;
+  Scalar coeff = Scalar::from_u64(1);
+  Scalar g_offset;
+};
+
 // Reads one proof for `commitments` and adds its two equations, each times a fresh weight, to
 // `check` (which must sum to the identity). Refuses malformed input.
 // REQUIRES: range_shape_supported(bits, commitments.size()).
 [[nodiscard]] Status read_range_proof(ProofReader& in, unsigned bits,
-                                      std::span<const Point> commitments, VerifierWeights& weights,
+                                      std::span<const ValueCommitment> commitments,
+                                      VerifierWeights& weights,
                                       MsmTerms& check);
 
 }  // namespace pv::zk

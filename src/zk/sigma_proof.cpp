@@ -107,7 +107,7 @@ Status sigma_verify_batchable(ByteView tag, const LinearRelation& instance, Byte
     for (const auto& t : eq.image) check.add(c * t.coeff, instance.elements[t.element]);
     for (const auto& t : eq.terms)
       check.add(-(t.coeff * (*response)[t.scalar]), instance.elements[t.element]);
-    if (!check.evaluate().is_identity())
+    if (!std::move(check).evaluate().is_identity())
       return refuse("equation " + std::to_string(i) + " does not hold");
   }
   return Status::ok();
