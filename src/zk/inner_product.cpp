@@ -41,16 +41,20 @@ void prove_inner_product(ProofWriter& out, const Scalar& q, std::span<const Poin
       b[i] = b[i] * u_inv + b[m + i] * u;
     }
     if (m > 1) {  // the last round's generators are never used
-      const Scalar zero;
+      // G'_i = u^-1·gf_i·G_i + u·gf_{m+i}·G_{m+i} is kept as the point G_i + ρ_i·G_{m+i} with
+      // ρ_i = u²·gf_{m+i}/gf_i and the factor u^-1·gf_i (likewise for H with u and u^-1): one
+      // scalar multiplication and one addition per point instead of a two-point MSM. All these
+      // scalars are public (challenges and the public factors).
+      std::vector<Scalar> gf_inv(gf.begin(), gf.begin() + static_cast<std::ptrdiff_t>(m));
+      std::vector<Scalar> hf_inv(hf.begin(), hf.begin() + static_cast<std::ptrdiff_t>(m));
+      batch_invert(gf_inv);
+      batch_invert(hf_inv);
+      const Scalar u_sq = u * u, u_inv_sq = u_inv * u_inv;
       for (std::size_t i = 0; i < m; ++i) {
-        const Scalar gs[2] = {u_inv * gf[i], u * gf[m + i]};
-        const Point gp[2] = {g[i], g[m + i]};
-        g[i] = multi_scalar_mul(zero, gs, gp);
-        const Scalar hs[2] = {u * hf[i], u_inv * hf[m + i]};
-        const Point hp[2] = {h[i], h[m + i]};
-        h[i] = multi_scalar_mul(zero, hs, hp);
-        gf[i] = Scalar::from_u64(1);
-        hf[i] = Scalar::from_u64(1);
+        g[i] = g[i] + g[m + i] * (u_sq * gf[m + i] * gf_inv[i]);
+        h[i] = h[i] + h[m + i] * (u_inv_sq * hf[m + i] * hf_inv[i]);
+        gf[i] *= u_inv;
+        hf[i] *= u;
       }
     }
     a.resize(m);
