@@ -80,7 +80,7 @@ std::vector<std::int64_t> set_of(std::size_t n, std::int64_t member) {
 int main(int argc, char** argv) {
   const int runs = argc > 1 ? std::atoi(argv[1]) : 25;
   if (sodium_init() < 0) return 1;
-  (void)generators();  // derive the generators before timing anything
+  (void)generators();                               // derive the generators before timing anything
   const std::int64_t birth = 7425, cutoff = 14219;  // 1990-05-01; born on or before 2008-12-06
   // MSM sizes: range 2N + 2·log2 N + 4 (A, S, T1, T2) + m (V) + 1 (H); membership 4 + 2κ + κ + 2.
   const std::vector<Case> cases = {
@@ -88,8 +88,10 @@ int main(int argc, char** argv) {
       {"64-bit range", {1234567890123}, {Claim::at_least(0, 0, 64)}, 128 + 12 + 6},
       {"membership, 16 values", {3}, {Claim::member(0, set_of(16, 3))}, 4 + 8 + 4 + 2},
       {"membership, 64 values", {3}, {Claim::member(0, set_of(64, 3))}, 4 + 12 + 6 + 2},
-      {"over 18 AND membership (16 values)", {birth, 3},
-       {Claim::at_most(0, cutoff, 32), Claim::member(1, set_of(16, 3))}, 80 + 18},
+      {"over 18 AND membership (16 values)",
+       {birth, 3},
+       {Claim::at_most(0, cutoff, 32), Claim::member(1, set_of(16, 3))},
+       80 + 18},
   };
   std::printf("== Zero-knowledge proofs, P-256 (OpenSSL %s), one core, median of %d; load: %s ==\n",
               OPENSSL_VERSION_STR, runs, loadavg().c_str());
@@ -103,8 +105,10 @@ int main(int argc, char** argv) {
   const double rmul = median_us(runs * 8, [&] {
     if (crypto_scalarmult_ristretto255(rq, rs, rp) != 0) std::abort();
   });
-  std::printf("limit: P-256 scalar multiplication %.1f us, base-point (table) %.1f us; "
-              "ristretto255 (libsodium) %.1f us\n", mul, gmul, rmul);
+  std::printf(
+      "limit: P-256 scalar multiplication %.1f us, base-point (table) %.1f us; "
+      "ristretto255 (libsodium) %.1f us\n",
+      mul, gmul, rmul);
   std::printf("%-38s %7s %10s %10s   %s\n", "proof", "bytes", "prove ms", "verify ms",
               "same-size MSM ms (points)");
   OsScalars rng;

@@ -77,7 +77,9 @@ Bytes DuplexSponge::squeeze(std::size_t n) {
   return r;
 }
 
-Scalar DuplexSponge::challenge() { return Scalar::from_le_bytes_mod_order(squeeze(48)); }
+Scalar DuplexSponge::challenge() {
+  return Scalar::from_le_bytes_mod_order(squeeze(48));
+}
 
 SessionId derive_session_id(ByteView tag) {
   SessionId domain;

@@ -31,6 +31,8 @@ class DuplexSponge {
 
 // DeriveSessionID(tag) = Init("irtf-cfrg-fiat-shamir/session-id").Absorb(tag).Squeeze(32).
 SessionId derive_session_id(ByteView tag);
-inline SessionId derive_session_id(std::string_view tag) { return derive_session_id(as_bytes(tag)); }
+inline SessionId derive_session_id(std::string_view tag) {
+  return derive_session_id(as_bytes(tag));
+}
 
 }  // namespace pv::zk

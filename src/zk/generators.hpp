@@ -16,8 +16,8 @@ inline constexpr std::string_view kGeneratorDst =
 inline constexpr std::size_t kVectorGenerators = 128;
 
 struct Generators {
-  Point g;               // the P-256 base point: the value generator
-  Point h;               // hash_to_curve("pedersen-H"): the blinding generator
+  Point g;                // the P-256 base point: the value generator
+  Point h;                // hash_to_curve("pedersen-H"): the blinding generator
   std::vector<Point> gv;  // G_i = hash_to_curve("vector-G" || LE32(i))
   std::vector<Point> hv;  // H_i = hash_to_curve("vector-H" || LE32(i))
   // Derived, for the range prover's bit commitment: G_i + H_i, and Σ_{i<k} H_i at index k - 1.

@@ -20,7 +20,7 @@ struct Curve {
   BIGNUM* p = BN_new();
   BIGNUM* a = BN_new();
   BIGNUM* b = BN_new();
-  BIGNUM* z = BN_new();            // Z = -10 (RFC 9380 section 8.2)
+  BIGNUM* z = BN_new();  // Z = -10 (RFC 9380 section 8.2)
   BIGNUM* minus_b_over_a = BN_new();
   BIGNUM* b_over_za = BN_new();
   BIGNUM* p_minus_1_over_2 = BN_new();
@@ -103,7 +103,7 @@ Point map_to_curve_sswu(const BIGNUM* u) {
     curve_rhs(gx, x2, ctx);
     x = x2;
   }
-  if (BN_mod_sqrt(y, gx, c.p, ctx) == nullptr) std::abort();  // gx is a square here
+  if (BN_mod_sqrt(y, gx, c.p, ctx) == nullptr) std::abort();   // gx is a square here
   if (BN_is_odd(y) != BN_is_odd(u)) check(BN_sub(y, c.p, y));  // sgn0(y) = sgn0(u)
   std::uint8_t xb[32], yb[32];
   check(BN_bn2binpad(x, xb, 32) == 32 ? 1 : 0);

@@ -8,7 +8,8 @@ void prove_inner_product(ProofWriter& out, const Scalar& q, std::span<const Poin
                          std::vector<Scalar> b) {
   std::size_t n = a.size();
   std::vector<Point> g(g_in.begin(), g_in.end()), h(h_in.begin(), h_in.end());
-  std::vector<Scalar> gf(g_factors.begin(), g_factors.end()), hf(h_factors.begin(), h_factors.end());
+  std::vector<Scalar> gf(g_factors.begin(), g_factors.end()),
+      hf(h_factors.begin(), h_factors.end());
   std::vector<Scalar> sc;
   std::vector<Point> pt;
   while (n > 1) {

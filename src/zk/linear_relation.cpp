@@ -12,7 +12,9 @@ void put_le32(Bytes& out, std::uint32_t v) {
   for (int k = 0; k < 4; ++k) out.push_back(static_cast<std::uint8_t>(v >> (8 * k)));
 }
 
-void put(Bytes& out, ByteView b) { out.insert(out.end(), b.begin(), b.end()); }
+void put(Bytes& out, ByteView b) {
+  out.insert(out.end(), b.begin(), b.end());
+}
 
 // Reads the fixed-width fields of SerializeLinearRelation from the front of `in`.
 class Reader {
@@ -39,7 +41,9 @@ class Reader {
   std::size_t pos_ = 0;
 };
 
-Status invalid(const std::string& why) { return make_error(Errc::invalid_argument, why); }
+Status invalid(const std::string& why) {
+  return make_error(Errc::invalid_argument, why);
+}
 
 }  // namespace
 
@@ -125,7 +129,8 @@ Result<LinearRelation> LinearRelation::deserialize(ByteView bytes) {
     Equation eq;
     auto nimage = r.le32();
     if (!nimage) return nimage.error();
-    if (*nimage > r.left() / 36) return make_error(Errc::malformed, "image count exceeds the input");
+    if (*nimage > r.left() / 36)
+      return make_error(Errc::malformed, "image count exceeds the input");
     for (std::uint32_t k = 0; k < *nimage; ++k) {
       auto e = r.le32();
       if (!e) return e.error();

@@ -91,14 +91,13 @@ void prove_membership(ProofWriter& out, const Point& commitment, std::span<const
     z_rho += rho[k] * x_pow;
     x_pow *= x;
   }
-  out.scalar(r_b * x + r_a);                // z_A
-  out.scalar(r_c * x + r_d);                // z_C
-  out.scalar(blinding * x_pow - z_rho);     // z (x_pow = x^κ here)
+  out.scalar(r_b * x + r_a);             // z_A
+  out.scalar(r_c * x + r_d);             // z_C
+  out.scalar(blinding * x_pow - z_rho);  // z (x_pow = x^κ here)
 }
 
-Status read_membership_proof(ProofReader& in, const Point& commitment,
-                             std::span<const Scalar> set, VerifierWeights& weights,
-                             MsmTerms& check) {
+Status read_membership_proof(ProofReader& in, const Point& commitment, std::span<const Scalar> set,
+                             VerifierWeights& weights, MsmTerms& check) {
   const Generators& gens = generators();
   const std::size_t kappa = kappa_for(set.size()), size = std::size_t{1} << kappa;
   Point abcd[4];

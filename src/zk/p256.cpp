@@ -32,7 +32,9 @@ const EC_GROUP* p256_group() {
   return group;
 }
 
-const BIGNUM* p256_order() { return EC_GROUP_get0_order(p256_group()); }
+const BIGNUM* p256_order() {
+  return EC_GROUP_get0_order(p256_group());
+}
 
 BN_CTX* bn_ctx() {
   struct Holder {
@@ -46,7 +48,9 @@ BN_CTX* bn_ctx() {
 
 // ---- Scalar -------------------------------------------------------------------------------
 
-void Scalar::Free::operator()(bignum_st* b) const { BN_clear_free(b); }
+void Scalar::Free::operator()(bignum_st* b) const {
+  BN_clear_free(b);
+}
 
 Scalar::Scalar() : bn_(BN_new()) {
   if (!bn_) std::abort();
@@ -103,9 +107,15 @@ ScalarBytes Scalar::encode() const {
   return out;
 }
 
-bool Scalar::is_zero() const { return BN_is_zero(bn_.get()); }
-bool Scalar::bit(int i) const { return BN_is_bit_set(bn_.get(), i) == 1; }
-bool Scalar::fits_bits(int bits) const { return BN_num_bits(bn_.get()) <= bits; }
+bool Scalar::is_zero() const {
+  return BN_is_zero(bn_.get());
+}
+bool Scalar::bit(int i) const {
+  return BN_is_bit_set(bn_.get(), i) == 1;
+}
+bool Scalar::fits_bits(int bits) const {
+  return BN_num_bits(bn_.get()) <= bits;
+}
 
 Scalar Scalar::operator+(const Scalar& o) const {
   Scalar r;
@@ -135,7 +145,9 @@ Scalar& Scalar::operator*=(const Scalar& o) {
   return *this;
 }
 
-Scalar Scalar::operator-() const { return Scalar() - *this; }
+Scalar Scalar::operator-() const {
+  return Scalar() - *this;
+}
 
 Scalar Scalar::inverse() const {
   if (is_zero()) std::abort();  // REQUIRES violated: a bug, never input (callers check)
@@ -144,11 +156,15 @@ Scalar Scalar::inverse() const {
   return r;
 }
 
-bool operator==(const Scalar& a, const Scalar& b) { return BN_cmp(a.bn_.get(), b.bn_.get()) == 0; }
+bool operator==(const Scalar& a, const Scalar& b) {
+  return BN_cmp(a.bn_.get(), b.bn_.get()) == 0;
+}
 
 // ---- Point --------------------------------------------------------------------------------
 
-void Point::Free::operator()(ec_point_st* p) const { EC_POINT_free(p); }
+void Point::Free::operator()(ec_point_st* p) const {
+  EC_POINT_free(p);
+}
 
 Point::Point() : p_(EC_POINT_new(p256_group())) {
   if (!p_) std::abort();
@@ -242,7 +258,8 @@ Result<Point> Point::decode(ByteView bytes) {
 }
 
 Result<Point> Point::from_affine(ByteView x, ByteView y) {
-  if (x.size() != 32 || y.size() != 32) return make_error(Errc::malformed, "coordinates are 32 bytes");
+  if (x.size() != 32 || y.size() != 32)
+    return make_error(Errc::malformed, "coordinates are 32 bytes");
   Point p;
   BN_CTX* ctx = bn_ctx();
   BN_CTX_start(ctx);
@@ -268,7 +285,9 @@ PointBytes Point::encode() const {
   return out;
 }
 
-bool Point::is_identity() const { return EC_POINT_is_at_infinity(p256_group(), p_.get()) == 1; }
+bool Point::is_identity() const {
+  return EC_POINT_is_at_infinity(p256_group(), p_.get()) == 1;
+}
 
 Point Point::operator+(const Point& o) const {
   Point r;
@@ -280,7 +299,9 @@ Point Point::operator-() const {
   check(EC_POINT_invert(p256_group(), r.p_.get(), bn_ctx()));
   return r;
 }
-Point Point::operator-(const Point& o) const { return *this + (-o); }
+Point Point::operator-(const Point& o) const {
+  return *this + (-o);
+}
 
 Point Point::operator*(const Scalar& s) const {
   Point r;
@@ -306,8 +327,8 @@ Point multi_scalar_mul(const Scalar& g, std::span<const Scalar> scalars,
     ss.push_back(scalars[i].raw());
   }
   Point r;
-  check(EC_POINTs_mul(p256_group(), r.raw_mut(), g.raw(), ps.size(), ps.data(), ss.data(),
-                      bn_ctx()));
+  check(
+      EC_POINTs_mul(p256_group(), r.raw_mut(), g.raw(), ps.size(), ps.data(), ss.data(), bn_ctx()));
   return r;
 }
 

@@ -104,7 +104,9 @@ class Point {
   std::unique_ptr<ec_point_st, Free> p_;
 };
 
-inline Point operator*(const Scalar& s, const Point& p) { return p * s; }
+inline Point operator*(const Scalar& s, const Point& p) {
+  return p * s;
+}
 
 // Multi-scalar multiplication g·G + Σ s_i·P_i through OpenSSL's EC_POINTs_mul (constant time in
 // the scalars on P-256). REQUIRES: scalars.size() == points.size().

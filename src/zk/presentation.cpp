@@ -21,7 +21,9 @@ const SessionId& presentation_sid() {
 void put_le32(Bytes& out, std::uint32_t v) {
   for (int k = 0; k < 4; ++k) out.push_back(static_cast<std::uint8_t>(v >> (8 * k)));
 }
-void put(Bytes& out, ByteView b) { out.insert(out.end(), b.begin(), b.end()); }
+void put(Bytes& out, ByteView b) {
+  out.insert(out.end(), b.begin(), b.end());
+}
 
 bool is_range(ClaimKind k) {
   return k == ClaimKind::at_least || k == ClaimKind::at_most || k == ClaimKind::between;
@@ -204,8 +206,8 @@ Bytes prove_presentation_unchecked(const Statement& statement, std::span<const O
       case ClaimKind::member: {
         std::size_t index = 0;
         while (index + 1 < c.set.size() && c.set[index] != o.value) ++index;
-        prove_membership(out, statement.commitments[c.attribute], set_scalars(c), index,
-                         o.blinding, rng);
+        prove_membership(out, statement.commitments[c.attribute], set_scalars(c), index, o.blinding,
+                         rng);
         break;
       }
     }

@@ -73,7 +73,7 @@ void prove_range(ProofWriter& out, unsigned bits, std::span<const Scalar> values
     pt.push_back(gens.hv_prefix_sum[n - 1]);
     out.point(multi_scalar_mul(zero, sc, pt));
   }
-  out.point(commit_vectors(rho, s_l, s_r));    // S
+  out.point(commit_vectors(rho, s_l, s_r));  // S
   const Scalar y = out.challenge(), z = out.challenge();
   const auto y_pow = powers(y, n);
   const auto z_pow = powers(z, m + 3);
@@ -144,8 +144,8 @@ Status read_range_proof(ProofReader& in, unsigned bits,
   check.add(e1, *a_pt);
   check.add(e1 * x, *s_pt);
   check.add_h(-(e1 * *mu));
-  // Per index: G_i gets e1·(-z) - (e1·a)·s_i; H_i gets e1·z + w_i·(z^{2+j}·2^{i mod b} - b·s_{n-1-i})
-  // with w_i = e1·y^-i, both running products (a few scalar operations per index).
+  // Per index: G_i gets e1·(-z) - (e1·a)·s_i; H_i gets e1·z + w_i·(z^{2+j}·2^{i mod b} -
+  // b·s_{n-1-i}) with w_i = e1·y^-i, both running products (a few scalar operations per index).
   const Scalar g_const = -(e1 * z), e1_a = e1 * ipa->a, h_const = e1 * z;
   const Scalar y_inv = y.inverse();
   Scalar w_i = e1, zt;

@@ -35,7 +35,6 @@ struct ValueCommitment {
 // REQUIRES: range_shape_supported(bits, commitments.size()).
 [[nodiscard]] Status read_range_proof(ProofReader& in, unsigned bits,
                                       std::span<const ValueCommitment> commitments,
-                                      VerifierWeights& weights,
-                                      MsmTerms& check);
+                                      VerifierWeights& weights, MsmTerms& check);
 
 }  // namespace pv::zk

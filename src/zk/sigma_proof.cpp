@@ -7,7 +7,9 @@ namespace pv::zk {
 
 namespace {
 
-Status refuse(const std::string& why) { return make_error(Errc::bad_signature, why); }
+Status refuse(const std::string& why) {
+  return make_error(Errc::bad_signature, why);
+}
 
 Scalar derive_challenge(ByteView tag, const LinearRelation& instance, ByteView commitment_bytes) {
   DuplexSponge sponge(derive_session_id(tag));

@@ -39,6 +39,8 @@ VerifierWeights::VerifierWeights(ByteView bound)
   sponge_.absorb(bound);
 }
 
-Scalar VerifierWeights::next() { return Scalar::from_le_bytes_mod_order(sponge_.squeeze(16)); }
+Scalar VerifierWeights::next() {
+  return Scalar::from_le_bytes_mod_order(sponge_.squeeze(16));
+}
 
 }  // namespace pv::zk

@@ -23,7 +23,8 @@ namespace pv::zk {
 namespace {
 
 // H = hash_to_curve("pedersen-H") under kGeneratorDst, as @noble/curves also computes it.
-constexpr const char* kPinnedH = "03d8025ec85001a4bdc2e3e98bbb69150649035556ffb73098dafe8cdacf74c310";
+constexpr const char* kPinnedH =
+    "03d8025ec85001a4bdc2e3e98bbb69150649035556ffb73098dafe8cdacf74c310";
 // SHA-256 over Enc(G_0..G_127) || Enc(H_0..H_127).
 constexpr const char* kPinnedVectorDigest =
     "013877727a10dd382379d8e3c270f8d571eb155a865e6f10557c0ec2d8c9f30b";
@@ -32,11 +33,12 @@ const std::filesystem::path kInterop = std::filesystem::path(PV_SOURCE_DIR) / "t
 
 // One compressed point per message, from node tests/interop/hash_to_curve_interop.mjs.
 std::vector<std::string> noble_hash_to_curve(std::string_view dst, const std::vector<Bytes>& msgs) {
-  EXPECT_EQ(std::system("command -v node >/dev/null 2>&1"), 0) << "node missing; run scripts/deps.sh";
+  EXPECT_EQ(std::system("command -v node >/dev/null 2>&1"), 0)
+      << "node missing; run scripts/deps.sh";
   EXPECT_TRUE(std::filesystem::exists(kInterop / "node_modules/@noble/curves/package.json"))
       << "@noble/curves missing from tests/interop/node_modules; run scripts/deps.sh";
-  std::string cmd = "node '" + (kInterop / "hash_to_curve_interop.mjs").string() + "' " +
-                    to_hex(as_bytes(dst));
+  std::string cmd =
+      "node '" + (kInterop / "hash_to_curve_interop.mjs").string() + "' " + to_hex(as_bytes(dst));
   for (const auto& m : msgs) cmd += " " + (m.empty() ? std::string("-") : to_hex(m));
   FILE* pipe = popen(cmd.c_str(), "r");
   std::string out;
@@ -60,8 +62,7 @@ Bytes le32_label(std::string_view label, std::uint32_t i) {
 
 TEST(ZkHashToCurve, MatchesNobleCurvesOnTheRfcDstAndRandomMessages) {
   const std::string_view dst = "QUUX-V01-CS02-with-P256_XMD:SHA-256_SSWU_RO_";
-  std::vector<Bytes> msgs = {{}, to_bytes("abc"), to_bytes("abcdef0123456789"),
-                             Bytes(512, 'a')};
+  std::vector<Bytes> msgs = {{}, to_bytes("abc"), to_bytes("abcdef0123456789"), Bytes(512, 'a')};
   for (int i = 0; i < 12; ++i) {
     Bytes m(static_cast<std::size_t>(i * 7 + 1));
     random_bytes(m.data(), m.size());
@@ -93,7 +94,8 @@ TEST(ZkHashToCurve, GeneratorsMatchNobleCurves) {
 
 TEST(ZkHashToCurve, GeneratorKnownAnswersAndDistinctness) {
   const Generators& g = generators();
-  EXPECT_EQ(g.g.encode().hex(), "036b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296");
+  EXPECT_EQ(g.g.encode().hex(),
+            "036b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296");
   EXPECT_EQ(g.h.encode().hex(), kPinnedH);
   Sha256 all;
   for (const auto& p : g.gv) all.update(p.encode().view());

@@ -32,18 +32,27 @@ TEST(ZkP256, PointDecodingIsCanonical) {
   ASSERT_TRUE(neg.is_ok());
   EXPECT_TRUE(*neg == -p);
 
-  EXPECT_FALSE(Point::decode(hex("00")).is_ok());           // SEC1 identity
-  EXPECT_FALSE(Point::decode(Bytes(33, 0)).is_ok());        // zero prefix and x
+  EXPECT_FALSE(Point::decode(hex("00")).is_ok());     // SEC1 identity
+  EXPECT_FALSE(Point::decode(Bytes(33, 0)).is_ok());  // zero prefix and x
   EXPECT_FALSE(Point::decode(ByteView(bytes).first(32)).is_ok());
   Bytes longer = bytes;
   longer.push_back(0);
   EXPECT_FALSE(Point::decode(longer).is_ok());
   // x = p and x = 2^256 - 1 are out of the field; x = 1 is not on the curve.
-  EXPECT_FALSE(Point::decode(hex("02ffffffff00000001000000000000000000000000ffffffffffffffffffffffff")).is_ok());
-  EXPECT_FALSE(Point::decode(hex("03ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff")).is_ok());
-  EXPECT_FALSE(Point::decode(hex("020000000000000000000000000000000000000000000000000000000000000001")).is_ok());
+  EXPECT_FALSE(
+      Point::decode(hex("02ffffffff00000001000000000000000000000000ffffffffffffffffffffffff"))
+          .is_ok());
+  EXPECT_FALSE(
+      Point::decode(hex("03ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"))
+          .is_ok());
+  EXPECT_FALSE(
+      Point::decode(hex("020000000000000000000000000000000000000000000000000000000000000001"))
+          .is_ok());
   // The uncompressed form of a valid point is refused too.
-  EXPECT_FALSE(Point::decode(hex("046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5")).is_ok());
+  EXPECT_FALSE(
+      Point::decode(hex("046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2"
+                        "fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5"))
+          .is_ok());
   EXPECT_TRUE(Point().is_identity());
   EXPECT_TRUE((p - p).is_identity());
 }
@@ -87,7 +96,8 @@ TEST(ZkP256, ArithmeticAndMultiScalarMultiplication) {
   EXPECT_TRUE(multi_scalar_mul(Scalar::from_u64(3), s, p) == naive);
   EXPECT_TRUE(Scalar::from_u64(255).fits_bits(8));
   EXPECT_FALSE(Scalar::from_u64(256).fits_bits(8));
-  EXPECT_TRUE(Scalar::from_u64(5).bit(0) && !Scalar::from_u64(5).bit(1) && Scalar::from_u64(5).bit(2));
+  EXPECT_TRUE(Scalar::from_u64(5).bit(0) && !Scalar::from_u64(5).bit(1) &&
+              Scalar::from_u64(5).bit(2));
 }
 
 }  // namespace

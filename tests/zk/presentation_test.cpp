@@ -86,10 +86,14 @@ TEST(ZkPresentation, Over18ProofIsUnderOneKilobyte) {
 
 TEST(ZkPresentation, BoundariesAndNegativeValues) {
   const Attestation a = attest({-3650, 0});  // born 1960-01-04
-  const std::vector<Claim> claims = {
-      Claim::at_most(0, -3650, 8),  Claim::at_least(0, -3650, 8),    Claim::between(0, -3650, -3650, 8),
-      Claim::at_least(1, -255, 8),  Claim::at_most(1, 255, 8),       Claim::member(0, {-3650}),
-      Claim::equal(1, 0),           Claim::at_least(0, INT64_MIN, 64)};
+  const std::vector<Claim> claims = {Claim::at_most(0, -3650, 8),
+                                     Claim::at_least(0, -3650, 8),
+                                     Claim::between(0, -3650, -3650, 8),
+                                     Claim::at_least(1, -255, 8),
+                                     Claim::at_most(1, 255, 8),
+                                     Claim::member(0, {-3650}),
+                                     Claim::equal(1, 0),
+                                     Claim::at_least(0, INT64_MIN, 64)};
   for (const Claim& c : claims) {
     const Statement s = statement(a, {c});
     const Bytes proof = prove(s, a);
@@ -114,10 +118,12 @@ TEST(ZkPresentation, MembershipInSetsOfEverySize) {
 TEST(ZkPresentation, HonestProverRefusesFalseClaimsAndWrongOpenings) {
   const Attestation a = attest(kValues);
   OsScalars rng;
-  const std::vector<Claim> false_claims = {
-      Claim::at_most(0, kBirthDate - 1, 32),  Claim::at_least(0, kBirthDate + 1, 32),
-      Claim::at_most(0, kBirthDate + 256, 8), Claim::between(2, 58, 64, 8),
-      Claim::member(3, {1, 2, 4}),           Claim::equal(3, 4)};
+  const std::vector<Claim> false_claims = {Claim::at_most(0, kBirthDate - 1, 32),
+                                           Claim::at_least(0, kBirthDate + 1, 32),
+                                           Claim::at_most(0, kBirthDate + 256, 8),
+                                           Claim::between(2, 58, 64, 8),
+                                           Claim::member(3, {1, 2, 4}),
+                                           Claim::equal(3, 4)};
   for (const Claim& c : false_claims) {
     auto proof = prove_presentation(statement(a, {c}), a.openings, rng);
     ASSERT_FALSE(proof.is_ok()) << static_cast<int>(c.kind);
@@ -192,10 +198,14 @@ TEST(ZkPresentation, TheProofIsBoundToEveryPartOfTheStatement) {
   Statement whole_other = s;
   whole_other.commitments = other.commitments;
   EXPECT_FALSE(verify_presentation(whole_other, proof).is_ok()) << "another attestation";
-  EXPECT_FALSE(verify_presentation(statement(a, all_kinds(), "verifier=did:key:z6MkInsurer nonce=43"),
-                                   proof).is_ok()) << "another nonce";
-  EXPECT_FALSE(verify_presentation(statement(a, all_kinds(), "verifier=did:key:z6MkOther nonce=42"),
-                                   proof).is_ok()) << "another verifier";
+  EXPECT_FALSE(
+      verify_presentation(statement(a, all_kinds(), "verifier=did:key:z6MkInsurer nonce=43"), proof)
+          .is_ok())
+      << "another nonce";
+  EXPECT_FALSE(
+      verify_presentation(statement(a, all_kinds(), "verifier=did:key:z6MkOther nonce=42"), proof)
+          .is_ok())
+      << "another verifier";
   Statement looser = s;
   looser.claims[0].hi += 1;
   EXPECT_FALSE(verify_presentation(looser, proof).is_ok()) << "another bound";
@@ -279,15 +289,29 @@ TEST(ZkPresentation, InstanceEncodingAndTranscriptKnownAnswers) {
   a.openings = {{kBirthDate, Scalar::from_u64(11)}, {3, Scalar::from_u64(12)}};
   for (const auto& o : a.openings)
     a.commitments.push_back(pedersen_commit(Scalar::from_i64(o.value), o.blinding));
-  const Statement s = statement(a, {Claim::at_most(0, kOver18Cutoff, 32), Claim::member(1, {2, 3}),
-                                    Claim::equal(1, 3)}, "ctx");
+  const Statement s = statement(
+      a, {Claim::at_most(0, kOver18Cutoff, 32), Claim::member(1, {2, 3}), Claim::equal(1, 3)},
+      "ctx");
   const Bytes instance = s.encode_instance();
-  std::string expected = "03000000" "637478" "02000000" + a.commitments[0].encode().hex() +
-                         a.commitments[1].encode().hex() + "03000000";
-  expected += "03" "00000000" "20000000" + Scalar::from_i64(kOver18Cutoff).encode().hex();
-  expected += "05" "01000000" "02000000" + Scalar::from_i64(2).encode().hex() +
-              Scalar::from_i64(3).encode().hex();
-  expected += "01" "01000000" + Scalar::from_i64(3).encode().hex();
+  std::string expected =
+      "03000000"
+      "637478"
+      "02000000" +
+      a.commitments[0].encode().hex() + a.commitments[1].encode().hex() + "03000000";
+  expected +=
+      "03"
+      "00000000"
+      "20000000" +
+      Scalar::from_i64(kOver18Cutoff).encode().hex();
+  expected +=
+      "05"
+      "01000000"
+      "02000000" +
+      Scalar::from_i64(2).encode().hex() + Scalar::from_i64(3).encode().hex();
+  expected +=
+      "01"
+      "01000000" +
+      Scalar::from_i64(3).encode().hex();
   EXPECT_EQ(to_hex(instance), expected);
 
   SeededScalars rng("PatientVault-ZK-V01-test-presentation");

@@ -38,7 +38,8 @@ TEST(ZkRangeProof, RoundTripsForEverySupportedShape) {
       std::vector<Scalar> values, blinds;
       std::vector<Point> commitments;
       for (std::size_t j = 0; j < m; ++j) {
-        const std::uint64_t v = bits == 64 ? ~std::uint64_t{0} - j : (std::uint64_t{1} << bits) - 1 - j;
+        const std::uint64_t v =
+            bits == 64 ? ~std::uint64_t{0} - j : (std::uint64_t{1} << bits) - 1 - j;
         values.push_back(Scalar::from_u64(v));
         blinds.push_back(Scalar::random());
         commitments.push_back(pedersen_commit(values.back(), blinds.back()));
@@ -60,7 +61,8 @@ TEST(ZkRangeProof, ZeroAndSmallValues) {
 
 TEST(ZkRangeProof, OutOfRangeValuesFailEvenWhenTheProverDoesNotCheck) {
   const Scalar blind = Scalar::random();
-  for (const Scalar& value : {Scalar::from_u64(256), Scalar::from_u64(1000), Scalar::from_i64(-1)}) {
+  for (const Scalar& value :
+       {Scalar::from_u64(256), Scalar::from_u64(1000), Scalar::from_i64(-1)}) {
     const Bytes proof = prove(8, {value}, {blind});
     EXPECT_FALSE(verifies(8, {pedersen_commit(value, blind)}, proof));
   }

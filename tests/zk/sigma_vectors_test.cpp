@@ -40,7 +40,8 @@ TEST(ZkSigmaVectors, ValidP256ProofsVerifyAndRegenerate) {
     ASSERT_EQ(v["Ciphersuite"], "sigma-proofs_Shake128_P256") << id;
     EXPECT_EQ(v["Expected"], "accept") << id;
     EXPECT_EQ(derive_session_id(v["Tag"].get<std::string>()).hex(),
-              v["SessionId"].get<std::string>()) << id;
+              v["SessionId"].get<std::string>())
+        << id;
     const Status s = decide(v);
     EXPECT_TRUE(s.is_ok()) << id << ": " << s.error().message;
 
@@ -57,8 +58,7 @@ TEST(ZkSigmaVectors, ValidP256ProofsVerifyAndRegenerate) {
     }
     const bool batchable = v["Flavor"] == "batchable";
     SeededScalars rng("TestDRNG-SIGMA-PROOFS-" + std::string(batchable ? "DSFS-" : "CMPT-") +
-                      v["Ciphersuite"].get<std::string>() + "-" +
-                      v["Relation"].get<std::string>());
+                      v["Ciphersuite"].get<std::string>() + "-" + v["Relation"].get<std::string>());
     const Bytes tag = to_bytes(v["Tag"].get<std::string>());
     auto proof = batchable ? sigma_prove_batchable(tag, *instance, witness, rng)
                            : sigma_prove_compact(tag, *instance, witness, rng);
