@@ -98,7 +98,9 @@ int main(int argc, char** argv) {
   const Point base = Point::generator() * Scalar::random();
   const Scalar k = Scalar::random();
   const double mul = median_us(runs * 8, [&] { (void)(base * k); });
-  const double gmul = median_us(runs * 8, [&] { (void)multi_scalar_mul(k, {}, {}); });
+  const double gmul = median_us(runs * 8, [&] {
+    (void)multi_scalar_mul(k, std::span<const Scalar>{}, std::span<const Point>{});
+  });
   unsigned char rs[32], rp[32], rq[32];
   crypto_core_ristretto255_scalar_random(rs);
   crypto_scalarmult_ristretto255_base(rp, rs);

@@ -133,7 +133,7 @@ Status read_membership_proof(ProofReader& in, const Point& commitment, std::span
   check.add(e2 * x, abcd[2]);
   check.add(e2, abcd[3]);
   for (std::size_t i = 0; i < 2 * kappa; ++i)
-    check.add(-(e1 * f[i]) - e2 * f[i] * (x - f[i]), gens.gv[i]);
+    check.add_ref(-(e1 * f[i]) - e2 * f[i] * (x - f[i]), gens.gv[i]);
   check.add_h(-(e1 * zs[0]) - e2 * zs[1]);
   // 3: x^κ·C - (Σ_j p_j(x)·s_j)·G - Σ_k x^k·Y_k - z·H = 0, p_j(x) = Π_k f_{k,j_k}.
   Scalar weighted_values;

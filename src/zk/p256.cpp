@@ -315,21 +315,35 @@ bool operator==(const Point& a, const Point& b) {
   return c == 0;
 }
 
-Point multi_scalar_mul(const Scalar& g, std::span<const Scalar> scalars,
-                       std::span<const Point> points) {
-  if (scalars.size() != points.size()) std::abort();
-  std::vector<const EC_POINT*> ps;
+namespace {
+
+Point msm(const Scalar& g, std::span<const Scalar> scalars, std::vector<const EC_POINT*>& ps) {
+  if (scalars.size() != ps.size()) std::abort();
   std::vector<const BIGNUM*> ss;
-  ps.reserve(points.size());
   ss.reserve(scalars.size());
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    ps.push_back(points[i].raw());
-    ss.push_back(scalars[i].raw());
-  }
+  for (const auto& s : scalars) ss.push_back(s.raw());
   Point r;
   check(
       EC_POINTs_mul(p256_group(), r.raw_mut(), g.raw(), ps.size(), ps.data(), ss.data(), bn_ctx()));
   return r;
+}
+
+}  // namespace
+
+Point multi_scalar_mul(const Scalar& g, std::span<const Scalar> scalars,
+                       std::span<const Point> points) {
+  std::vector<const EC_POINT*> ps;
+  ps.reserve(points.size());
+  for (const auto& p : points) ps.push_back(p.raw());
+  return msm(g, scalars, ps);
+}
+
+Point multi_scalar_mul(const Scalar& g, std::span<const Scalar> scalars,
+                       std::span<const Point* const> points) {
+  std::vector<const EC_POINT*> ps;
+  ps.reserve(points.size());
+  for (const Point* p : points) ps.push_back(p->raw());
+  return msm(g, scalars, ps);
 }
 
 void batch_invert(std::span<Scalar> scalars) {

@@ -117,6 +117,10 @@ Point multi_scalar_mul(const Scalar& g, std::span<const Scalar> scalars,
 // REQUIRES: no scalar is zero.
 void batch_invert(std::span<Scalar> scalars);
 
+// The same over points held elsewhere. REQUIRES: scalars.size() == points.size(), no null.
+Point multi_scalar_mul(const Scalar& g, std::span<const Scalar> scalars,
+                       std::span<const Point* const> points);
+
 // <a, b> over scalars. REQUIRES: a.size() == b.size().
 Scalar inner_product(std::span<const Scalar> a, std::span<const Scalar> b);
 

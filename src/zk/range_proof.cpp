@@ -152,12 +152,12 @@ Status read_range_proof(ProofReader& in, unsigned bits,
   for (std::size_t i = 0; i < n; ++i) {
     if (i % bits == 0) zt = z_pow[2 + i / bits];  // z^{2+j}·2^0
     Scalar g_i = e1_a * ipa->s[i];
-    check.add(g_const - g_i, gens.gv[i]);
+    check.add_ref(g_const - g_i, gens.gv[i]);
     Scalar h_i = ipa->b * ipa->s[n - 1 - i];
     h_i = zt - h_i;
     h_i *= w_i;
     h_i += h_const;
-    check.add(std::move(h_i), gens.hv[i]);
+    check.add_ref(std::move(h_i), gens.hv[i]);
     w_i *= y_inv;
     zt += zt;
   }
