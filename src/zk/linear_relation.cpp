@@ -59,6 +59,11 @@ Status LinearRelation::validate() const {
   if (elements.empty() || !(elements[0] == Point::generator()))
     return invalid("element 0 must be the group generator");
   const std::size_t ns = num_scalars();
+  // Every scalar index must be used, so there are at most as many as terms; checked before
+  // allocating, or an index of 2^32 - 1 would cost half a gigabyte.
+  std::size_t term_count = 0;
+  for (const auto& eq : equations) term_count += eq.terms.size();
+  if (ns > term_count) return invalid("a scalar index is not used");
   std::vector<bool> element_used(elements.size(), false), scalar_used(ns, false);
   for (const auto& eq : equations) {
     if (eq.image.empty() || eq.terms.empty())
