@@ -1,6 +1,7 @@
 #include "zk/linear_relation.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "zk/msm_terms.hpp"
 
@@ -86,20 +87,19 @@ Status LinearRelation::validate() const {
     if (e.is_identity()) return invalid("an element is the identity");
   for (const auto& im : image())
     if (im.is_identity()) return invalid("an equation's image is the identity");
-  // Check 10: every column of M is non-zero in at least one equation.
-  for (std::size_t j = 0; j < ns; ++j) {
-    bool nonzero = false;
-    for (const auto& eq : equations) {
-      MsmTerms column;
-      for (const auto& t : eq.terms)
-        if (t.scalar == j) column.add(t.coeff, elements[t.element]);
-      if (!std::move(column).evaluate().is_identity()) {
-        nonzero = true;
-        break;
-      }
-    }
-    if (!nonzero) return invalid("column " + std::to_string(j) + " of the matrix is the identity");
+  // Check 10: every column of M is non-zero in at least one equation. One MSM per (equation,
+  // scalar) pair that has terms, so the work stays linear in the number of terms.
+  std::vector<bool> column_nonzero(ns, false);
+  for (const auto& eq : equations) {
+    std::map<std::uint32_t, MsmTerms> columns;
+    for (const auto& t : eq.terms)
+      if (!column_nonzero[t.scalar]) columns[t.scalar].add(t.coeff, elements[t.element]);
+    for (auto& [j, column] : columns)
+      if (!std::move(column).evaluate().is_identity()) column_nonzero[j] = true;
   }
+  for (std::size_t j = 0; j < ns; ++j)
+    if (!column_nonzero[j])
+      return invalid("column " + std::to_string(j) + " of the matrix is the identity");
   return Status::ok();
 }
 
