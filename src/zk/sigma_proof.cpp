@@ -115,6 +115,55 @@ Status sigma_verify_batchable(ByteView tag, const LinearRelation& instance, Byte
   return Status::ok();
 }
 
+Status sigma_verify_batchable_batch(std::span<const SigmaBatchItem> items) {
+  struct Parsed {
+    std::vector<Point> commitment;
+    std::vector<Scalar> response;
+    Scalar challenge;
+  };
+  std::vector<Parsed> parsed;
+  DuplexSponge weights(
+      derive_session_id(std::string_view("irtf-cfrg-sigma-protocols/batch-verify")));
+  for (const auto& item : items) {
+    const LinearRelation& instance = *item.instance;
+    PV_TRY(instance.validate());
+    const std::size_t ne = instance.equations.size(), ns = instance.num_scalars();
+    if (item.narg.size() != ne * kPointBytes + ns * kScalarBytes)
+      return refuse("NARG string has the wrong length for this relation");
+    Parsed p;
+    for (std::size_t i = 0; i < ne; ++i) {
+      auto point = Point::decode(item.narg.subspan(i * kPointBytes, kPointBytes));
+      if (!point) return point.error();
+      p.commitment.push_back(std::move(*point));
+    }
+    auto response = read_scalars(item.narg.subspan(ne * kPointBytes), ns);
+    if (!response) return response.error();
+    p.response = std::move(*response);
+    p.challenge = derive_challenge(item.tag, instance, item.narg.first(ne * kPointBytes));
+    weights.absorb(derive_session_id(item.tag).view());
+    weights.absorb(instance.serialize());
+    weights.absorb(item.narg);
+    parsed.push_back(std::move(p));
+  }
+  // Σ_ij r_ij·(commitment_ij + c_i·image_ij - map_ij(response_i)) == identity, in one MSM.
+  MsmTerms check;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    const LinearRelation& instance = *items[k].instance;
+    const Parsed& p = parsed[k];
+    for (std::size_t i = 0; i < instance.equations.size(); ++i) {
+      const Scalar r = Scalar::from_le_bytes_mod_order(weights.squeeze(16));
+      const Equation& eq = instance.equations[i];
+      check.add(r, p.commitment[i]);
+      for (const auto& t : eq.image)
+        check.add(r * p.challenge * t.coeff, instance.elements[t.element]);
+      for (const auto& t : eq.terms)
+        check.add(-(r * t.coeff * p.response[t.scalar]), instance.elements[t.element]);
+    }
+  }
+  if (!std::move(check).evaluate().is_identity()) return refuse("the batch does not verify");
+  return Status::ok();
+}
+
 Status sigma_verify_compact(ByteView tag, const LinearRelation& instance, ByteView narg) {
   PV_TRY(instance.validate());
   const std::size_t ns = instance.num_scalars();

@@ -31,4 +31,16 @@ namespace pv::zk {
 [[nodiscard]] Status sigma_verify_compact(ByteView tag, const LinearRelation& instance,
                                           ByteView narg);
 
+// Batch verification of batchable NARG strings (the draft's section 4.6): one random linear
+// combination of every equation of every proof, its 128-bit weights squeezed from
+// Init(DeriveSessionID("irtf-cfrg-sigma-protocols/batch-verify")) after absorbing each proof's
+// session id, instance and NARG string. Ok for an empty batch; refuses the whole batch if any
+// proof fails, without saying which.
+struct SigmaBatchItem {
+  ByteView tag;
+  const LinearRelation* instance;
+  ByteView narg;
+};
+[[nodiscard]] Status sigma_verify_batchable_batch(std::span<const SigmaBatchItem> items);
+
 }  // namespace pv::zk

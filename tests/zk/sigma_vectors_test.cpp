@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "zk/sigma_proof.hpp"
@@ -97,6 +99,44 @@ TEST(ZkSigmaVectors, AdversarialP256RecordsAreRefusedAndTheirBaselinesAccepted) 
   }
   EXPECT_EQ(rejected, 29);
   EXPECT_EQ(accepted, 4);
+}
+
+// Batch verification: the valid batchable proofs verify as one batch, and adding any adversarial
+// batchable record whose instance still decodes makes the whole batch fail.
+TEST(ZkSigmaVectors, BatchVerificationOfTheP256Vectors) {
+  const auto valid = load_vectors(kValid);
+  const auto adversarial = load_vectors(kInvalid);
+  struct Owned {
+    Bytes tag, narg;
+    LinearRelation instance;
+  };
+  auto own = [](const nlohmann::json& v) -> std::optional<Owned> {
+    auto instance = LinearRelation::deserialize(hex(v["Instance"]));
+    if (!instance) return std::nullopt;
+    return Owned{to_bytes(v["Tag"].get<std::string>()), hex(v["NargString"]), std::move(*instance)};
+  };
+  std::deque<Owned> good;
+  for (const auto& v : valid)
+    if (v["Flavor"] == "batchable") good.push_back(*own(v));
+  ASSERT_EQ(good.size(), 7u);
+  auto items_of = [](const std::deque<Owned>& owned) {
+    std::vector<SigmaBatchItem> items;
+    for (const auto& o : owned) items.push_back({o.tag, &o.instance, o.narg});
+    return items;
+  };
+  EXPECT_TRUE(sigma_verify_batchable_batch(items_of(good)).is_ok());
+  EXPECT_TRUE(sigma_verify_batchable_batch({}).is_ok());
+  int refused = 0;
+  for (const auto& v : adversarial) {
+    if (v["Flavor"] != "batchable" || v["Expected"] != "reject") continue;
+    auto bad = own(v);
+    if (!bad) continue;  // refused at decoding already
+    std::deque<Owned> batch = good;
+    batch.push_back(std::move(*bad));
+    EXPECT_FALSE(sigma_verify_batchable_batch(items_of(batch)).is_ok()) << v["Id"];
+    ++refused;
+  }
+  EXPECT_GT(refused, 5);
 }
 
 }  // namespace
