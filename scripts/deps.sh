@@ -7,6 +7,7 @@ packages=(
   libssl-dev libsodium-dev librocksdb-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
   libfmt-dev libcpp-httplib-dev libboost-dev zlib1g-dev wrk libgtest-dev libgmock-dev libbenchmark-dev curl python3 ccache
   etcd-server etcd-client libgfshare-dev
+  libcrypto++-dev libsecp256k1-dev
 )
 missing=()
 for p in "${packages[@]}"; do
