@@ -204,7 +204,9 @@ Status op_create(Frame& f, CallKind kind) {
 Status op_selfdestruct(Frame& f) {
   if (f.msg.is_static) return Status::static_mode_violation;
   const Address beneficiary_address = to_address(f.pop());
-  Account& beneficiary = access(f, beneficiary_address);
+  // EIP-2929: SELFDESTRUCT has no warm cost in its base, so a cold beneficiary costs all 2600.
+  Account& beneficiary = f.state.get(beneficiary_address);
+  if (f.state.access_account(beneficiary)) f.gas -= gas::cold_account;
   Account& self = f.state.get(f.msg.recipient);
   if (!self.balance.is_zero() && (!beneficiary.exists || beneficiary.is_empty()))
     f.gas -= gas::selfdestruct_new_account;
