@@ -12,6 +12,7 @@
 #        bench/run.sh http                                     only the HTTP front, with and without
 #                                                              abuse, next to the previous server
 #        bench/run.sh zk [runs]                                only the zero-knowledge proofs (issue 14)
+#        bench/run.sh evm                                      only EVM Mgas/s (issue 15)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Zero-knowledge proofs: sizes, prove and verify times on one core next to one P-256 scalar
@@ -21,6 +22,18 @@ if [ "${1:-}" = zk ]; then
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPV_BENCH=ON >/dev/null
   ninja -C build pv_zk_bench >/dev/null
   exec ./build/bench/pv_zk_bench "${2:-25}"
+fi
+# EVM throughput on the standard arithmetic and arithmetic/storage loops (bench/evm_bench.cpp);
+# builds only what it needs. Iterations and runs: PV_BENCH_EVM_ITERATIONS, PV_BENCH_EVM_RUNS.
+if [ "${1:-}" = evm ]; then
+  scripts/deps.sh >/dev/null
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPV_BENCH=ON >/dev/null
+  ninja -C build pv_evm_bench >/dev/null
+  echo "== EVM: Mgas/s in one call frame; load: $(cut -d' ' -f1-3 /proc/loadavg) =="
+  ./build/bench/pv_evm_bench --iterations "${PV_BENCH_EVM_ITERATIONS:-2000000}" \
+    --runs "${PV_BENCH_EVM_RUNS:-5}"
+  echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit
 fi
 scripts/build.sh -DPV_BENCH=ON >/dev/null
 export PV_NODE_PASSPHRASE="${PV_NODE_PASSPHRASE:-bench node key passphrase}"

@@ -31,6 +31,13 @@ struct Frame {
   Bytes return_data;
   Bytes output;
 
+  // The account whose storage the frame uses (accounts never move within a transaction).
+  Account& self() {
+    if (self_ == nullptr) self_ = &state.get(msg.recipient);
+    return *self_;
+  }
+  Account* self_ = nullptr;
+
   uint256& top(int i = 0) { return stack[size - 1 - i]; }
   uint256 pop() { return stack[--size]; }
   void push(const uint256& v) { stack[size++] = v; }

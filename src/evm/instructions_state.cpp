@@ -46,7 +46,7 @@ Status op_extcodehash(Frame& f) {
 }
 
 Status op_sload(Frame& f) {
-  Account& self = f.state.get(f.msg.recipient);
+  Account& self = f.self();
   StorageSlot& slot = f.state.slot(self, f.msg.recipient, f.top());
   if (f.state.access_slot(slot)) f.gas -= gas::cold_sload_extra;
   f.top() = slot.current;
@@ -57,7 +57,7 @@ Status op_sstore(Frame& f) {
   if (f.msg.is_static) return Status::static_mode_violation;
   if (f.gas <= gas::sstore_sentry) return Status::out_of_gas;  // EIP-2200
   const uint256 key = f.pop(), value = f.pop();
-  Account& self = f.state.get(f.msg.recipient);
+  Account& self = f.self();
   StorageSlot& slot = f.state.slot(self, f.msg.recipient, key);
   std::int64_t cost = slot.warm ? 0 : gas::cold_sload;
   std::int64_t refund = 0;
@@ -207,7 +207,7 @@ Status op_selfdestruct(Frame& f) {
   // EIP-2929: SELFDESTRUCT has no warm cost in its base, so a cold beneficiary costs all 2600.
   Account& beneficiary = f.state.get(beneficiary_address);
   if (f.state.access_account(beneficiary)) f.gas -= gas::cold_account;
-  Account& self = f.state.get(f.msg.recipient);
+  Account& self = f.self();
   if (!self.balance.is_zero() && (!beneficiary.exists || beneficiary.is_empty()))
     f.gas -= gas::selfdestruct_new_account;
   if (f.gas < 0) return Status::out_of_gas;

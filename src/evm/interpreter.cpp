@@ -111,7 +111,7 @@ Status mstore8(Frame& f) {
 Status tstore(Frame& f) {
   if (f.msg.is_static) return Status::static_mode_violation;
   const uint256 key = f.pop(), value = f.pop();
-  f.state.tstore(f.state.get(f.msg.recipient), key, value);
+  f.state.tstore(f.self(), key, value);
   return Status::success;
 }
 
@@ -197,7 +197,7 @@ Status run(Frame& f) {
       case PREVRANDAO: f.push(vm.block().prev_randao); break;
       case GASLIMIT: f.push(uint256{vm.block().gas_limit}); break;
       case CHAINID: f.push(vm.block().chain_id); break;
-      case SELFBALANCE: f.push(f.state.get(f.msg.recipient).balance); break;
+      case SELFBALANCE: f.push(f.self().balance); break;
       case BASEFEE: f.push(vm.block().base_fee); break;
       case BLOBHASH: {
         const auto& hashes = vm.tx().blob_hashes;
@@ -227,7 +227,7 @@ Status run(Frame& f) {
       case MSIZE: f.push(uint256{f.memory.size()}); break;
       case GAS: f.push(uint256{static_cast<std::uint64_t>(f.gas)}); break;
       case JUMPDEST: break;
-      case TLOAD: f.top() = State::tload(f.state.get(f.msg.recipient), f.top()); break;
+      case TLOAD: f.top() = State::tload(f.self(), f.top()); break;
       case TSTORE: s = tstore(f); break;
       case MCOPY: s = mcopy(f); break;
       case PUSH0: f.push(uint256{0}); break;

@@ -32,7 +32,7 @@ bool State::access_account(Account& account) {
 bool State::access_slot(StorageSlot& slot) {
   if (slot.warm) return false;
   slot.warm = true;
-  record(Change::warm_slot, nullptr, &slot);
+  record(Change::warm_slot, &slot);
   return true;
 }
 
@@ -51,7 +51,7 @@ StorageSlot& State::slot(Account& account, const Address& address, const uint256
 
 void State::set_storage(StorageSlot& slot, const uint256& value) {
   {
-    Entry& e = record(Change::storage, nullptr, &slot);
+    Entry& e = record(Change::storage, &slot);
     e.old = slot.current;
   }
   slot.current = value;
@@ -63,12 +63,9 @@ uint256 State::tload(const Account& account, const uint256& key) {
 }
 
 void State::tstore(Account& account, const uint256& key, const uint256& value) {
-  {
-    Entry& e = record(Change::transient, &account);
-    e.key = key;
-    e.old = tload(account, key);
-  }
-  account.transient[key] = value;
+  uint256& slot = account.transient.try_emplace(key, uint256{0}).first->second;
+  record(Change::transient, &slot).old = slot;
+  slot = value;
 }
 
 void State::make_exist(Account& account) {
@@ -111,20 +108,21 @@ void State::set_nonce(Account& account, std::uint64_t nonce) {
   make_exist(account);
   {
     Entry& e = record(Change::nonce, &account);
-    e.old_u64 = account.nonce;
+    e.old = uint256{account.nonce};
   }
   account.nonce = nonce;
 }
 
 void State::set_code(Account& account, Bytes code) {
-  record(Change::code, &account).old_code = std::move(account.code);
+  record(Change::code, &account);
+  replaced_code_.push_back(std::move(account.code));
   account.code = std::move(code);
 }
 
 void State::create_contract(Account& account) {
-  Entry& e = record(Change::account, &account);
-  e.old_account = std::make_unique<Account>(std::move(account));
-  const Account& old = *e.old_account;
+  record(Change::account, &account);
+  replaced_accounts_.push_back(std::make_unique<Account>(std::move(account)));
+  const Account& old = *replaced_accounts_.back();
   account = Account{};
   account.exists = true;
   account.fresh_storage = true;
@@ -144,7 +142,7 @@ void State::mark_destructed(Account& account) {
 void State::add_refund(std::int64_t delta) {
   {
     Entry& e = record(Change::refund);
-    e.old_u64 = static_cast<std::uint64_t>(refund_);
+    e.old = uint256{static_cast<std::uint64_t>(refund_)};
   }
   refund_ += delta;
 }
@@ -158,21 +156,27 @@ void State::revert(std::size_t snapshot) {
   while (journal_.size() > snapshot) {
     Entry& e = journal_.back();
     switch (e.kind) {
-      case Change::balance: e.account->balance = e.old; break;
-      case Change::nonce: e.account->nonce = e.old_u64; break;
-      case Change::code: e.account->code = std::move(e.old_code); break;
-      case Change::storage: e.slot->current = e.old; break;
-      case Change::transient: e.account->transient[e.key] = e.old; break;
-      case Change::warm_account: e.account->warm = false; break;
-      case Change::warm_slot: e.slot->warm = false; break;
-      case Change::touched: e.account->touched = false; break;
-      case Change::exists:
-        e.account->exists = e.old_flag;
-        e.account->fresh_storage = false;
+      case Change::balance: e.account()->balance = e.old; break;
+      case Change::nonce: e.account()->nonce = e.old.w[0]; break;
+      case Change::code:
+        e.account()->code = std::move(replaced_code_.back());
+        replaced_code_.pop_back();
         break;
-      case Change::account: *e.account = std::move(*e.old_account); break;
-      case Change::destructed: e.account->destructed = false; break;
-      case Change::refund: refund_ = static_cast<std::int64_t>(e.old_u64); break;
+      case Change::storage: static_cast<StorageSlot*>(e.target)->current = e.old; break;
+      case Change::transient: *static_cast<uint256*>(e.target) = e.old; break;
+      case Change::warm_account: e.account()->warm = false; break;
+      case Change::warm_slot: static_cast<StorageSlot*>(e.target)->warm = false; break;
+      case Change::touched: e.account()->touched = false; break;
+      case Change::exists:
+        e.account()->exists = e.old_flag;
+        e.account()->fresh_storage = false;
+        break;
+      case Change::account:
+        *e.account() = std::move(*replaced_accounts_.back());
+        replaced_accounts_.pop_back();
+        break;
+      case Change::destructed: e.account()->destructed = false; break;
+      case Change::refund: refund_ = static_cast<std::int64_t>(e.old.w[0]); break;
       case Change::log: logs_.pop_back(); break;
     }
     journal_.pop_back();
@@ -196,6 +200,8 @@ void State::finish_transaction() {
     a.created = false;
   }
   journal_.clear();
+  replaced_accounts_.clear();
+  replaced_code_.clear();
   refund_ = 0;
   logs_.clear();
 }

@@ -115,30 +115,27 @@ class State {
     balance, nonce, code, storage, transient, warm_account, warm_slot, touched, exists,
     account, destructed, refund, log,
   };
+  // 48 bytes, trivially copyable: one per change, so it stays small.
   struct Entry {
     Change kind = Change::balance;
-    Account* account = nullptr;
-    StorageSlot* slot = nullptr;
-    uint256 key{};
-    uint256 old{};
-    std::uint64_t old_u64 = 0;
     bool old_flag = false;
-    std::unique_ptr<Account> old_account;
-    Bytes old_code;
+    void* target = nullptr;  // the Account, the StorageSlot, or a transient value
+    uint256 old{};           // the old value (a nonce or refund in old.w[0])
+    Account* account() const { return static_cast<Account*>(target); }
   };
   void make_exist(Account& account);
-  Entry& record(Change kind, Account* account = nullptr, StorageSlot* slot = nullptr) {
-    journal_.emplace_back();
-    Entry& e = journal_.back();
+  Entry& record(Change kind, void* target = nullptr) {
+    Entry& e = journal_.emplace_back();
     e.kind = kind;
-    e.account = account;
-    e.slot = slot;
+    e.target = target;
     return e;
   }
 
   const StateSource* source_;
   std::unordered_map<Address, Account, AddressHash> accounts_;
-  std::vector<Entry> journal_;
+  std::vector<Entry> journal_;  // trivially copyable entries; the rare large ones below
+  std::vector<std::unique_ptr<Account>> replaced_accounts_;  // Change::account, in order
+  std::vector<Bytes> replaced_code_;                         // Change::code, in order
   std::int64_t refund_ = 0;
   std::vector<Log> logs_;
 };
