@@ -18,7 +18,7 @@ inline constexpr std::uint64_t max_memory_end = 0xffffffffull;
 struct Frame {
   Frame(Vm& vm_, const Message& msg_, ByteView code_)
       : vm(vm_), state(vm_.state()), msg(msg_), code(code_), gas(msg_.gas),
-        stack(std::make_unique_for_overwrite<uint256[]>(stack_limit)) {}
+        stack(std::make_unique_for_overwrite<uint256[]>(stack_limit)), sp(stack.get()) {}
 
   Vm& vm;
   State& state;
@@ -26,7 +26,7 @@ struct Frame {
   ByteView code;
   std::int64_t gas;
   std::unique_ptr<uint256[]> stack;
-  int size = 0;  // stack items
+  uint256* sp;  // one past the top of the stack
   Bytes memory;
   Bytes return_data;
   Bytes output;
@@ -38,9 +38,11 @@ struct Frame {
   }
   Account* self_ = nullptr;
 
-  uint256& top(int i = 0) { return stack[size - 1 - i]; }
-  uint256 pop() { return stack[--size]; }
-  void push(const uint256& v) { stack[size++] = v; }
+  int size() const { return static_cast<int>(sp - stack.get()); }
+  uint256& top(int i = 0) { return sp[-1 - i]; }
+  uint256 pop() { return *--sp; }
+  void drop(int n = 1) { sp -= n; }
+  void push(const uint256& v) { *sp++ = v; }
 };
 
 inline std::int64_t memory_cost(std::uint64_t words) {

@@ -10,19 +10,19 @@ namespace pv::evm {
 namespace {
 
 // Valid jump destinations: JUMPDEST bytes that are not push data.
-std::vector<bool> analyze_jumpdests(ByteView code) {
-  std::vector<bool> ok(code.size(), false);
+std::vector<std::uint8_t> analyze_jumpdests(ByteView code) {
+  std::vector<std::uint8_t> ok(code.size(), 0);
   for (std::size_t i = 0; i < code.size(); ++i) {
     const std::uint8_t op = code[i];
     if (op == JUMPDEST)
-      ok[i] = true;
+      ok[i] = 1;
     else if (op >= PUSH1 && op <= PUSH32)
       i += op - PUSH1 + 1;
   }
   return ok;
 }
 
-bool jump_target(const std::vector<bool>& jumpdests, const uint256& dest, std::size_t& pc) {
+bool jump_target(const std::vector<std::uint8_t>& jumpdests, const uint256& dest, std::size_t& pc) {
   if (!dest.fits_u64() || dest.w[0] >= jumpdests.size() || !jumpdests[dest.w[0]]) return false;
   pc = dest.w[0];
   return true;
@@ -127,7 +127,7 @@ Status finish(Frame& f) {
 
 Status run(Frame& f) {
   const InstructionTable& table = cancun_instructions;
-  const std::vector<bool> jumpdests = analyze_jumpdests(f.code);
+  const std::vector<std::uint8_t> jumpdests = analyze_jumpdests(f.code);
   const std::uint8_t* code = f.code.data();
   const std::size_t code_size = f.code.size();
   const Vm& vm = f.vm;
@@ -136,38 +136,39 @@ Status run(Frame& f) {
     const std::uint8_t op = code[pc];
     const InstructionTraits& t = table[op];
     if (t.name == nullptr) return Status::invalid_instruction;
-    if (f.size < t.stack_in) return Status::stack_underflow;
-    if (f.size - t.stack_in + t.stack_out > stack_limit) return Status::stack_overflow;
+    const int size = f.size();
+    if (size < t.stack_in) return Status::stack_underflow;
+    if (size - t.stack_in + t.stack_out > stack_limit) return Status::stack_overflow;
     f.gas -= t.gas;
     if (f.gas < 0) return Status::out_of_gas;
     Status s = Status::success;
     switch (op) {
       case STOP: return Status::success;
-      case ADD: f.top(1) = f.top() + f.top(1); --f.size; break;
-      case MUL: f.top(1) = f.top() * f.top(1); --f.size; break;
-      case SUB: f.top(1) = f.top() - f.top(1); --f.size; break;
-      case DIV: f.top(1) = udivmod(f.top(), f.top(1)).quot; --f.size; break;
-      case SDIV: f.top(1) = sdiv(f.top(), f.top(1)); --f.size; break;
-      case MOD: f.top(1) = udivmod(f.top(), f.top(1)).rem; --f.size; break;
-      case SMOD: f.top(1) = smod(f.top(), f.top(1)); --f.size; break;
-      case ADDMOD: f.top(2) = addmod(f.top(), f.top(1), f.top(2)); f.size -= 2; break;
-      case MULMOD: f.top(2) = mulmod(f.top(), f.top(1), f.top(2)); f.size -= 2; break;
+      case ADD: f.top(1) = f.top() + f.top(1); f.drop(); break;
+      case MUL: f.top(1) = f.top() * f.top(1); f.drop(); break;
+      case SUB: f.top(1) = f.top() - f.top(1); f.drop(); break;
+      case DIV: f.top(1) = udivmod(f.top(), f.top(1)).quot; f.drop(); break;
+      case SDIV: f.top(1) = sdiv(f.top(), f.top(1)); f.drop(); break;
+      case MOD: f.top(1) = udivmod(f.top(), f.top(1)).rem; f.drop(); break;
+      case SMOD: f.top(1) = smod(f.top(), f.top(1)); f.drop(); break;
+      case ADDMOD: f.top(2) = addmod(f.top(), f.top(1), f.top(2)); f.drop(2); break;
+      case MULMOD: f.top(2) = mulmod(f.top(), f.top(1), f.top(2)); f.drop(2); break;
       case EXP: s = exp_op(f); break;
-      case SIGNEXTEND: f.top(1) = signextend(f.top(), f.top(1)); --f.size; break;
-      case LT: f.top(1) = uint256{f.top() < f.top(1) ? 1u : 0u}; --f.size; break;
-      case GT: f.top(1) = uint256{f.top() > f.top(1) ? 1u : 0u}; --f.size; break;
-      case SLT: f.top(1) = uint256{slt(f.top(), f.top(1)) ? 1u : 0u}; --f.size; break;
-      case SGT: f.top(1) = uint256{slt(f.top(1), f.top()) ? 1u : 0u}; --f.size; break;
-      case EQ: f.top(1) = uint256{f.top() == f.top(1) ? 1u : 0u}; --f.size; break;
+      case SIGNEXTEND: f.top(1) = signextend(f.top(), f.top(1)); f.drop(); break;
+      case LT: f.top(1) = uint256{f.top() < f.top(1) ? 1u : 0u}; f.drop(); break;
+      case GT: f.top(1) = uint256{f.top() > f.top(1) ? 1u : 0u}; f.drop(); break;
+      case SLT: f.top(1) = uint256{slt(f.top(), f.top(1)) ? 1u : 0u}; f.drop(); break;
+      case SGT: f.top(1) = uint256{slt(f.top(1), f.top()) ? 1u : 0u}; f.drop(); break;
+      case EQ: f.top(1) = uint256{f.top() == f.top(1) ? 1u : 0u}; f.drop(); break;
       case ISZERO: f.top() = uint256{f.top().is_zero() ? 1u : 0u}; break;
-      case AND: f.top(1) = f.top() & f.top(1); --f.size; break;
-      case OR: f.top(1) = f.top() | f.top(1); --f.size; break;
-      case XOR: f.top(1) = f.top() ^ f.top(1); --f.size; break;
+      case AND: f.top(1) = f.top() & f.top(1); f.drop(); break;
+      case OR: f.top(1) = f.top() | f.top(1); f.drop(); break;
+      case XOR: f.top(1) = f.top() ^ f.top(1); f.drop(); break;
       case NOT: f.top() = ~f.top(); break;
-      case BYTE: f.top(1) = byte_at(f.top(), f.top(1)); --f.size; break;
-      case SHL: f.top(1) = shl(f.top(1), f.top()); --f.size; break;
-      case SHR: f.top(1) = shr(f.top(1), f.top()); --f.size; break;
-      case SAR: f.top(1) = sar(f.top(1), f.top()); --f.size; break;
+      case BYTE: f.top(1) = byte_at(f.top(), f.top(1)); f.drop(); break;
+      case SHL: f.top(1) = shl(f.top(1), f.top()); f.drop(); break;
+      case SHR: f.top(1) = shr(f.top(1), f.top()); f.drop(); break;
+      case SAR: f.top(1) = sar(f.top(1), f.top()); f.drop(); break;
       case KECCAK256: s = keccak(f); break;
       case ADDRESS: f.push(to_word(f.msg.recipient)); break;
       case BALANCE: s = op_balance(f); break;
@@ -206,7 +207,7 @@ Status run(Frame& f) {
         break;
       }
       case BLOBBASEFEE: f.push(vm.block().blob_base_fee); break;
-      case POP: --f.size; break;
+      case POP: f.drop(); break;
       case MLOAD: s = mload(f); break;
       case MSTORE: s = mstore(f); break;
       case MSTORE8: s = mstore8(f); break;

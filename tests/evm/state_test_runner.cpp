@@ -1,5 +1,8 @@
 #include "state_test_runner.hpp"
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -160,7 +163,13 @@ void run_state_test_file(const std::filesystem::path& file, StateTestReport& rep
         outcome.invalid = "gas limit above 2^63";
       } else {
         etx.gas_limit = static_cast<std::int64_t>(gas_limit.w[0]);
+        const auto start = std::chrono::steady_clock::now();
         outcome = apply_transaction(state, block, etx);
+        // PV_EVM_VERBOSE=1: one line per case (status, gas, time) for debugging and profiling.
+        if (std::getenv("PV_EVM_VERBOSE") != nullptr)
+          std::fprintf(stderr, "%s: %s, gas used %lld, %.3f s\n", name.c_str(),
+                       status_name(outcome.status), static_cast<long long>(outcome.gas_used),
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
       }
       const bool expect_invalid = post.contains("expectException");
       if (outcome.unsupported_precompile != 0) {
