@@ -245,6 +245,13 @@ Status run(Frame& f) {
       default:
         if (op >= PUSH1 && op <= PUSH32) {
           const std::size_t n = op - PUSH1 + 1;
+          if (n <= 8 && pc + n < code_size) {  // the common short pushes, whole
+            std::uint64_t v = 0;
+            for (std::size_t i = 1; i <= n; ++i) v = (v << 8) | code[pc + i];
+            f.push(uint256{v});
+            pc += n + 1;
+            continue;
+          }
           const std::size_t avail = std::min(n, code_size - pc - 1);
           // Push data cut off by the end of the code reads as zero bytes on the right.
           std::uint8_t buf[32] = {};

@@ -6,6 +6,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 
 namespace pv::evm {
@@ -30,24 +31,23 @@ struct uint256 {
   friend constexpr bool operator==(const uint256&, const uint256&) = default;
 };
 
-// Big-endian conversions (the EVM's byte order in memory, storage keys and hashes).
+// Big-endian conversions (the EVM's byte order in memory, storage keys and hashes); the limbs
+// are swapped whole, which needs a little-endian host.
+static_assert(std::endian::native == std::endian::little);
 uint256 load_be(const std::uint8_t* p, std::size_t n);  // n <= 32, right-aligned
 inline uint256 load_be32(const std::uint8_t* p) {
   uint256 r;
   for (int i = 0; i < 4; ++i) {
-    std::uint64_t v = 0;
-    for (int j = 0; j < 8; ++j) v = (v << 8) | p[(3 - i) * 8 + j];
-    r.w[i] = v;
+    std::uint64_t v;
+    std::memcpy(&v, p + (3 - i) * 8, 8);
+    r.w[i] = __builtin_bswap64(v);
   }
   return r;
 }
 inline void store_be32(std::uint8_t* p, const uint256& x) {
   for (int i = 0; i < 4; ++i) {
-    std::uint64_t v = x.w[3 - i];
-    for (int j = 7; j >= 0; --j) {
-      p[i * 8 + j] = static_cast<std::uint8_t>(v);
-      v >>= 8;
-    }
+    const std::uint64_t v = __builtin_bswap64(x.w[3 - i]);
+    std::memcpy(p + i * 8, &v, 8);
   }
 }
 
