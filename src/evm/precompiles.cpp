@@ -23,7 +23,7 @@ CallResult charge(std::int64_t gas, std::int64_t cost, Bytes output) {
 // Input bytes [offset, offset + n), zero beyond the end.
 Bytes padded(ByteView input, std::size_t offset, std::size_t n) {
   Bytes out(n, 0);
-  if (offset < input.size())
+  if (n != 0 && offset < input.size())
     std::memcpy(out.data(), input.data() + offset, std::min(n, input.size() - offset));
   return out;
 }

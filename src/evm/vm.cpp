@@ -1,5 +1,7 @@
 #include "evm/vm.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -71,10 +73,49 @@ Address create2_address(const Address& sender, const uint256& salt, ByteView ini
 
 namespace {
 CallResult fail(Status s, std::int64_t gas_left) { return CallResult{s, gas_left, {}, {}}; }
+
+// Frames nest by recursion, about 1.5 KB of native stack each (several times more under the
+// sanitizers), and the EVM allows 1025 of them. So that the depth limit never depends on the
+// caller's thread, every 256th level continues on a thread of its own with a large stack (address
+// space only: the kernel backs what is touched). The caller waits for it: one thread runs at a
+// time, and the State is never shared.
+constexpr int frames_per_stack = 256;
+constexpr std::size_t frame_stack_bytes = std::size_t{64} << 20;
+
+struct FreshStackCall {
+  Vm* vm;
+  const Message* msg;
+  CallResult result;
+};
 }  // namespace
 
 CallResult Vm::call(const Message& msg) {
   if (msg.depth > gas::max_call_depth) return fail(Status::call_depth_exceeded, msg.gas);
+  if (msg.depth > 0 && msg.depth % frames_per_stack == 0 && !on_fresh_stack_) {
+    FreshStackCall job{this, &msg, {}};
+    pthread_attr_t attr;
+    pthread_t thread;
+    bool started = pthread_attr_init(&attr) == 0;
+    if (started) {
+      started = pthread_attr_setstacksize(&attr, frame_stack_bytes) == 0 &&
+                pthread_create(
+                    &thread, &attr,
+                    [](void* p) -> void* {
+                      auto* j = static_cast<FreshStackCall*>(p);
+                      j->vm->on_fresh_stack_ = true;
+                      j->result = j->vm->call(*j->msg);
+                      return nullptr;
+                    },
+                    &job) == 0;
+      pthread_attr_destroy(&attr);
+    }
+    if (started) {
+      pthread_join(thread, nullptr);
+      return std::move(job.result);
+    }
+    // No thread to be had: go on here, as deep as this stack allows.
+  }
+  on_fresh_stack_ = false;
   if (msg.kind == CallKind::create || msg.kind == CallKind::create2) return create(msg);
 
   const bool transfers = msg.kind == CallKind::call || msg.kind == CallKind::callcode;

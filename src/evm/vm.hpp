@@ -32,6 +32,7 @@ class Vm {
   const BlockContext& block_;
   const TxContext& tx_;
   std::uint8_t unsupported_precompile_ = 0;
+  bool on_fresh_stack_ = false;  // the next call() is the first frame of a fresh stack
 };
 
 // The address CREATE gives: keccak256(rlp([sender, nonce]))[12:].
