@@ -183,11 +183,12 @@ uint256 mulmod(const uint256& a, const uint256& b, const uint256& m) {
 }
 
 uint256 exp(uint256 base, uint256 exponent) {
+  // Square and multiply over the exponent's bits, low to high; no square after the last bit.
   uint256 result{1};
-  while (!exponent.is_zero()) {
-    if (exponent.w[0] & 1) result = result * base;
-    base = base * base;
-    exponent = shr(exponent, 1u);
+  const unsigned bits = bit_length(exponent);
+  for (unsigned i = 0; i < bits; ++i) {
+    if ((exponent.w[i / 64] >> (i % 64)) & 1) result = result * base;
+    if (i + 1 < bits) base = base * base;
   }
   return result;
 }
