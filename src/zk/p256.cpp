@@ -149,10 +149,23 @@ Scalar Scalar::operator-() const {
   return Scalar() - *this;
 }
 
+// Fermat: s^(n-2) mod n, with one cached Montgomery context (constant time; about twice as fast
+// as BN_mod_inverse here).
 Scalar Scalar::inverse() const {
   if (is_zero()) std::abort();  // REQUIRES violated: a bug, never input (callers check)
+  struct OrderConstants {
+    BIGNUM* n_minus_2 = BN_new();
+    BN_MONT_CTX* mont = BN_MONT_CTX_new();
+    OrderConstants() {
+      check(BN_copy(n_minus_2, p256_order()) != nullptr);
+      check(BN_sub_word(n_minus_2, 2));
+      check(BN_MONT_CTX_set(mont, p256_order(), bn_ctx()));
+    }
+  };
+  static const OrderConstants c;
   Scalar r;
-  check(BN_mod_inverse(r.bn_.get(), bn_.get(), p256_order(), bn_ctx()) != nullptr);
+  check(BN_mod_exp_mont_consttime(r.bn_.get(), bn_.get(), c.n_minus_2, p256_order(), bn_ctx(),
+                                  c.mont));
   return r;
 }
 

@@ -34,8 +34,17 @@ Result<Scalar> ProofReader::scalar() {
   return s;
 }
 
-VerifierWeights::VerifierWeights(ByteView bound)
-    : sponge_(derive_session_id(std::string_view("PatientVault-ZK-V01-verifier-weights"))) {
+namespace {
+
+const SessionId& weights_session_id() {
+  static const SessionId sid =
+      derive_session_id(std::string_view("PatientVault-ZK-V01-verifier-weights"));
+  return sid;
+}
+
+}  // namespace
+
+VerifierWeights::VerifierWeights(ByteView bound) : sponge_(weights_session_id()) {
   sponge_.absorb(bound);
 }
 
