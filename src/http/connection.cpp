@@ -6,6 +6,7 @@
 // so that the client reads the answer rather than a reset.
 
 #include <future>
+#include <limits>
 
 #include "http/body_pool.hpp"
 #include "http/connection.hpp"
@@ -15,6 +16,10 @@ namespace {
 
 constexpr std::size_t kReadChunk = 16 * 1024;
 constexpr std::size_t kFirstRead = 512;
+// A declared body over the limit but within this many times it is read (and dropped) before
+// the 413, so that a client writing it whole still reads the answer.
+constexpr std::uint64_t kDrainFactor = 4;
+constexpr std::uint64_t kNoBodyLimit = std::numeric_limits<std::uint64_t>::max();
 constexpr std::size_t kStreamChunk = 64 * 1024;
 // After a refusal: how long and how much of the client's unread input is drained.
 constexpr auto kLingerTime = std::chrono::milliseconds(1'000);
@@ -125,6 +130,10 @@ class Session final : public Connection {
     head_.emplace();
     head_->header_limit(static_cast<std::uint32_t>(srv_.limits.max_header_bytes +
                                                    srv_.limits.max_url_bytes + 1024));
+    // The declared length is judged by admit() (413, or no limit for a streamed route), not by
+    // the parser's own default. (Not boost::none: Beast 1.74 compares a length with an empty
+    // optional limit as "over the limit".)
+    head_->body_limit(kNoBodyLimit);
     arm(srv_.limits.header_timeout);
     bh::async_read_header(stream_, buffer_, *head_,
                           [self = self()](const beast::error_code& ec, std::size_t) {
@@ -147,6 +156,10 @@ class Session final : public Connection {
                            " bytes"});
       if (ec == bh::error::partial_message)
         return refuse({Refusal::malformed, "the connection ended inside the request's headers"});
+      if (ec == bh::error::body_limit)
+        return refuse({Refusal::body_too_large, "request body is larger than the limit of " +
+                                                    std::to_string(srv_.limits.max_body_bytes) +
+                                                    " bytes"});
       if (is_parse_error(ec))
         return refuse({Refusal::malformed, "the request could not be parsed: " + ec.message()});
       return close();
@@ -158,13 +171,21 @@ class Session final : public Connection {
     version_ = head_->get().version() == 10 ? 10 : 11;
     auto admitted = admit(head_->get(), body, srv_.router, srv_.limits, remote_);
     keep_alive_ = head_->get().keep_alive();
-    if (auto* refused = std::get_if<Refused>(&admitted)) return refuse(*refused);
+    if (auto* refused = std::get_if<Refused>(&admitted)) {
+      // A client that sends its whole body before reading (most do, without Expect) sees the
+      // 413 only if the body is read: up to kDrainFactor times the limit it is read and dropped,
+      // beyond that the answer goes out at once and the connection closes.
+      if (refused->reason == Refusal::body_too_large && body.content_length &&
+          *body.content_length <= kDrainFactor * srv_.limits.max_body_bytes)
+        return drain_then_refuse(*refused, *body.content_length);
+      return refuse(*refused);
+    }
     current_ = std::move(std::get<Admitted>(admitted));
     if (!body.present) return dispatch();
     if (current_->route->body == BodyMode::streamed) {
       stream_parser_.emplace(std::move(*head_));
       head_.reset();
-      stream_parser_->body_limit(boost::none);
+      stream_parser_->body_limit(kNoBodyLimit);
       return continue_then([self = self()] { self->dispatch(); });
     }
     // A buffered body: room reserved up front from the declared length (within the limit
@@ -178,6 +199,25 @@ class Session final : public Connection {
     body_parser_->body_limit(srv_.limits.max_body_bytes);
     if (declared > 0) body_parser_->get().body() = acquire_body_buffer(declared);
     continue_then([self = self()] { self->read_body(); });
+  }
+
+  // Reads and drops `remaining` body bytes (with the body timeout between reads), then refuses.
+  void drain_then_refuse(Refused refused, std::uint64_t remaining) {
+    const std::size_t buffered = static_cast<std::size_t>(
+        std::min<std::uint64_t>(remaining, buffer_.size()));
+    buffer_.consume(buffered);
+    remaining -= buffered;
+    if (remaining == 0) return refuse(refused);
+    if (!linger_buffer_) linger_buffer_ = std::make_unique<char[]>(kReadChunk);
+    arm(srv_.limits.body_timeout);
+    stream_.async_read_some(
+        asio::buffer(linger_buffer_.get(),
+                     static_cast<std::size_t>(std::min<std::uint64_t>(remaining, kReadChunk))),
+        [self = self(), refused, remaining](const beast::error_code& ec, std::size_t n) {
+          self->disarm();
+          if (ec) return self->close();
+          self->drain_then_refuse(refused, remaining - n);
+        });
   }
 
   // Sends "100 Continue" first when the client waits for it.
