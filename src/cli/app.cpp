@@ -52,6 +52,7 @@ int run(int argc, char** argv) {
   add_consent_commands(app, exit_code);
   add_access_log_command(app, exit_code);
   add_emergency_commands(app, exit_code);
+  add_evm_commands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

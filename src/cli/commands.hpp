@@ -21,6 +21,8 @@ void add_consent_commands(CLI::App& app, int& exit_code);
 void add_record_commands(CLI::App& app, int& exit_code);
 void add_access_log_command(CLI::App& app, int& exit_code);
 void add_emergency_commands(CLI::App& app, int& exit_code);
+// `pv evm exec`: bytecode run alone on the embedded EVM (docs/evm.md).
+void add_evm_commands(CLI::App& app, int& exit_code);
 
 // --node URL (or PV_NODE), shared by every client command; it also adds --node-ca FILE (or
 // PV_NODE_CA), the CA that an https node's certificate must chain to.
