@@ -1,5 +1,7 @@
 #include "evm/precompiles.hpp"
 
+#include "evm/precompiles_internal.hpp"
+
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <secp256k1.h>
@@ -20,13 +22,6 @@ CallResult charge(std::int64_t gas, std::int64_t cost, Bytes output) {
   return {Status::success, gas - cost, std::move(output), {}};
 }
 
-// Input bytes [offset, offset + n), zero beyond the end.
-Bytes padded(ByteView input, std::size_t offset, std::size_t n) {
-  Bytes out(n, 0);
-  if (n != 0 && offset < input.size())
-    std::memcpy(out.data(), input.data() + offset, std::min(n, input.size() - offset));
-  return out;
-}
 
 Bytes digest(const char* name, ByteView input) {
   std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> md(EVP_MD_fetch(nullptr, name, nullptr),
@@ -47,7 +42,7 @@ const secp256k1_context* secp_context() {
 CallResult ecrecover(ByteView input, std::int64_t gas) {
   constexpr std::int64_t cost = 3000;
   if (cost > gas) return {Status::out_of_gas, 0, {}, {}};
-  const Bytes in = padded(input, 0, 128);
+  const Bytes in = padded_input(input, 0, 128);
   // v is a whole 32-byte word and must be 27 or 28.
   for (int i = 32; i < 63; ++i)
     if (in[i] != 0) return charge(gas, cost, {});
@@ -91,7 +86,7 @@ CallResult identity(ByteView input, std::int64_t gas) {
 
 // A 32-byte big-endian length, saturated to 2^64 - 1.
 std::uint64_t read_length(ByteView input, std::size_t offset) {
-  const Bytes b = padded(input, offset, 32);
+  const Bytes b = padded_input(input, offset, 32);
   for (int i = 0; i < 24; ++i)
     if (b[i] != 0) return UINT64_MAX;
   std::uint64_t v = 0;
@@ -114,7 +109,7 @@ CallResult modexp(ByteView input, std::int64_t gas) {
     const std::size_t head_len = static_cast<std::size_t>(std::min<std::uint64_t>(exp_len, 32));
     const std::uint64_t exp_offset = 96 + std::min<std::uint64_t>(base_len, UINT64_MAX - 96);
     const Bytes head = exp_offset < input.size()
-                           ? padded(input, static_cast<std::size_t>(exp_offset), head_len)
+                           ? padded_input(input, static_cast<std::size_t>(exp_offset), head_len)
                            : Bytes(head_len, 0);
     unsigned bits = bit_length(load_be(head.data(), head.size()));
     u128 it = exp_len <= 32 ? (bits == 0 ? 0 : bits - 1)
@@ -131,9 +126,9 @@ CallResult modexp(ByteView input, std::int64_t gas) {
   const auto cost = static_cast<std::int64_t>(cost128);
   if (mod_len == 0) return charge(gas, cost, {});
   // Here the gas paid bounds every length well below 2^32.
-  const Bytes b = padded(input, 96, base_len);
-  const Bytes e = padded(input, 96 + base_len, exp_len);
-  const Bytes m = padded(input, 96 + base_len + exp_len, mod_len);
+  const Bytes b = padded_input(input, 96, base_len);
+  const Bytes e = padded_input(input, 96 + base_len, exp_len);
+  const Bytes m = padded_input(input, 96 + base_len + exp_len, mod_len);
   Bytes out(mod_len, 0);
   BN_CTX* ctx = BN_CTX_new();
   BIGNUM* bb = BN_bin2bn(b.data(), static_cast<int>(b.size()), nullptr);
@@ -156,6 +151,13 @@ CallResult modexp(ByteView input, std::int64_t gas) {
 
 }  // namespace
 
+Bytes padded_input(ByteView input, std::size_t offset, std::size_t n) {
+  Bytes out(n, 0);
+  if (n != 0 && offset < input.size())
+    std::memcpy(out.data(), input.data() + offset, std::min(n, input.size() - offset));
+  return out;
+}
+
 CallResult run_precompile(std::uint8_t number, ByteView input, std::int64_t gas) {
   switch (number) {
     case 1: return ecrecover(input, gas);
@@ -163,6 +165,8 @@ CallResult run_precompile(std::uint8_t number, ByteView input, std::int64_t gas)
     case 3: return ripemd160_precompile(input, gas);
     case 4: return identity(input, gas);
     case 5: return modexp(input, gas);
+    case 6: return bn254_add(input, gas);
+    case 7: return bn254_mul(input, gas);
     default: return {Status::unsupported_precompile, 0, {}, {}};
   }
 }

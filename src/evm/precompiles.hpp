@@ -1,8 +1,8 @@
 #pragma once
 // Precompiled contracts at addresses 0x01-0x0a. This build implements ecrecover, sha256,
-// ripemd160, identity and modexp; the others (bn254 add/mul/pairing, blake2f, KZG point
-// evaluation) are warm addresses like in Cancun but calling them fails with
-// Status::unsupported_precompile.
+// ripemd160, identity, modexp, and bn254 addition and scalar multiplication; the others (bn254
+// pairing, blake2f, KZG point evaluation) are warm addresses like in Cancun but calling them fails
+// with Status::unsupported_precompile.
 
 #include "evm/message.hpp"
 

@@ -175,7 +175,7 @@ void run_state_test_file(const std::filesystem::path& file, StateTestReport& rep
       if (outcome.unsupported_precompile != 0) {
         report.skipped.push_back(name + ": calls precompile 0x" +
                                  to_hex(ByteView(&outcome.unsupported_precompile, 1)) +
-                                 ", not implemented (bn254/blake2f/KZG)");
+                                 ", not implemented (bn254 pairing, blake2f, KZG)");
         continue;
       }
       std::string problem;
