@@ -58,7 +58,11 @@ void add_org_routes(RouteTable& routes, ApiContext& ctx) {
                  return send_error(res, make_error(Errc::invalid_argument,
                                                    "credential id: " + s.error().message));
                std::optional<std::string> issuer;
-               if (req.has_param("issuer")) issuer = req.get_param_value("issuer");
+               if (req.has_param("issuer")) {
+                 auto did = parse_did(req.get_param_value("issuer"), "issuer");
+                 if (!did) return send_error(res, did.error());
+                 issuer = std::move(*did);
+               }
                StateReader state = state_of(ctx);
                auto list = load_credential_revocations(state, jti);
                if (!list) return send_error(res, list.error());
