@@ -145,7 +145,8 @@ wrk_matrix() {
   local port=$1 txid=$2 secs=$3 label=$4 path conns out
   for path in /healthz "/v1/tx/$2" /v1/checkpoint; do
     for conns in 1 64 1024; do
-      out=$(wrk -t2 -c"$conns" -d"${secs}s" --timeout 5s --latency "http://127.0.0.1:$port$path" 2>&1)
+      out=$(wrk -t"$((conns < 2 ? 1 : 2))" -c"$conns" -d"${secs}s" --timeout 5s --latency \
+        "http://127.0.0.1:$port$path" 2>&1)
       printf '%-12s %-22s %5s conns: %10s req/s  p50 %9s  p99 %9s  errors: %s\n' "$label" \
         "${path:0:22}" "$conns" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
         "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")" \

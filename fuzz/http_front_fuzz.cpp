@@ -71,7 +71,7 @@ FuzzNode& fuzz_node() {
 
 class CollectingSink final : public pv::http::DataSink {
  public:
-  bool write(const char* data, std::size_t size) override {
+  bool write(const char*, std::size_t size) override {
     written += size;
     return written < (8u << 20);  // stop a very long answer: the client "went away"
   }
@@ -87,7 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const pv::http::Limits& limits = f.config.http;
   bh::request_parser<bh::string_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes + limits.max_url_bytes + 1024));
-  parser.body_limit(limits.max_body_bytes);
+  parser.body_limit(limits.max_body_bytes);  // the front's limit for a buffered route
   parser.eager(true);
   boost::beast::error_code ec;
   parser.put(boost::asio::buffer(data, size), ec);
