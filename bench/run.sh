@@ -88,7 +88,8 @@ fi
 # same while 10,000 idle keep-alive and 200 slowloris connections are held open
 # (pv_http_abuse), and consented reads/s with and without that abuse. The previous server (the
 # cpp-httplib front of commit PV_HTTP_PREVIOUS, built once into build-prev/) runs the same matrix
-# in the same run. PV_HTTP_SECONDS, PV_HTTP_IDLE, PV_HTTP_SLOWLORIS change the sizes.
+# in the same run. PV_HTTP_SECONDS, PV_HTTP_IDLE, PV_HTTP_SLOWLORIS change the sizes;
+# PV_HTTP_SERVERS=current runs only the current server.
 http_bench() {
   local prev="${PV_HTTP_PREVIOUS:-e19b686}" secs="${PV_HTTP_SECONDS:-5}"
   local idle="${PV_HTTP_IDLE:-10000}" slow="${PV_HTTP_SLOWLORIS:-200}"
@@ -103,7 +104,7 @@ http_bench() {
     git worktree remove --force "$src"
   fi
   ulimit -n "$(ulimit -Hn)"
-  for server in current previous; do
+  for server in ${PV_HTTP_SERVERS:-current previous}; do
     local bin=./build/pv dir port pid txid abuse
     [ "$server" = previous ] && bin=./build-prev/pv
     dir=$(mktemp -d /tmp/pv-http-bench.XXXXXX)
@@ -115,7 +116,7 @@ http_bench() {
     ./build/bench/pv_consent_http_bench --node "http://127.0.0.1:$port" --patients 100 \
       --records 1000 --reads 2000 --latency-reads 100 --out "$dir/clean.json" >"$dir/clean.txt" ||
       { cat "$dir/clean.txt"; kill "$pid"; return 1; }
-    txid=$(curl -sf "http://127.0.0.1:$port/v1/blocks/1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["transactions"][0]["id"])')
+    txid=$(curl -sf "http://127.0.0.1:$port/v1/blocks/1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["txs"][0]["id"])')
     echo "== HTTP front: $server server ($bin), load $(cut -d' ' -f1-3 /proc/loadavg) =="
     wrk_matrix "$port" "$txid" "$secs" "no abuse"
     ./build/bench/pv_http_abuse --port "$port" --idle "$idle" --slowloris "$slow" \
