@@ -37,16 +37,6 @@ Result<TxId> parse_tx_id(const std::string& text) {
   return *id;
 }
 
-std::string printable_excerpt(std::string_view text, std::size_t max) {
-  std::string out;
-  for (char c : text.substr(0, max)) {
-    auto u = static_cast<unsigned char>(c);
-    out += (u >= 0x20 && u < 0x7f) ? c : '?';
-  }
-  if (text.size() > max) out += "...";
-  return out;
-}
-
 Result<content::Cid> parse_cid_argument(std::string text) {
   if (text.rfind("/ipfs/", 0) == 0) text = text.substr(6);
   if (text.empty())

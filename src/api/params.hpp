@@ -10,13 +10,13 @@
 
 #include "base/result.hpp"
 #include "content/cid.hpp"
+#include "http/url.hpp"
 #include "ledger/transaction.hpp"
 
 namespace pv::api {
 
-// At most `max` characters of `text`, anything but printable ASCII replaced by '?': for echoing
-// request input in an error message or a log line.
-std::string printable_excerpt(std::string_view text, std::size_t max = 40);
+// Request text echoed in errors and logs goes through the front's excerpt (http/url.hpp).
+using http::printable_excerpt;
 
 // A decimal u64 with nothing around it (a height, a size, an offset...).
 [[nodiscard]] Result<std::uint64_t> parse_decimal(const std::string& text, const char* what);

@@ -7,12 +7,7 @@
 namespace pv::http {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using boost::beast::iequals;
 
 Refused refuse(Refusal reason, std::string detail, const BodyInfo& body) {
   // Without a body the whole request was read: the connection can go on.
@@ -36,7 +31,7 @@ std::variant<Admitted, Refused> admit(const RequestHead& head, const BodyInfo& b
   for (const auto& field : head) {
     ++count;
     bytes += field.name_string().size() + field.value().size() + 4;
-    if (iequals(std::string_view(field.name_string().data(), field.name_string().size()), "host"))
+    if (iequals(field.name_string(), "host"))
       ++hosts;
   }
   if (count > limits.max_header_count)
@@ -63,7 +58,7 @@ std::variant<Admitted, Refused> admit(const RequestHead& head, const BodyInfo& b
   auto te = head.find(boost::beast::http::field::transfer_encoding);
   if (te != head.end() &&
       (head.version() == 10 ||
-       !iequals(std::string_view(te->value().data(), te->value().size()), "chunked")))
+       !iequals(te->value(), "chunked")))
     return Refused{Refusal::malformed,
                    "only \"Transfer-Encoding: chunked\" is accepted (in HTTP/1.1), with no other "
                    "transfer coding"};
@@ -91,7 +86,7 @@ std::variant<Admitted, Refused> admit(const RequestHead& head, const BodyInfo& b
   if (body.present) {
     auto encoding = head.find(boost::beast::http::field::content_encoding);
     if (encoding != head.end() &&
-        !iequals(std::string_view(encoding->value().data(), encoding->value().size()),
+        !iequals(encoding->value(),
                  "identity"))
       return refuse(Refusal::unsupported_encoding,
                     "request bodies are not decompressed: send it without Content-Encoding",
@@ -105,7 +100,7 @@ std::variant<Admitted, Refused> admit(const RequestHead& head, const BodyInfo& b
   }
   auto expect = head.find(boost::beast::http::field::expect);
   if (expect != head.end()) {
-    if (!iequals(std::string_view(expect->value().data(), expect->value().size()),
+    if (!iequals(expect->value(),
                  "100-continue"))
       return refuse(Refusal::bad_expectation, "the only expectation served is 100-continue", body);
     out.expects_continue = body.present;

@@ -13,17 +13,6 @@ int hex_value(char c) {
   return -1;
 }
 
-// At most this many characters of a bad part are echoed in an error.
-std::string excerpt(std::string_view text) {
-  std::string out;
-  for (char c : text.substr(0, 40)) {
-    auto u = static_cast<unsigned char>(c);
-    // Only printable ASCII is echoed: the excerpt goes into JSON and logs.
-    out += (u >= 0x20 && u < 0x7f) ? c : '?';
-  }
-  return out;
-}
-
 Result<std::string> decode_part(std::string_view raw, bool plus_is_space, const std::string& what) {
   auto decoded = percent_decode(raw, plus_is_space);
   if (!decoded)
@@ -32,11 +21,21 @@ Result<std::string> decode_part(std::string_view raw, bool plus_is_space, const 
     return make_error(Errc::invalid_argument, what + " contains a NUL byte (%00)");
   if (!is_valid_utf8(*decoded))
     return make_error(Errc::invalid_argument,
-                      what + " is not valid UTF-8 once percent-decoded (\"" + excerpt(raw) + "\")");
+                      what + " is not valid UTF-8 once percent-decoded (\"" + printable_excerpt(raw) + "\")");
   return decoded;
 }
 
 }  // namespace
+
+std::string printable_excerpt(std::string_view text, std::size_t max) {
+  std::string out;
+  for (char c : text.substr(0, max)) {
+    auto u = static_cast<unsigned char>(c);
+    out += (u >= 0x20 && u < 0x7f) ? c : '?';
+  }
+  if (text.size() > max) out += "...";
+  return out;
+}
 
 bool is_valid_utf8(std::string_view text) {
   std::size_t i = 0;
@@ -84,7 +83,7 @@ Result<std::string> percent_decode(std::string_view text, bool plus_is_space) {
       if (text.size() - i < 3 || hex_value(text[i + 1]) < 0 || hex_value(text[i + 2]) < 0)
         return make_error(Errc::invalid_argument,
                           "'%' must be followed by two hex digits (at \"" +
-                              excerpt(text.substr(i, 3)) + "\")");
+                              printable_excerpt(text.substr(i, 3)) + "\")");
       out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
       i += 2;
     } else if (c == '+' && plus_is_space) {
@@ -151,7 +150,7 @@ Result<DecodedTarget> decode_target(std::string_view target) {
     std::string_view raw_value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
     auto name = decode_part(raw_name, true, "a query parameter name");
     if (!name) return name.error();
-    auto value = decode_part(raw_value, true, "query parameter \"" + excerpt(*name) + "\"");
+    auto value = decode_part(raw_value, true, "query parameter \"" + printable_excerpt(*name) + "\"");
     if (!value) return value.error();
     out.params.emplace(std::move(*name), std::move(*value));
   }

@@ -12,6 +12,10 @@
 
 namespace pv::http {
 
+// At most `max` characters of `text`, anything but printable ASCII replaced by '?' and "..."
+// after a cut: for echoing request input in an error message or a log line.
+std::string printable_excerpt(std::string_view text, std::size_t max = 40);
+
 // True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code points above
 // U+10FFFF; RFC 3629).
 [[nodiscard]] bool is_valid_utf8(std::string_view text);

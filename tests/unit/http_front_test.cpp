@@ -62,7 +62,9 @@ TEST(HttpUrl, TargetsDecodeSegmentBySegment) {
                           "/ok?x=%ff", "/ok?%ff=1", "/ok?x=%ed%a0%80", "http://host?x=1"}) {
     auto r = decode_target(bad);
     EXPECT_FALSE(r) << bad;
-    if (!r) EXPECT_EQ(r.error().code, Errc::invalid_argument);
+    if (!r) {
+      EXPECT_EQ(r.error().code, Errc::invalid_argument);
+    }
   }
   auto named = decode_target("/ok?name=%ff");
   ASSERT_FALSE(named);
