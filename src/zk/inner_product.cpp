@@ -12,7 +12,7 @@ void prove_inner_product(ProofWriter& out, const Scalar& q, std::span<const Poin
       hf(h_factors.begin(), h_factors.end());
   std::vector<Scalar> sc;
   std::vector<Point> pt;
-  while (n > 1) {
+  while (n > kInnerProductTail) {
     const std::size_t m = n / 2;
     const Scalar c_l = inner_product(std::span(a).first(m), std::span(b).subspan(m, m));
     const Scalar c_r = inner_product(std::span(a).subspan(m, m), std::span(b).first(m));
@@ -41,7 +41,7 @@ void prove_inner_product(ProofWriter& out, const Scalar& q, std::span<const Poin
       a[i] = a[i] * u + a[m + i] * u_inv;
       b[i] = b[i] * u_inv + b[m + i] * u;
     }
-    if (m > 1) {  // the last round's generators are never used
+    if (m > kInnerProductTail) {  // the last round's generators are never used
       // G'_i = u^-1·gf_i·G_i + u·gf_{m+i}·G_{m+i} is kept as the point G_i + ρ_i·G_{m+i} with
       // ρ_i = u²·gf_{m+i}/gf_i and the factor u^-1·gf_i (likewise for H with u and u^-1): one
       // scalar multiplication and one addition per point instead of a two-point MSM. All these
@@ -66,14 +66,24 @@ void prove_inner_product(ProofWriter& out, const Scalar& q, std::span<const Poin
     hf.resize(m);
     n = m;
   }
-  out.scalar(a[0]);
-  out.scalar(b[0]);
+  for (std::size_t i = 0; i < n; ++i) out.scalar(a[i]);
+  for (std::size_t i = 0; i < n; ++i) out.scalar(b[i]);
+}
+
+std::size_t inner_product_tail(std::size_t n) {
+  return n < kInnerProductTail ? n : kInnerProductTail;
+}
+
+std::size_t inner_product_rounds(std::size_t n) {
+  std::size_t rounds = 0;
+  for (std::size_t m = n; m > kInnerProductTail; m /= 2) ++rounds;
+  return rounds;
 }
 
 Result<InnerProductProof> read_inner_product(ProofReader& in, std::size_t n) {
   InnerProductProof p;
   std::vector<Scalar> u;
-  for (std::size_t m = n; m > 1; m /= 2) {
+  for (std::size_t m = n; m > kInnerProductTail; m /= 2) {
     auto l = in.point();
     if (!l) return l.error();
     auto r = in.point();
@@ -89,24 +99,29 @@ Result<InnerProductProof> read_inner_product(ProofReader& in, std::size_t n) {
     p.u_squared.push_back(u[k] * u[k]);
     p.u_inv_squared.push_back(u_inv[k] * u_inv[k]);
   }
-  auto a = in.scalar();
-  if (!a) return a.error();
-  auto b = in.scalar();
-  if (!b) return b.error();
-  p.a = std::move(*a);
-  p.b = std::move(*b);
-  // s_0 = Π u_k^-1; s_i = s_{i - 2^t}·u_{K-t}^2 with t the top bit of i (round K - t split it).
-  const std::size_t rounds = u.size();
+  const std::size_t tail = inner_product_tail(n);
+  for (auto* v : {&p.a, &p.b}) {
+    for (std::size_t i = 0; i < tail; ++i) {
+      auto x = in.scalar();
+      if (!x) return x.error();
+      v->push_back(std::move(*x));
+    }
+  }
+  // Index i = block·tail + j folds into the final slot j; its factor depends on the block only:
+  // s_0 = Π u_k^-1; s_k = s_{k - 2^t}·u_{K-t}^2 with t the top bit of block k (round K - t
+  // split it).
+  const std::size_t rounds = u.size(), blocks = n / tail;
   Scalar s0 = Scalar::from_u64(1);
   for (const auto& v : u_inv) s0 *= v;
-  p.s.assign(n, Scalar());
+  p.s.assign(blocks, Scalar());
   p.s[0] = s0;
-  for (std::size_t i = 1; i < n; ++i) {
+  for (std::size_t k = 1; k < blocks; ++k) {
     std::size_t t = 0;
-    while ((std::size_t{2} << t) <= i) ++t;
-    p.s[i] = p.s[i - (std::size_t{1} << t)];
-    p.s[i] *= p.u_squared[rounds - 1 - t];
+    while ((std::size_t{2} << t) <= k) ++t;
+    p.s[k] = p.s[k - (std::size_t{1} << t)];
+    p.s[k] *= p.u_squared[rounds - 1 - t];
   }
+  p.tail = tail;
   return p;
 }
 

@@ -16,6 +16,26 @@ void check(int ok) {
   if (ok != 1) std::abort();  // allocation failure or a bug: never input-dependent
 }
 
+// Montgomery arithmetic modulo the group order: a product is two Montgomery multiplications
+// (a·b·R^-1, then ·R²·R^-1) instead of a multiplication and a long division, about 2.5 times
+// faster with OpenSSL 3.0 here (docs/zk.md section 1).
+const BN_MONT_CTX* order_mont() {
+  static const BN_MONT_CTX* mont = [] {
+    BN_MONT_CTX* m = BN_MONT_CTX_new();
+    if (m == nullptr) std::abort();
+    check(BN_MONT_CTX_set(m, p256_order(), bn_ctx()));
+    return m;
+  }();
+  return mont;
+}
+
+// r = a·b mod n, for a, b in [0, n).
+void mul_mod_order(BIGNUM* r, const BIGNUM* a, const BIGNUM* b) {
+  BN_MONT_CTX* mont = const_cast<BN_MONT_CTX*>(order_mont());  // read-only after set-up
+  check(BN_mod_mul_montgomery(r, a, b, mont, bn_ctx()));
+  check(BN_to_montgomery(r, r, mont, bn_ctx()));
+}
+
 }  // namespace
 
 // ---- Scalar -------------------------------------------------------------------------------
@@ -91,29 +111,29 @@ bool Scalar::fits_bits(int bits) const {
 
 Scalar Scalar::operator+(const Scalar& o) const {
   Scalar r;
-  check(BN_mod_add(r.bn_.get(), bn_.get(), o.bn_.get(), p256_order(), bn_ctx()));
+  check(BN_mod_add_quick(r.bn_.get(), bn_.get(), o.bn_.get(), p256_order()));
   return r;
 }
 Scalar Scalar::operator-(const Scalar& o) const {
   Scalar r;
-  check(BN_mod_sub(r.bn_.get(), bn_.get(), o.bn_.get(), p256_order(), bn_ctx()));
+  check(BN_mod_sub_quick(r.bn_.get(), bn_.get(), o.bn_.get(), p256_order()));
   return r;
 }
 Scalar Scalar::operator*(const Scalar& o) const {
   Scalar r;
-  check(BN_mod_mul(r.bn_.get(), bn_.get(), o.bn_.get(), p256_order(), bn_ctx()));
+  mul_mod_order(r.bn_.get(), bn_.get(), o.bn_.get());
   return r;
 }
 Scalar& Scalar::operator+=(const Scalar& o) {
-  check(BN_mod_add(bn_.get(), bn_.get(), o.bn_.get(), p256_order(), bn_ctx()));
+  check(BN_mod_add_quick(bn_.get(), bn_.get(), o.bn_.get(), p256_order()));
   return *this;
 }
 Scalar& Scalar::operator-=(const Scalar& o) {
-  check(BN_mod_sub(bn_.get(), bn_.get(), o.bn_.get(), p256_order(), bn_ctx()));
+  check(BN_mod_sub_quick(bn_.get(), bn_.get(), o.bn_.get(), p256_order()));
   return *this;
 }
 Scalar& Scalar::operator*=(const Scalar& o) {
-  check(BN_mod_mul(bn_.get(), bn_.get(), o.bn_.get(), p256_order(), bn_ctx()));
+  mul_mod_order(bn_.get(), bn_.get(), o.bn_.get());
   return *this;
 }
 
@@ -125,19 +145,15 @@ Scalar Scalar::operator-() const {
 // as BN_mod_inverse here).
 Scalar Scalar::inverse() const {
   if (is_zero()) std::abort();  // REQUIRES violated: a bug, never input (callers check)
-  struct OrderConstants {
-    BIGNUM* n_minus_2 = BN_new();
-    BN_MONT_CTX* mont = BN_MONT_CTX_new();
-    OrderConstants() {
-      check(BN_copy(n_minus_2, p256_order()) != nullptr);
-      check(BN_sub_word(n_minus_2, 2));
-      check(BN_MONT_CTX_set(mont, p256_order(), bn_ctx()));
-    }
-  };
-  static const OrderConstants c;
+  static const BIGNUM* n_minus_2 = [] {
+    BIGNUM* e = BN_dup(p256_order());
+    if (e == nullptr) std::abort();
+    check(BN_sub_word(e, 2));
+    return e;
+  }();
   Scalar r;
-  check(BN_mod_exp_mont_consttime(r.bn_.get(), bn_.get(), c.n_minus_2, p256_order(), bn_ctx(),
-                                  c.mont));
+  check(BN_mod_exp_mont_consttime(r.bn_.get(), bn_.get(), n_minus_2, p256_order(), bn_ctx(),
+                                  const_cast<BN_MONT_CTX*>(order_mont())));
   return r;
 }
 

@@ -7,12 +7,6 @@ namespace pv::zk {
 
 namespace {
 
-std::size_t log2_exact(std::size_t n) {
-  std::size_t k = 0;
-  while ((std::size_t{1} << k) < n) ++k;
-  return k;
-}
-
 std::vector<Scalar> powers(const Scalar& x, std::size_t n) {
   std::vector<Scalar> out;
   out.reserve(n);
@@ -31,7 +25,9 @@ bool range_shape_supported(unsigned bits, std::size_t m) {
 }
 
 std::size_t range_proof_size(unsigned bits, std::size_t m) {
-  return (4 + 2 * log2_exact(bits * m)) * kPointBytes + 5 * kScalarBytes;
+  const std::size_t n = bits * m;
+  return (4 + 2 * inner_product_rounds(n)) * kPointBytes +
+         (3 + 2 * inner_product_tail(n)) * kScalarBytes;
 }
 
 void prove_range(ProofWriter& out, unsigned bits, std::span<const Scalar> values,
@@ -146,14 +142,18 @@ Status read_range_proof(ProofReader& in, unsigned bits,
   check.add_h(-(e1 * *mu));
   // Per index: G_i gets e1·(-z) - (e1·a)·s_i; H_i gets e1·z + w_i·(z^{2+j}·2^{i mod b} -
   // b·s_{n-1-i}) with w_i = e1·y^-i, both running products (a few scalar operations per index).
-  const Scalar g_const = -(e1 * z), e1_a = e1 * ipa->a, h_const = e1 * z;
+  const Scalar g_const = -(e1 * z), h_const = e1 * z;
+  const std::size_t tail = ipa->tail, blocks = n / tail;
+  std::vector<Scalar> e1_a(tail);
+  for (std::size_t j = 0; j < tail; ++j) e1_a[j] = e1 * ipa->a[j];
   const Scalar y_inv = y.inverse();
   Scalar w_i = e1, zt;
   for (std::size_t i = 0; i < n; ++i) {
     if (i % bits == 0) zt = z_pow[2 + i / bits];  // z^{2+j}·2^0
-    Scalar g_i = e1_a * ipa->s[i];
+    const std::size_t j = i % tail, block = i / tail;
+    Scalar g_i = e1_a[j] * ipa->s[block];
     check.add_ref(g_const - g_i, gens.gv[i]);
-    Scalar h_i = ipa->b * ipa->s[n - 1 - i];
+    Scalar h_i = ipa->b[j] * ipa->s[blocks - 1 - block];
     h_i = zt - h_i;
     h_i *= w_i;
     h_i += h_const;
@@ -165,7 +165,7 @@ Status read_range_proof(ProofReader& in, unsigned bits,
     check.add(e1 * ipa->u_squared[k], ipa->l[k]);
     check.add(e1 * ipa->u_inv_squared[k], ipa->r[k]);
   }
-  check.add_g(e1 * w * (*t_hat - ipa->a * ipa->b));
+  check.add_g(e1 * w * (*t_hat - inner_product(ipa->a, ipa->b)));
   // Equation 2 (polynomial): Σ z^{2+j}·V_j + (δ - t̂)·G + x·T1 + x²·T2 - τ_x·H, where
   // δ = (z - z²)·Σ y^i - Σ_j z^{3+j}·(2^bits - 1).
   Scalar sum_y, y_i = Scalar::from_u64(1);
