@@ -94,20 +94,14 @@ Result<std::uint64_t> parse_decimal_u64(std::string_view s) {
   return v;
 }
 
-struct SignatureLine {
-  std::string_view name;
-  std::uint32_t key_id = 0;
-  Bytes sig;  // everything after the key id
-};
-
-Result<SignatureLine> parse_signature_line(std::string_view line) {
+Result<NoteSignature> parse_signature_line(std::string_view line) {
   if (line.substr(0, kSigPrefix.size()) != kSigPrefix)
     return malformed("signature line does not start with an em dash and a space");
   line.remove_prefix(kSigPrefix.size());
   auto space = line.find(' ');
   if (space == std::string_view::npos) return malformed("signature line has no signature");
-  SignatureLine out;
-  out.name = line.substr(0, space);
+  NoteSignature out;
+  out.name = std::string(line.substr(0, space));
   if (!is_valid_note_key_name(out.name)) return malformed("signature line has an invalid key name");
   auto raw = from_base64(line.substr(space + 1));
   if (!raw) return malformed("signature is not canonical base64: " + raw.error().message);
@@ -188,8 +182,7 @@ std::string sign_note(std::string_view text, std::string_view key_name, const Si
   return out;
 }
 
-Result<std::string> verify_note(std::string_view note, std::string_view key_name,
-                                const PublicKey& key) {
+Result<SignedNote> parse_signed_note(std::string_view note) {
   if (note.size() > kMaxNoteBytes)
     return make_error(Errc::too_large,
                       "signed note: longer than " + std::to_string(kMaxNoteBytes) + " bytes");
@@ -197,27 +190,37 @@ Result<std::string> verify_note(std::string_view note, std::string_view key_name
   // The text ends at the last blank line; everything after it is signature lines.
   auto split = note.rfind("\n\n");
   if (split == std::string_view::npos) return malformed("no blank line before the signatures");
-  std::string_view text = note.substr(0, split + 1);
+  SignedNote out;
+  out.text = std::string(note.substr(0, split + 1));
   std::string_view sigs = note.substr(split + 2);
   if (sigs.empty()) return malformed("no signature lines");
   if (sigs.back() != '\n') return malformed("does not end with a newline");
-
-  const std::uint32_t want_id = note_key_id(key_name, key);
-  std::size_t lines = 0, verified = 0;
   while (!sigs.empty()) {
     auto nl = sigs.find('\n');  // present: sigs ends in "\n"
     std::string_view line = sigs.substr(0, nl);
     sigs.remove_prefix(nl + 1);
-    if (++lines > kMaxNoteSignatures)
+    if (out.signatures.size() == kMaxNoteSignatures)
       return malformed("more than " + std::to_string(kMaxNoteSignatures) + " signatures");
     auto parsed = parse_signature_line(line);
     if (!parsed) return parsed.error();
-    if (parsed->name != key_name || parsed->key_id != want_id) continue;
-    if (parsed->sig.size() != Signature::size())
+    out.signatures.push_back(std::move(*parsed));
+  }
+  return out;
+}
+
+Result<std::string> verify_note(std::string_view note, std::string_view key_name,
+                                const PublicKey& key) {
+  auto parsed = parse_signed_note(note);
+  if (!parsed) return parsed.error();
+  const std::uint32_t want_id = note_key_id(key_name, key);
+  std::size_t verified = 0;
+  for (const auto& line : parsed->signatures) {
+    if (line.name != key_name || line.key_id != want_id) continue;
+    if (line.sig.size() != Signature::size())
       return make_error(Errc::bad_signature, "signed note: signature by " + std::string(key_name) +
                                                  " has the wrong length");
-    auto sig = Signature::from(parsed->sig);
-    if (!sig || !ed25519_verify(key, as_bytes(text), *sig))
+    auto sig = Signature::from(line.sig);
+    if (!sig || !ed25519_verify(key, as_bytes(parsed->text), *sig))
       return make_error(Errc::bad_signature,
                         "signed note: invalid signature by " + std::string(key_name));
     ++verified;
@@ -225,7 +228,7 @@ Result<std::string> verify_note(std::string_view note, std::string_view key_name
   if (verified == 0)
     return make_error(Errc::bad_signature,
                       "signed note: no signature by " + note_verifier_key(key_name, key));
-  return std::string(text);
+  return std::move(parsed->text);
 }
 
 std::string checkpoint_body(const Checkpoint& cp) {

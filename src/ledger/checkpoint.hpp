@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "crypto/ed25519.hpp"
 #include "crypto/sha256.hpp"
@@ -58,6 +59,20 @@ bool is_valid_note_key_name(std::string_view key_name);
 // Signs arbitrary note text. REQUIRES: text is non-empty, ends in "\n", and has no blank line
 // or control character; key_name is valid. (Violations produce a note that verify_note refuses.)
 std::string sign_note(std::string_view text, std::string_view key_name, const SigningKey& key);
+// One signature line of a signed note: "— <name> base64(key id || signature bytes)".
+struct NoteSignature {
+  std::string name;
+  std::uint32_t key_id = 0;
+  Bytes sig;  // everything after the key id
+};
+struct SignedNote {
+  std::string text;  // the body lines, each ending in "\n"
+  std::vector<NoteSignature> signatures;
+};
+// Checks a signed note's envelope (size, clean UTF-8 text, the blank line, well-formed signature
+// lines, at most kMaxNoteSignatures of them) and splits it. Verifies no signature.
+[[nodiscard]] Result<SignedNote> parse_signed_note(std::string_view note);
+
 // Parses a signed note and verifies the signature line(s) for (key_name, key); returns the text.
 // Unknown signature lines must be well-formed but are otherwise ignored; no matching line, or
 // any matching line that fails to verify, is an error.
