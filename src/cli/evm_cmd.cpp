@@ -1,13 +1,14 @@
-// pv evm exec: run EVM bytecode alone, outside the ledger (docs/evm.md), for contract developers
-// and for differential tests against other EVMs.
+// pv evm exec: run EVM bytecode outside the ledger (docs/evm.md), for contract developers and for
+// differential tests against other EVMs.
 
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/evm_run_json.hpp"
 #include "cli/output.hpp"
-#include "evm/code_run.hpp"
 
 namespace pv::cli {
 namespace {
@@ -15,45 +16,10 @@ namespace {
 using nlohmann::json;
 
 struct EvmExecOptions {
-  std::string code, code_file, input, caller, value = "0";
+  std::string code, code_file, input, caller, value = "0", batch;
   std::int64_t gas = 10'000'000;
   bool json = false;
 };
-
-std::string hex0x(ByteView b) { return "0x" + to_hex(b); }
-std::string word_hex(const evm::uint256& v) { return hex0x(evm::to_bytes32(v).view()); }
-
-Result<Bytes> parse_hex(std::string text, const char* what) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
-    text.pop_back();
-  std::string_view v = text;
-  if (v.starts_with("0x") || v.starts_with("0X")) v.remove_prefix(2);
-  auto b = from_hex(v);
-  if (!b) return make_error(Errc::invalid_argument, std::string(what) + ": " + b.error().message);
-  return b;
-}
-
-// A decimal number or 0x-prefixed hex, at most 256 bits.
-Result<evm::uint256> parse_word(const std::string& text) {
-  if (text.starts_with("0x") || text.starts_with("0X")) {
-    std::string digits = text.substr(2);
-    if (digits.empty() || digits.size() > 64) return make_error(Errc::invalid_argument, "--value: bad hex number");
-    if (digits.size() % 2) digits.insert(digits.begin(), '0');
-    auto b = from_hex(digits);
-    if (!b) return make_error(Errc::invalid_argument, "--value: " + b.error().message);
-    return evm::load_be(b->data(), b->size());
-  }
-  if (text.empty()) return make_error(Errc::invalid_argument, "--value: empty");
-  evm::uint256 v{0};
-  for (char c : text) {
-    if (c < '0' || c > '9') return make_error(Errc::invalid_argument, "--value: not a number");
-    const evm::uint256 next = v * evm::uint256{10} + evm::uint256{static_cast<std::uint64_t>(c - '0')};
-    if (evm::udivmod(next, evm::uint256{10}).quot != v)
-      return make_error(Errc::invalid_argument, "--value: above 2^256");
-    v = next;
-  }
-  return v;
-}
 
 int exec(const EvmExecOptions& o, const Output& out) {
   evm::CodeRun run;
@@ -65,46 +31,61 @@ int exec(const EvmExecOptions& o, const Output& out) {
     ss << in.rdbuf();
     code_text = ss.str();
   }
-  auto code = parse_hex(code_text, o.code_file.empty() ? "--code" : "--code-file");
+  auto code = parse_evm_hex(code_text, o.code_file.empty() ? "--code" : "--code-file");
   if (!code) return out.fail(code.error(), "bytecode is hex, with or without 0x");
   run.code = std::move(*code);
-  auto input = parse_hex(o.input, "--input");
+  auto input = parse_evm_hex(o.input, "--input");
   if (!input) return out.fail(input.error());
   run.input = std::move(*input);
   if (o.gas < 0) return out.fail("--gas must not be negative");
   run.gas = o.gas;
   if (!o.caller.empty()) {
-    auto caller = parse_hex(o.caller, "--caller");
-    if (!caller || caller->size() != 20)
-      return out.fail("--caller: expected a 20-byte address in hex");
-    std::copy(caller->begin(), caller->end(), run.caller.bytes.begin());
+    auto caller = parse_evm_address(o.caller, "--caller");
+    if (!caller) return out.fail(caller.error());
+    run.caller = *caller;
   }
-  auto value = parse_word(o.value);
+  auto value = parse_evm_word(o.value, "--value");
   if (!value) return out.fail(value.error());
   run.value = *value;
 
   const evm::CodeRunReport r = evm::run_code(run);
-  json logs = json::array();
-  std::string human = std::string("status: ") + evm::status_name(r.status) +
-                      "\ngasUsed: " + std::to_string(r.gas_used) + "\noutput: " + hex0x(r.output);
-  for (const auto& log : r.logs) {
-    json topics = json::array();
-    for (const auto& t : log.topics) topics.push_back(hex0x(t.view()));
-    logs.push_back({{"address", hex0x(log.address.view())}, {"topics", topics}, {"data", hex0x(log.data)}});
-    human += "\nlog " + hex0x(log.address.view()) + " topics " + topics.dump() + " data " + hex0x(log.data);
-  }
-  json storage = json::object();
-  for (const auto& w : r.storage) {
-    storage[hex0x(w.address.view())][word_hex(w.key)] = word_hex(w.value);
-    human += "\nstorage " + hex0x(w.address.view()) + " " + word_hex(w.key) + " = " + word_hex(w.value);
-  }
-  out.result({{"status", evm::status_name(r.status)},
-              {"gasUsed", r.gas_used},
-              {"output", hex0x(r.output)},
-              {"logs", logs},
-              {"storage", storage}},
-             human);
+  out.result(evm_report_json(r), evm_report_text(r));
   return kExitOk;
+}
+
+// One JSON line in, one JSON line out, in order; a line that does not parse answers
+// {"error": ...} and the command exits non-zero once all lines are done.
+int exec_batch(const std::string& path, const Output& out) {
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path);
+    if (!file) return out.fail("cannot read " + path, "pass a file of JSON lines, or - for stdin");
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  std::string text;
+  std::size_t number = 0;
+  bool all_ok = true;
+  while (std::getline(in, text)) {
+    ++number;
+    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const json line = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (line.is_discarded()) {
+      std::cout << json{{"error", "line " + std::to_string(number) + ": not JSON"}}.dump() << '\n';
+      all_ok = false;
+      continue;
+    }
+    auto c = parse_evm_batch_case(line);
+    if (!c) {
+      std::cout
+          << json{{"error", "line " + std::to_string(number) + ": " + c.error().message}}.dump()
+          << '\n';
+      all_ok = false;
+      continue;
+    }
+    std::cout << run_evm_batch_case(*c).dump() << '\n';
+  }
+  std::cout.flush();
+  return all_ok ? kExitOk : kExitFailure;
 }
 
 }  // namespace
@@ -117,21 +98,35 @@ void add_evm_commands(CLI::App& app, int& exit_code) {
       "exec",
       "Run bytecode in one call, outside the ledger: the code sits at 0x…c0de on an empty state "
       "with this chain's block constants. Prints the status (success, revert, out-of-gas, "
-      "invalid, …), the gas used, the output, the logs and the storage it wrote.");
+      "invalid, …), the gas used, the output, the logs and the storage it wrote. With --batch, "
+      "runs one JSON line after another (several contracts, a sequence of calls; docs/evm.md) "
+      "and prints one JSON line for each.");
   auto* code = cmd->add_option("--code", o->code, "bytecode in hex");
   auto* file = cmd->add_option("--code-file", o->code_file, "a file holding bytecode in hex");
+  auto* batch = cmd->add_option("--batch", o->batch,
+                                "a file of JSON lines, one run each (- reads stdin); prints JSON "
+                                "lines");
   code->excludes(file);
+  batch->excludes(code);
+  batch->excludes(file);
   cmd->add_option("--input", o->input, "call data in hex");
   cmd->add_option("--gas", o->gas, "gas for the call")->capture_default_str();
   cmd->add_option("--caller", o->caller, "the caller's address (default: zero)");
   cmd->add_option("--value", o->value, "wei sent with the call (decimal or 0x hex)")
       ->capture_default_str();
   cmd->add_flag("--json", o->json, "print the result as JSON");
-  cmd->footer("Example:\n  pv evm exec --code 602a5f5260205ff3 --json");
-  cmd->callback([o, code, file, &exit_code] {
-    Output out(o->json);
+  cmd->footer(
+      "Examples:\n"
+      "  pv evm exec --code 602a5f5260205ff3 --json\n"
+      "  echo '{\"code\":\"602a5f5260205ff3\",\"gas\":50000}' | pv evm exec --batch -");
+  cmd->callback([o, code, file, batch, &exit_code] {
+    Output out(o->json || batch->count());
+    if (batch->count()) {
+      exit_code = exec_batch(o->batch, out);
+      return;
+    }
     if (!code->count() && !file->count()) {
-      (void)out.fail("give --code HEX or --code-file FILE");
+      (void)out.fail("give --code HEX, --code-file FILE or --batch FILE");
       exit_code = kExitUsage;
       return;
     }

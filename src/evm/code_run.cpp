@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "evm/precompiles.hpp"
 #include "evm/vm.hpp"
 
 namespace pv::evm {
@@ -13,44 +14,62 @@ Address code_run_address() {
   return a;
 }
 
-CodeRunReport run_code(const CodeRun& run) {
-  State state;
-  Account contract;
-  contract.code = run.code;
-  state.insert(code_run_address(), std::move(contract));
-  Account caller;
-  caller.balance = run.value;
-  if (run.caller != code_run_address()) state.insert(run.caller, std::move(caller));
+CodeSession::CodeSession(const std::vector<ContractSetup>& contracts) {
+  for (const auto& c : contracts) {
+    Account a;
+    a.code = c.code;
+    a.balance = c.balance;
+    // A contract has nonce 1 (EIP-161); an account without code is an externally owned one.
+    a.nonce = c.code.empty() ? 0 : 1;
+    for (const auto& [key, value] : c.storage) a.storage[key] = StorageSlot{value, value, false};
+    state_.insert(c.address, std::move(a));
+  }
+}
 
+CodeRunReport CodeSession::call(const CodeCall& call) {
   BlockContext block;  // our chain's constants
-  block.gas_limit = static_cast<std::uint64_t>(run.gas);
+  block.gas_limit = static_cast<std::uint64_t>(call.gas);
   TxContext tx;
-  tx.origin = run.caller;
-  Vm vm(state, block, tx);
-  (void)state.access_account(state.get(run.caller));
-  (void)state.access_account(state.get(code_run_address()));
+  tx.origin = call.caller;
+  if (!call.value.is_zero()) state_.add_balance(state_.get(call.caller), call.value);
 
+  // EIP-2929 and EIP-3651: what a transaction starts with warm.
+  (void)state_.access_account(state_.get(call.caller));
+  (void)state_.access_account(state_.get(call.to));
+  (void)state_.access_account(state_.get(block.coinbase));
+  for (std::uint8_t p = 1; p <= last_precompile; ++p)
+    (void)state_.access_account(state_.get(small_address(p)));
+
+  Vm vm(state_, block, tx);
   Message msg;
-  msg.gas = run.gas;
-  msg.sender = run.caller;
-  msg.recipient = code_run_address();
-  msg.code_address = code_run_address();
-  msg.input = run.input;
-  msg.value = run.value;
+  msg.gas = call.gas;
+  msg.sender = call.caller;
+  msg.recipient = call.to;
+  msg.code_address = call.to;
+  msg.input = call.input;
+  msg.value = call.value;
   CallResult result = vm.call(msg);
 
   CodeRunReport report;
   report.status = result.status;
-  report.gas_used = run.gas - result.gas_left;
+  report.gas_used = call.gas - result.gas_left;
   report.output = std::move(result.output);
-  report.logs = state.logs();
-  for (const auto& [address, account] : state.accounts())
+  report.logs = state_.logs();
+  for (const auto& [address, account] : state_.accounts())
     for (const auto& [key, slot] : account.storage)
       if (slot.current != slot.original) report.storage.push_back({address, key, slot.current});
   std::sort(report.storage.begin(), report.storage.end(), [](const auto& a, const auto& b) {
     return a.address != b.address ? a.address < b.address : a.key < b.key;
   });
+  state_.finish_transaction();
   return report;
+}
+
+CodeRunReport run_code(const CodeRun& run) {
+  std::vector<ContractSetup> contracts = run.contracts;
+  contracts.push_back({code_run_address(), run.code, {}, {}});
+  CodeSession session(contracts);
+  return session.call({code_run_address(), run.input, run.gas, run.caller, run.value});
 }
 
 }  // namespace pv::evm
