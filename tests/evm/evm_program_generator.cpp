@@ -454,13 +454,13 @@ class ProgramWriter {
     }
   }
 
+  // DUP and SWAP within the items the straight line has pushed (raw() underflows on purpose).
   void stack() {
     const int k = uniform(0, 9);
-    const int reach = std::min(std::max(height_, 1), 16);
-    if (k < 4)
-      op(static_cast<std::uint8_t>(DUP1 + uniform(0, reach - 1)));
-    else if (k < 7)
-      op(static_cast<std::uint8_t>(SWAP1 + uniform(0, std::max(reach - 1, 1) - 1)));
+    if (k < 4 && height_ >= 1)
+      op(static_cast<std::uint8_t>(DUP1 + uniform(0, std::min(height_, 16) - 1)));
+    else if (k < 7 && height_ >= 2)
+      op(static_cast<std::uint8_t>(SWAP1 + uniform(0, std::min(height_ - 1, 16) - 1)));
     else if (k < 9 && height_ > 0)
       op(POP);
     else
