@@ -357,5 +357,61 @@ TEST(EvmDifferential, EdgeCases) {
     ADD_FAILURE() << cases[i].first << "\n" << describe(lines[i], c.ours[i], c.theirs[i]);
 }
 
+// (c) compiled Solidity: tests/evm/contracts/ConsentCheck.sol (a small consent contract) built by
+// the pinned solc, optimized and not, and sequences of calls of its functions on one state.
+TEST(EvmDifferential, CompiledSolidityContract) {
+  pv::testing::require_interop_tools("@ethereumjs/evm");
+  pv::testing::require_interop_tools("solc");
+  const std::uint64_t seed = env_number("PV_EVM_DIFF_SEED", 20261207);
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("pv-evm-sol-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto source = std::filesystem::path(PV_SOURCE_DIR) / "tests/evm/contracts/ConsentCheck.sol";
+  const auto made = pv::testing::run_node_script(
+      "solidity_cases.mjs", pv::testing::shell_quote(source.string()) + " ConsentCheck " +
+                                std::to_string(seed) + " 150 " +
+                                pv::testing::shell_quote((dir / "lines.jsonl").string()));
+  ASSERT_EQ(made.exit_code, 0) << made.out;
+  std::vector<json> lines;
+  std::ifstream in(dir / "lines.jsonl");
+  for (std::string text; std::getline(in, text);) lines.push_back(json::parse(text));
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(lines.size(), 150u);
+
+  const Comparison c = run_both(lines);
+  ASSERT_EQ(c.ours.size(), lines.size());
+  for (std::size_t n = 0; n < c.differing.size() && n < 2; ++n) {
+    const std::size_t i = c.differing[n];
+    ADD_FAILURE() << "seed " << seed << " sequence " << i << " differs\nline: " << lines[i].dump()
+                  << "\nours:   " << c.ours[i].dump() << "\ntheirs: " << c.theirs[i].dump();
+  }
+  EXPECT_EQ(c.differing.size(), 0u);
+
+  // The sequences do what they are meant to: succeed, revert with a reason string
+  // (Error(string), 0x08c379a0) and with custom errors, and check both ways.
+  int calls = 0, success = 0, reason = 0, custom = 0, allowed = 0, refused = 0;
+  for (const auto& answer : c.ours)
+    for (const auto& r : answer.at("calls")) {
+      ++calls;
+      const std::string out = r.at("output");
+      if (r.at("status") == "success") {
+        ++success;
+        allowed += out == "0x" + std::string(63, '0') + "1";
+        refused += out == "0x" + std::string(64, '0');
+      } else if (r.at("status") == "revert") {
+        reason += out.starts_with("0x08c379a0");
+        custom += out.starts_with("0x66064d6d") || out.starts_with("0x8cadfeec");
+      }
+    }
+  std::cout << calls << " calls: " << success << " succeed (" << allowed << " true, " << refused
+            << " false or zero), " << reason << " revert with a reason, " << custom
+            << " with a custom error\n";
+  EXPECT_GT(success, calls / 5);
+  EXPECT_GT(allowed, 20);
+  EXPECT_GT(refused, 20);
+  EXPECT_GT(reason, 20);
+  EXPECT_GT(custom, 20);
+}
+
 }  // namespace
 }  // namespace pv::evm
