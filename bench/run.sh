@@ -12,7 +12,8 @@
 #        bench/run.sh http                                     only the HTTP front, with and without
 #                                                              abuse, next to the previous server
 #        bench/run.sh zk [runs]                                only the zero-knowledge proofs (issue 14)
-#        bench/run.sh evm                                      only EVM Mgas/s (issue 15)
+#        bench/run.sh evm                                      only the EVM: Mgas/s, and consent
+#                                                              decisions through it and natively (issue 15)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Zero-knowledge proofs: sizes, prove and verify times on one core next to one P-256 scalar
@@ -25,6 +26,7 @@ if [ "${1:-}" = zk ]; then
 fi
 # EVM throughput on the standard arithmetic and arithmetic/storage loops (bench/evm_bench.cpp);
 # builds only what it needs. Iterations and runs: PV_BENCH_EVM_ITERATIONS, PV_BENCH_EVM_RUNS.
+# Then consent decisions through the EVM and natively: PV_BENCH_PATIENTS, PV_BENCH_EVM_SECONDS.
 if [ "${1:-}" = evm ]; then
   scripts/deps.sh >/dev/null
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPV_BENCH=ON >/dev/null
@@ -32,6 +34,19 @@ if [ "${1:-}" = evm ]; then
   echo "== EVM: Mgas/s in one call frame; load: $(cut -d' ' -f1-3 /proc/loadavg) =="
   ./build/bench/pv_evm_bench --iterations "${PV_BENCH_EVM_ITERATIONS:-2000000}" \
     --runs "${PV_BENCH_EVM_RUNS:-5}"
+  echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  # Consent decisions through the EVM next to the native rules, same state and questions
+  # (bench/evm_decision_bench.cpp): the contract is compiled here by the pinned solc.
+  ninja -C build pv_evm_decision_bench >/dev/null
+  dir=$(mktemp -d /tmp/pv-evm-bench.XXXXXX)
+  node tests/interop/solidity_cases.mjs tests/evm/contracts/ConsentCheck.sol ConsentCheck 1 1 "$dir/line.jsonl"
+  node -e 'const l = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+           process.stdout.write(l.contracts[0].code)' "$dir/line.jsonl" >"$dir/consent-check.hex"
+  echo "== Consent decisions, EVM and native, one thread; load: $(cut -d' ' -f1-3 /proc/loadavg) =="
+  ./build/bench/pv_evm_decision_bench --code-file "$dir/consent-check.hex" \
+    --patients "${PV_BENCH_PATIENTS:-300}" --seconds "${PV_BENCH_EVM_SECONDS:-2}" ||
+    { rm -rf "$dir"; exit 1; }
+  rm -rf "$dir"
   echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   exit
 fi

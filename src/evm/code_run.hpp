@@ -54,6 +54,8 @@ class CodeSession {
   CodeSession& operator=(const CodeSession&) = delete;
 
   [[nodiscard]] CodeRunReport call(const CodeCall& call);
+  // The state between calls (after the last call's end-of-transaction rules).
+  const State& state() const { return state_; }
 
  private:
   State state_;
