@@ -1,6 +1,7 @@
 #include "ledger/tx_registry.hpp"
 
 #include "ledger/anchor_rules.hpp"
+#include "ledger/attestation_rules.hpp"
 #include "ledger/consent_rules.hpp"
 #include "ledger/credential_revocation.hpp"
 #include "ledger/did_pv_rules.hpp"
@@ -27,8 +28,8 @@ const TxRegistry& builtin_tx_registry() {
   static const TxRegistry registry = [] {
     TxRegistry r;
     if (!r.add(anchor_rules()) || !add_did_pv_rules(r) || !r.add(org_membership_rules()) ||
-        !r.add(credential_revoke_rules()) || !add_consent_rules(r) ||
-        !add_emergency_rules(r))
+        !r.add(credential_revoke_rules()) || !add_consent_rules(r) || !add_emergency_rules(r) ||
+        !add_attestation_rules(r))
       std::abort();
     return r;
   }();
