@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "api/attestation_routes.hpp"
 #include "api/kubo_rpc_support.hpp"
 #include "api/metrics.hpp"
 #include "api/routes.hpp"
@@ -138,6 +139,7 @@ HttpServer::HttpServer(Node& node, HttpOptions options, content::BlockStore* blo
   add_record_routes(s.routes, s.ctx);
   add_consent_routes(s.routes, s.ctx);
   add_emergency_routes(s.routes, s.ctx);
+  add_attestation_routes(s.routes, s.ctx);
   add_peer_content_routes(s.routes, s.ctx);
 
   http::Hooks hooks;

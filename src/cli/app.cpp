@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "api/client.hpp"
+#include "cli/attest_commands.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 
@@ -53,6 +54,9 @@ int run(int argc, char** argv) {
   add_access_log_command(app, exit_code);
   add_emergency_commands(app, exit_code);
   add_evm_commands(app, exit_code);
+  add_attest_commands(app, exit_code);
+  add_prove_command(app, exit_code);
+  add_proof_commands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
