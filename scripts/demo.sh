@@ -5,7 +5,9 @@
 # Dr Ana adds Alice's lab result and an X-ray, Alice lets Dr Ben read the lab result, the
 # insurer and a wrong purpose are refused, Alice revokes, a category consent covers a record
 # added later, forged and replayed requests are refused, Alice reads her access log with proofs,
-# the node survives kill -9, and an auditor verifies the ledger online and offline.
+# the node survives kill -9, a lab attests Alice's birth date and vaccination and she proves
+# "over 18" and "vaccinated" to the insurer in zero knowledge (a tampered proof and a replay to
+# another verifier refused), and an auditor verifies the ledger online and offline.
 #
 # Every run starts a fresh network in the demo directory (default ./pv-demo; the previous run's
 # data there is deleted). It exits non-zero if any step misbehaves, a refusal that does not
@@ -261,12 +263,55 @@ after=$(pvj access-log --as alice | python3 -c 'import json,sys;print(len(json.l
 say "Alice's access log still has all $after entries. Dr Ben can still read under the category consent:"
 run "$pv" record get "$rec2" --as dr-ben --purpose TREAT -o "$demo/dr-ben/hba1c-again.json"
 
-step "12. An auditor verifies the running node online"
+step "12. Prove a fact, not the record: Alice shows the insurer she is over 18 and vaccinated"
+say "St Mary's laboratory attests Alice's birth date and a measles vaccination. Its pv commits to"
+say "each value (a Pedersen commitment on P-256) and encrypts the values for Alice; the ledger"
+say "holds only the commitments."
+show "$pv" attest issue --as st-marys --patient alice --attr birth_date=1990-05-01 \
+  --attr vaccine=measles --attr vaccination_date=2021-03-15
+att=$(pvj attest issue --as st-marys --patient alice --attr birth_date=1990-05-01 \
+  --attr vaccine=measles --attr vaccination_date=2021-03-15 | json_field id) ||
+  fail "the lab could not attest"
+say "  attestation $att"
+say "Alice's pv opens the values on her side:"
+run "$pv" attest list --as alice
+nonce=$(python3 -c 'import secrets;print(secrets.token_hex(8))')
+adult=$(python3 -c 'import datetime;d=datetime.date.today();print(d.replace(year=d.year-18) if not (d.month==2 and d.day==29) else d.replace(year=d.year-18,day=28))')
+say "The insurer asks for \"over 18\" (born on or before $adult) and \"vaccinated against measles"
+say "after 2020-01-01\", with a fresh nonce ($nonce). Alice proves exactly that, for the insurer only:"
+run "$pv" prove --as alice --attestation "$att" --claim "birth_date <= $adult" \
+  --claim "vaccine = measles" --claim "vaccination_date > 2020-01-01" \
+  --for "$(did acme)" --nonce "$nonce" -o "$demo/insurer/proof.json"
+if grep -qF -e 1990-05-01 -e 2021-03-15 "$demo/insurer/proof.json"; then
+  fail "the proof file holds an attested value"
+fi
+say "Ivan verifies it for Acme against the ledger (attestation in the log, not revoked, Alice's"
+say "key, the zero-knowledge proof). He learns that the claims hold; the file holds no value."
+run "$pv" proof verify "$demo/insurer/proof.json" --nonce "$nonce" --for "$(did acme)"
+say "The same check without any node, from the inclusion proof the file carries and St Mary's"
+say "checkpoint key (revocation cannot be known offline, and pv says so):"
+run "$pv" proof verify "$demo/insurer/proof.json" --nonce "$nonce" --offline "$node_did"
+say "A tampered proof (one character of the proof changed):"
+python3 - "$demo/insurer/proof.json" "$demo/insurer/tampered.json" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1]))
+p = f["proof"]
+i = len(p) // 2
+f["proof"] = p[:i] + ("A" if p[i] != "A" else "B") + p[i + 1:]
+json.dump(f, open(sys.argv[2], "w"), indent=2)
+PY
+refused "zero-knowledge proof does not verify" \
+  "$pv" proof verify "$demo/insurer/tampered.json" --nonce "$nonce" --for "$(did acme)"
+say "Riverside Clinic is handed Alice's proof and presents it as its own: it was made for Acme."
+refused "made for another verifier" \
+  "$pv" proof verify "$demo/insurer/proof.json" --nonce "$nonce" --for "$(did riverside)"
+
+step "13. An auditor verifies the running node online"
 say "It checks the signed checkpoint, proves it extends the one it saw last time, and"
 say "spot-checks block seals and inclusion proofs. It sees no medical data: none is there."
 run "$pv" verify --node "$PV_NODE"
 
-step "13. The node stops; the whole ledger is re-verified offline, and its disk holds no plaintext"
+step "14. The node stops; the whole ledger is re-verified offline, and its disk holds no plaintext"
 say "Every block re-hashed, every signature and seal re-checked, every transaction replayed to"
 say "recompute the Merkle log and the state digests, stored state and indexes compared."
 kill -TERM "$node_pid"
@@ -274,10 +319,10 @@ wait "$node_pid" || true
 node_pid=""
 run "$pv" verify --data-dir "$demo/node"
 files=$(find "$demo/node" -type f | wc -l)
-if grep -rlaF -e "$marker" -e "Fasting glucose" -e "Hemoglobin A1c" "$demo/node" "$demo/node.log"; then
+if grep -rlaF -e "$marker" -e "Fasting glucose" -e "Hemoglobin A1c" -e 1990-05-01 "$demo/node" "$demo/node.log"; then
   fail "plaintext of a record was found in the node's files"
 fi
-say "Searched the node's $files data files and its log for the lab results' text: not found."
+say "Searched the node's $files data files and its log for the lab results' text and Alice's birth date: not found."
 printf '\n%sDone.%s Every step behaved. The network is in %s (wallet, node data, node.log);\n' \
   "$bold" "$plain" "$demo"
 printf 'running this script again starts a fresh one there.\n'
