@@ -24,7 +24,10 @@ import {
   bigIntToBytes,
 } from '@ethereumjs/util';
 
-const common = createCustomCommon({ chainId: 0x7076 }, Mainnet, { hardfork: Hardfork.Cancun });
+// A Common per line: each EVM adds a listener to its Common, so a shared one would keep every
+// EVM of the batch alive (gigabytes over the long run).
+const newCommon = () =>
+  createCustomCommon({ chainId: 0x7076 }, Mainnet, { hardfork: Hardfork.Cancun });
 const codeRunAddress = '0x000000000000000000000000000000000000c0de';
 
 // Our names for how a frame ended (src/evm/vm.cpp, status_name).
@@ -96,6 +99,7 @@ function storageWrites(before, after) {
 }
 
 async function runLine(line) {
+  const common = newCommon();
   const stateManager = new SimpleStateManager({ common });
   const evm = await createEVM({ common, stateManager });
   const contracts = [...(line.contracts ?? [])];
