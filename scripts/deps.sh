@@ -40,6 +40,14 @@ if [ ! -d "$interop_dir/node_modules" ] || ! cmp -s "$interop_dir/package-lock.j
   npm ci --prefix "$interop_dir" --no-audit --no-fund
   cp "$interop_dir/package-lock.json" "$stamp"
 fi
+# The Solidity compiler (solc-js, pinned by contracts/package-lock.json) that the build runs to
+# compile the consent contract (docs/evm.md). Same pattern: reinstalled when the lock changed.
+contracts_dir="$(cd "$(dirname "$0")/.." && pwd)/contracts"
+stamp="$contracts_dir/node_modules/.pv-installed-lock.json"
+if [ ! -d "$contracts_dir/node_modules" ] || ! cmp -s "$contracts_dir/package-lock.json" "$stamp"; then
+  npm ci --prefix "$contracts_dir" --no-audit --no-fund
+  cp "$contracts_dir/package-lock.json" "$stamp"
+fi
 # js-ipfs (the remote-blockstore test's IPFS daemon) is its own project: its older dependency
 # tree stays apart from the tools above. Install scripts are skipped: they only fetch optional
 # native binaries it does not need (its LevelDB binding ships prebuilt).

@@ -206,6 +206,8 @@ json audit_event_resource(const AccessEvent& e, const AccessEventContext& ctx) {
                                {"action", std::string(consent_action_code(e.action))}});
   if (e.basis == AccessBasis::emergency)
     ext[0]["extension"].push_back({{"url", "credential"}, {"valueString", e.credential.hex()}});
+  if (!e.contract_code.is_zero())
+    ext[0]["extension"].push_back({{"url", "contractCode"}, {"valueString", e.contract_code.hex()}});
   event["extension"] = ext;
   return event;
 }

@@ -3,8 +3,10 @@
 //   GET /v1/organizations                  the current members, membership version, threshold
 //   GET /v1/organizations/{did}            one organization, member or removed
 //   GET /v1/credentials/{jti}/status       revocations of a credential id [?issuer=DID]
+//   GET /v1/contracts/consent              the consent contract version in force (docs/evm.md)
 
 #include "api/routes.hpp"
+#include "ledger/contract_version.hpp"
 #include "identity/credential_check.hpp"
 #include "identity/org_json.hpp"
 
@@ -50,6 +52,20 @@ void add_org_routes(RouteTable& routes, ApiContext& ctx) {
                                 did + " has never been a member organization of this network"));
                send_json(res, 200, organization_json({did, std::move(**record)}));
              });
+
+  routes.get("GET /v1/contracts/consent", [&ctx](const http::Request&, http::Response& res) {
+    StateReader state = state_of(ctx);
+    auto v = load_contract_version(state);
+    if (!v) return send_error(res, v.error());
+    send_json(res, 200,
+              nlohmann::json{{"address", "0x" + v->address.hex()},
+                             {"codeHash", "0x" + v->code_hash.hex()},
+                             {"gasCap", v->gas_cap},
+                             {"version", v->version},
+                             {"height", v->height},
+                             {"sourceSha256", v->source_hash.hex()},
+                             {"compiler", v->compiler}});
+  });
 
   routes.get("GET /v1/credentials/{jti}/status",
              [&ctx](const http::Request& req, http::Response& res) {

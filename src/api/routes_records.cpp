@@ -98,7 +98,8 @@ json event_view(const RecordAccessResult& r) {
   return {{"id", r.event.hex()},
           {"height", r.event_committed.location.height},
           {"logIndex", r.event_committed.location.log_index},
-          {"decidedHeight", r.decided_height}};
+          {"decidedHeight", r.decided_height},
+          {"contractCode", r.decision.code_hash.hex()}};
 }
 
 void access_record(ApiContext& ctx, SignedRequest& req, http::Response& res) {

@@ -23,6 +23,8 @@ void add_access_log_command(CLI::App& app, int& exit_code);
 void add_emergency_commands(CLI::App& app, int& exit_code);
 // `pv evm exec`: bytecode run alone on the embedded EVM (docs/evm.md).
 void add_evm_commands(CLI::App& app, int& exit_code);
+// `pv contract show | verify`: the consent contract in force, rebuilt from source.
+void add_contract_commands(CLI::App& app, int& exit_code);
 
 // --node URL (or PV_NODE), shared by every client command; it also adds --node-ca FILE (or
 // PV_NODE_CA), the CA that an https node's certificate must chain to.

@@ -2,7 +2,9 @@
 // majority of their admins changes them (docs/organizations.md). Approvals are collected offline
 // in a proposal file (cli/proposal_file.hpp) that travels from admin to admin.
 
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 
 #include "cli/acting.hpp"
@@ -10,6 +12,7 @@
 #include "cli/node_ledger.hpp"
 #include "cli/output.hpp"
 #include "cli/proposal_file.hpp"
+#include "cli/solc_build.hpp"
 #include "codec/did_key.hpp"
 #include "ledger/org_rules.hpp"
 
@@ -21,6 +24,7 @@ using nlohmann::json;
 struct OrgOptions {
   ActingOptions acting;
   std::string node, action, org, name, role, threshold, out = "membership-proposal.json", file;
+  std::string source, settings, contract = "ConsentRules";
   std::vector<std::string> admins, node_keys;
   std::uint32_t expires_hours = 72, timeout_ms = 30'000;
   bool json = false;
@@ -68,11 +72,28 @@ Result<MembershipProposal> build_proposal(const OrgOptions& o, api::NodeClient& 
     p.action = OrgAction::update;
   else if (o.action == "threshold")
     p.action = OrgAction::set_threshold;
+  else if (o.action == "contract")
+    p.action = OrgAction::contract_version;
   else
-    return make_error(Errc::invalid_argument,
-                      "the action is add, remove, update or threshold, not \"" + o.action + "\"");
+    return make_error(Errc::invalid_argument, "the action is add, remove, update, threshold or "
+                                              "contract, not \"" + o.action + "\"");
   p.membership_version = version;
   p.expires_ms = unix_millis() + std::uint64_t{o.expires_hours} * 3'600'000;
+  if (p.action == OrgAction::contract_version) {
+    if (o.source.empty() || o.settings.empty())
+      return make_error(Errc::invalid_argument,
+                        "a contract version needs --source FILE.sol and --settings FILE.json");
+    auto compiled = compile_contract(o.source, o.settings, o.contract);
+    if (!compiled) return compiled.error();
+    auto read = [](const std::string& path) {
+      std::ifstream in(path, std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      return ss.str();
+    };
+    p.contract = {read(o.source), read(o.settings), compiled->compiler, compiled->init_code};
+    return p;
+  }
   if (p.action == OrgAction::set_threshold) {
     auto slash = o.threshold.find('/');
     try {
@@ -269,7 +290,8 @@ void add_org_commands(CLI::App& app, int& exit_code) {
   auto* propose_cmd = org->add_subcommand(
       "propose",
       "Write a membership proposal file for admins to approve (with --as, approve it at once)");
-  propose_cmd->add_option("action", o->action, "add | remove | update | threshold")->required();
+  propose_cmd->add_option("action", o->action, "add | remove | update | threshold | contract")
+      ->required();
   propose_cmd->add_option(
       "--org", o->org, "the organization: its DID (or a wallet name); all actions but threshold");
   propose_cmd->add_option("--threshold", o->threshold,
@@ -282,6 +304,12 @@ void add_org_commands(CLI::App& app, int& exit_code) {
       "--admin", o->admins,
       "an admin DID or wallet name; repeat for several (add: default the org's DID)");
   propose_cmd->add_option("--node-key", o->node_keys, "a node key as did:key; repeat for several");
+  propose_cmd->add_option("--source", o->source,
+                          "contract: the Solidity source of the new consent contract version");
+  propose_cmd->add_option("--settings", o->settings,
+                          "contract: the compiler settings (solc standard-JSON \"settings\")");
+  propose_cmd->add_option("--contract", o->contract, "contract: the contract in the source")
+      ->capture_default_str();
   propose_cmd->add_option("--expires-in-hours", o->expires_hours, "the proposal is void after this")
       ->capture_default_str();
   propose_cmd->add_option("--out", o->out, "proposal file to write")->capture_default_str();
@@ -294,7 +322,11 @@ void add_org_commands(CLI::App& app, int& exit_code) {
       "      --admin did:key:z6Mk... --node-key did:key:z6Mk... --out lab.json --as alice\n"
       "  pv org propose remove --org did:key:z6Mk... --out remove.json\n"
       "  pv org propose update --org did:key:z6Mk... --role regulator --out update.json\n"
-      "  pv org propose threshold --threshold 2/3 --out two-thirds.json --as alice");
+      "  pv org propose threshold --threshold 2/3 --out two-thirds.json --as alice\n"
+      "  pv org propose contract --source contracts/ConsentRules.sol \\\n"
+      "      --settings contracts/settings.json --out contract-v2.json --as alice\n"
+      "A contract version is compiled here with the pinned solc; each admin checks it with\n"
+      "`pv contract verify SOURCE --settings FILE --proposal FILE` before approving.");
   propose_cmd->callback([o, &exit_code] { exit_code = propose(*o); });
 
   auto* approve_cmd = org->add_subcommand(

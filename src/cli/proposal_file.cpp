@@ -30,6 +30,14 @@ json proposal_json(const MembershipProposal& p) {
                       {"denominator", p.threshold.denominator}};
     return j;
   }
+  if (p.action == OrgAction::contract_version) {
+    j["contract"] = {{"sourceSha256", sha256(as_bytes(p.contract.source)).hex()},
+                     {"sourceBytes", p.contract.source.size()},
+                     {"settings", p.contract.settings},
+                     {"compiler", p.contract.compiler},
+                     {"initCodeBytes", p.contract.init_code.size()}};
+    return j;
+  }
   j["organization"] = p.did;
   if (p.action == OrgAction::add || p.action == OrgAction::update) {
     json keys = json::array();
@@ -43,6 +51,14 @@ json proposal_json(const MembershipProposal& p) {
 }
 
 std::string describe_proposal(const MembershipProposal& p) {
+  if (p.action == OrgAction::contract_version)
+    return "adopt a new consent contract version: source SHA-256 " +
+           sha256(as_bytes(p.contract.source)).hex() + " (" +
+           std::to_string(p.contract.source.size()) + " bytes), compiled by solc " +
+           p.contract.compiler + " into " + std::to_string(p.contract.init_code.size()) +
+           " bytes of init code\n  check it: pv contract verify SOURCE --settings FILE --proposal "
+           "FILE\n  applies to membership version " +
+           std::to_string(p.membership_version) + ", expires " + rfc3339_from_ms(p.expires_ms);
   std::string s = p.action == OrgAction::set_threshold
                       ? "set the approval threshold: a change will need more than " +
                             std::to_string(p.threshold.numerator) + "/" +

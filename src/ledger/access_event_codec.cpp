@@ -36,6 +36,7 @@ Bytes encode_access_event(const AccessEvent& e) {
   if (e.basis == AccessBasis::consent) w.fixed(e.consent);
   if (e.basis == AccessBasis::emergency) w.fixed(e.credential);
   w.var(e.reason);
+  w.fixed(e.contract_code);
   return w.take();
 }
 
@@ -98,6 +99,9 @@ Result<AccessEvent> decode_access_event(ByteView b) {
   for (unsigned char c : e.reason)
     if (c < 0x20 || c == 0x7f)
       return make_error(Errc::malformed, "reason holds a control character");
+  auto code = r.fixed<32>("contract code hash");
+  if (!code) return code.error();
+  e.contract_code = *code;
   PV_TRY(r.expect_end("access event"));
   return e;
 }

@@ -126,6 +126,17 @@ AccessDecision LedgerConsentContract::decide(const StateView& state,
   return refuse(std::move(best.reason));
 }
 
+std::string consent_refusal_reason(const StateView& state, const ConsentId& id,
+                                   const AccessRequest& req) {
+  auto record = load_record(state, req.record);
+  if (!record || !*record) return "no record " + short_id(req.record);
+  auto c = load_consent(state, id);
+  if (!c || !*c) return "cannot read consent " + short_id(id);
+  std::string reason;
+  if (evaluate(id, **c, **record, req, reason) == 5) return "consent " + short_id(id) + " permits";
+  return reason;
+}
+
 AccessEvent access_event_for(const AccessRequest& req, const AccessDecision& d,
                              std::uint64_t height) {
   AccessEvent e;
@@ -140,6 +151,7 @@ AccessEvent access_event_for(const AccessRequest& req, const AccessDecision& d,
   if (d.basis == AccessBasis::consent) e.consent = d.consent;
   if (d.basis == AccessBasis::emergency && req.emergency) e.credential = req.emergency->credential;
   if (!d.permitted) e.reason = d.reason.substr(0, kMaxAccessReasonBytes);
+  e.contract_code = d.code_hash;
   return e;
 }
 

@@ -45,6 +45,9 @@ struct AccessDecision {
   ConsentId consent;         // basis consent
   std::string organization;  // the organization the permit went through, if any
   std::string reason;        // why not (refused), for the reader and the access event
+  // The keccak256 of the contract code that decided (ledger/consent_evm.hpp); zero for the
+  // native rules.
+  Hash32 code_hash;
 };
 
 class ConsentContract {
@@ -60,6 +63,11 @@ class LedgerConsentContract final : public ConsentContract {
  public:
   AccessDecision decide(const StateView& state, const AccessRequest& request) const override;
 };
+
+// The refusal the native rules give for `consent` alone on `request` ("consent 1a2b... allows
+// access, not use"): how a contract's answer "refused by this consent" is put in words.
+std::string consent_refusal_reason(const StateView& state, const ConsentId& consent,
+                                   const AccessRequest& request);
 
 // The access event a node writes for `decision` on `request` made at `height`.
 AccessEvent access_event_for(const AccessRequest& request, const AccessDecision& decision,

@@ -137,6 +137,9 @@ struct AccessEvent {
   ConsentId consent;   // basis consent
   Hash32 credential;   // basis emergency: SHA-256 of the presented credential
   std::string reason;  // refused: why (non-empty); permitted: empty
+  // The keccak256 of the consent contract code that decided (docs/evm.md, "Governance"): one
+  // that has been in force on this ledger. Zero for a decision of the native reference rules.
+  Hash32 contract_code;
   friend bool operator==(const AccessEvent&, const AccessEvent&) = default;
 };
 

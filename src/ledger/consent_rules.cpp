@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "ledger/consent_evm.hpp"
 #include "ledger/consent_state.hpp"
 #include "ledger/signer.hpp"
 
@@ -75,6 +76,7 @@ TxTypeRules consent_grant_rules() {
     PV_TRY(check_grant(ctx.state, *g, patient, ctx.block_time_ms));
     if (ctx.state.get(consent_state_key(ctx.id)))
       return make_error(Errc::conflict, "consent already granted");
+    PV_TRY(contract_grant(ctx, *g, patient));
     index_append(ctx.state, index_key("con-patient", {patient}), ctx.id);
     index_append(ctx.state, index_key("con-grantee", {g->grantee}), ctx.id);
     index_append(ctx.state, index_key("con-pair", {patient, g->grantee}), ctx.id);

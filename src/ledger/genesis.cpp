@@ -4,6 +4,7 @@
 #include <set>
 
 #include "codec/binary.hpp"
+#include "ledger/contract_version.hpp"
 #include "ledger/merkle.hpp"
 
 namespace pv {
@@ -146,6 +147,9 @@ std::vector<StateChange> genesis_state_changes(const Genesis& g) {
   }
   std::sort(membership.members.begin(), membership.members.end());
   writes[membership_state_key()] = encode_membership_record(membership);
+  // The consent contract, deployed with the genesis organizations as its members.
+  for (auto& change : consent_contract_genesis_changes(membership.members, g.time_ms))
+    if (change.value) writes[change.key] = std::move(*change.value);
   std::vector<StateChange> out;
   for (auto& [key, value] : writes) out.push_back({key, std::move(value)});
   return out;

@@ -27,6 +27,8 @@ const char* org_action_name(OrgAction a) {
       return "update";
     case OrgAction::set_threshold:
       return "threshold";
+    case OrgAction::contract_version:
+      return "contract";
   }
   return "unknown";
 }
@@ -40,6 +42,13 @@ Bytes encode_membership_proposal(const MembershipProposal& p) {
   if (p.action == OrgAction::set_threshold) {
     w.u32(p.threshold.numerator);
     w.u32(p.threshold.denominator);
+    return w.take();
+  }
+  if (p.action == OrgAction::contract_version) {
+    w.var(p.contract.source);
+    w.var(p.contract.settings);
+    w.var(p.contract.compiler);
+    w.var(p.contract.init_code);
     return w.take();
   }
   w.var(p.did);
@@ -63,9 +72,10 @@ Result<MembershipProposal> decode_membership_proposal(ByteView b) {
     return make_error(Errc::malformed, "unsupported membership proposal version");
   auto action = r.u8("proposal action");
   if (!action) return action.error();
-  if (*action < 1 || *action > 4)
+  if (*action < 1 || *action > 5)
     return make_error(Errc::malformed,
-                      "proposal action must be 1 (add), 2 (remove), 3 (update) or 4 (threshold)");
+                      "proposal action must be 1 (add), 2 (remove), 3 (update), 4 (threshold) or "
+                      "5 (contract)");
   p.action = static_cast<OrgAction>(*action);
   auto mv = r.u64("membership version");
   if (!mv) return mv.error();
@@ -81,6 +91,22 @@ Result<MembershipProposal> decode_membership_proposal(ByteView b) {
     p.threshold = {*num, *den};
     if (auto s = check_approval_threshold(p.threshold); !s)
       return make_error(Errc::malformed, "proposal: " + s.error().message);
+    PV_TRY(r.expect_end("membership proposal"));
+    return p;
+  }
+  if (p.action == OrgAction::contract_version) {
+    auto source = r.text(kMaxContractSourceBytes, "contract source");
+    if (!source) return source.error();
+    auto settings = r.text(kMaxContractSettingsBytes, "compiler settings");
+    if (!settings) return settings.error();
+    auto compiler = r.text(kMaxContractCompilerBytes, "compiler");
+    if (!compiler) return compiler.error();
+    auto init = r.var(kMaxContractInitCodeBytes, "init code");
+    if (!init) return init.error();
+    if (source->empty() || init->empty())
+      return make_error(Errc::malformed, "proposal: a contract version needs source and init code");
+    p.contract = {std::move(*source), std::move(*settings), std::move(*compiler),
+                  Bytes(init->begin(), init->end())};
     PV_TRY(r.expect_end("membership proposal"));
     return p;
   }

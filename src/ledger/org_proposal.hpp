@@ -18,8 +18,31 @@
 
 namespace pv {
 
-// set_threshold changes the approval threshold itself (approved under the current one).
-enum class OrgAction : std::uint8_t { add = 1, remove = 2, update = 3, set_threshold = 4 };
+// set_threshold changes the approval threshold itself (approved under the current one);
+// contract_version replaces the consent contract's code (docs/evm.md, "Governance").
+enum class OrgAction : std::uint8_t {
+  add = 1,
+  remove = 2,
+  update = 3,
+  set_threshold = 4,
+  contract_version = 5
+};
+
+// A new version of the consent contract: its Solidity source, the compiler settings (solc
+// standard-JSON "settings"), the compiler that built it, and the init code they produce. Members
+// reproduce the init code from the source with `pv contract verify --proposal` before approving;
+// the ledger runs it at the contract's address, keeping the contract's storage.
+struct ContractProposal {
+  std::string source;
+  std::string settings;
+  std::string compiler;  // "0.8.28+commit.7893614a.Emscripten.clang"
+  Bytes init_code;
+  friend bool operator==(const ContractProposal&, const ContractProposal&) = default;
+};
+inline constexpr std::size_t kMaxContractSourceBytes = 32 * 1024;
+inline constexpr std::size_t kMaxContractSettingsBytes = 4 * 1024;
+inline constexpr std::size_t kMaxContractCompilerBytes = 128;
+inline constexpr std::size_t kMaxContractInitCodeBytes = 20 * 1024;
 
 struct MembershipProposal {
   OrgAction action = OrgAction::add;
@@ -29,6 +52,7 @@ struct MembershipProposal {
   // add / update only: the organization's new fields (status and height are set by the rule).
   OrganizationRecord organization;
   ApprovalThreshold threshold;  // set_threshold only: the new threshold
+  ContractProposal contract;    // contract_version only
   friend bool operator==(const MembershipProposal&, const MembershipProposal&) = default;
 };
 
@@ -58,6 +82,7 @@ Bytes approval_message(const Hash32& digest);
 MembershipApproval approve_proposal(const NetworkId& network, const MembershipProposal& p,
                                     const std::string& signer, const SigningKey& key);
 
-const char* org_action_name(OrgAction a);  // "add" | "remove" | "update" | "threshold"
+// "add" | "remove" | "update" | "threshold" | "contract"
+const char* org_action_name(OrgAction a);
 
 }  // namespace pv

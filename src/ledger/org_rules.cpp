@@ -5,6 +5,8 @@
 #include <set>
 
 #include "codec/did_pv.hpp"
+#include "ledger/consent_evm.hpp"
+#include "ledger/contract_version.hpp"
 #include "ledger/org_proposal.hpp"
 #include "ledger/signer.hpp"
 
@@ -97,6 +99,12 @@ Status apply_change(TxContext& ctx, MembershipRecord m,
     ctx.state.put(membership_state_key(), encode_membership_record(m));
     return Status::ok();
   }
+  if (p.action == OrgAction::contract_version) {
+    PV_TRY(adopt_contract_version(ctx.state, p.contract, ctx.height, ctx.block_time_ms));
+    ++m.version;  // voids other proposals approved for this version, as any change does
+    ctx.state.put(membership_state_key(), encode_membership_record(m));
+    return Status::ok();
+  }
   auto current = members.find(p.did);
   const bool is_member = current != members.end();
   OrganizationRecord next = p.organization;
@@ -113,6 +121,7 @@ Status apply_change(TxContext& ctx, MembershipRecord m,
       if (!is_member) return make_error(Errc::not_found, p.did + " is not a member organization");
       break;
     case OrgAction::set_threshold:
+    case OrgAction::contract_version:
       break;  // handled above
     case OrgAction::remove:
       if (!is_member) return make_error(Errc::not_found, p.did + " is not a member organization");
@@ -133,6 +142,9 @@ Status apply_change(TxContext& ctx, MembershipRecord m,
   if (!removed)
     for (const auto& k : next.node_keys) ctx.state.put(node_key_state_key(k), to_bytes(p.did));
   ctx.state.put(org_state_key(p.did), encode_organization_record(next));
+  // The consent contract keeps its own list of members (docs/evm.md).
+  if (p.action != OrgAction::update)
+    PV_TRY(set_member_in_contract(ctx.state, p.did, !removed, ctx.height, ctx.block_time_ms));
   ++m.version;
   ctx.state.put(membership_state_key(), encode_membership_record(m));
   return Status::ok();

@@ -2,7 +2,9 @@
 
 #include "codec/did_key.hpp"
 #include "ledger/consent_rules.hpp"
+#include "ledger/consent_evm.hpp"
 #include "ledger/consent_state.hpp"
+#include "ledger/contract_version.hpp"
 #include "ledger/emergency_rules.hpp"
 #include "ledger/org_state.hpp"
 #include "ledger/signer.hpp"
@@ -48,6 +50,8 @@ TxTypeRules record_anchor_rules() {
     PV_TRY(check_emergency_shares(ctx.state, *a));
     if (ctx.state.get(record_state_key(ctx.id)))
       return make_error(Errc::conflict, "record already anchored");
+    // The consent contract learns the record's patient, author and category.
+    PV_TRY(contract_anchor_record(ctx, *a, author));
     RecordState record{std::move(*a), author, ctx.height, ctx.block_time_ms};
     index_append(ctx.state, index_key("rec-patient", {record.anchor.patient}), ctx.id);
     ctx.state.put(record_state_key(ctx.id), encode_record_state(record));
@@ -74,6 +78,11 @@ TxTypeRules access_event_rules() {
     if (e->decided_height > ctx.height)
       return make_error(Errc::invalid_argument,
                         "the decision names a height the ledger has not reached");
+    if (!e->contract_code.is_zero() && !code_hash_was_in_force(ctx.state, e->contract_code))
+      return make_error(Errc::invalid_argument,
+                        "the decision names consent contract code " +
+                            e->contract_code.hex().substr(0, 16) +
+                            " that has never been in force on this ledger");
     auto record = load_record(ctx.state, e->record);
     if (!record) return record.error();
     if (!*record && e->outcome == AccessOutcome::permitted)

@@ -1,5 +1,6 @@
 #include "node/record_access.hpp"
 
+#include "ledger/consent_evm.hpp"
 #include "ledger/consent_state.hpp"
 #include "node/emergency_claim.hpp"
 
@@ -17,7 +18,7 @@ std::uint64_t now_ms() {
 RecordAccess::RecordAccess(Node& node, std::shared_ptr<const ConsentContract> contract,
                            std::chrono::milliseconds commit_timeout)
     : node_(node),
-      contract_(contract ? std::move(contract) : std::make_shared<LedgerConsentContract>()),
+      contract_(contract ? std::move(contract) : std::make_shared<EvmConsentContract>()),
       commit_timeout_(commit_timeout) {}
 
 Result<RecordAccessResult> RecordAccess::read(AccessRequest request,

@@ -39,7 +39,8 @@ struct RecordAccessResult {
 
 class RecordAccess {
  public:
-  // `contract` defaults to the native ledger contract. `node` must outlive this.
+  // `contract` defaults to the consent contract on the EVM (ledger/consent_evm.hpp). `node` must
+  // outlive this.
   explicit RecordAccess(Node& node, std::shared_ptr<const ConsentContract> contract = nullptr,
                         std::chrono::milliseconds commit_timeout = std::chrono::seconds(10));
 

@@ -106,7 +106,7 @@ class ConsentLedgerTest : public ::testing::Test {
   Person hospital_, clinic_, insurer_, node_a_, node_b_;
   Person patient_, doctor_, other_doctor_, insurer_agent_, mallory_;
   TestLedger ledger_;
-  LedgerConsentContract contract_;
+  testing::CheckedConsentContract contract_;  // native, checked against the EVM contract
 };
 
 TEST_F(ConsentLedgerTest, PatientStoryRecordGrantReadRefuseRevoke) {

@@ -6,10 +6,13 @@
 
 #include <map>
 
+#include <gtest/gtest.h>
+
 #include "codec/did_key.hpp"
 #include "identity/key_wrap.hpp"
 #include "identity/record_commitment.hpp"
 #include "ledger/consent_contract.hpp"
+#include "ledger/consent_evm.hpp"
 #include "ledger/consent_state.hpp"
 #include "ledger/executor.hpp"
 #include "ledger/genesis.hpp"
@@ -92,6 +95,31 @@ class TestLedger {
   NetworkId network_;
   std::uint64_t height_ = 0;
   std::uint64_t time_ms_ = 0;
+};
+
+// The native rules, checked on every decision against the consent contract on the EVM: the
+// same request on the same state must get the same decision, word for word (docs/evm.md,
+// "The native rules as the reference"). Answers with the native decision.
+class CheckedConsentContract final : public ConsentContract {
+ public:
+  AccessDecision decide(const StateView& state, const AccessRequest& request) const override {
+    AccessDecision native = native_.decide(state, request);
+    AccessDecision evm = evm_.decide(state, request);
+    EXPECT_EQ(native.permitted, evm.permitted) << evm.reason;
+    EXPECT_EQ(native.basis, evm.basis);
+    EXPECT_EQ(native.consent, evm.consent);
+    EXPECT_EQ(native.organization, evm.organization);
+    EXPECT_EQ(native.reason, evm.reason);
+    EXPECT_FALSE(evm.code_hash.is_zero());
+    ++decisions_;
+    return native;
+  }
+  std::size_t decisions() const { return decisions_; }
+
+ private:
+  LedgerConsentContract native_;
+  EvmConsentContract evm_;
+  mutable std::size_t decisions_ = 0;
 };
 
 inline bool contains(const std::string& haystack, const std::string& needle) {
