@@ -119,6 +119,7 @@ TxTypeRules consent_revoke_rules() {
                                             std::to_string(c.revoked_height));
     if (c.grant.not_after_ms <= ctx.block_time_ms)
       return make_error(Errc::conflict, "consent " + short_id(rv->consent) + " has already ended");
+    PV_TRY(contract_revoke(ctx, rv->consent, c.patient));
     c.revoked = true;
     c.revoked_height = ctx.height;
     c.revoked_time_ms = ctx.block_time_ms;
