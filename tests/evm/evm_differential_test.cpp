@@ -413,5 +413,62 @@ TEST(EvmDifferential, CompiledSolidityContract) {
   EXPECT_GT(custom, 20);
 }
 
+// (c) the ledger's consent contract, contracts/ConsentRules.sol, compiled with the settings the
+// build uses (contracts/settings.json) by the same solc version, driven through histories of
+// membership, anchors, grants, revocations and decisions.
+TEST(EvmDifferential, ConsentRulesContract) {
+  pv::testing::require_interop_tools("@ethereumjs/evm");
+  pv::testing::require_interop_tools("solc");
+  const std::uint64_t seed = env_number("PV_EVM_DIFF_SEED", 20261207);
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("pv-evm-rules-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto contracts = std::filesystem::path(PV_SOURCE_DIR) / "contracts";
+  const auto made = pv::testing::run_node_script(
+      "consent_rules_cases.mjs",
+      pv::testing::shell_quote((contracts / "ConsentRules.sol").string()) + " " +
+          pv::testing::shell_quote((contracts / "settings.json").string()) + " " +
+          std::to_string(seed) + " 100 " +
+          pv::testing::shell_quote((dir / "lines.jsonl").string()));
+  ASSERT_EQ(made.exit_code, 0) << made.out;
+  std::vector<json> lines;
+  std::ifstream in(dir / "lines.jsonl");
+  for (std::string text; std::getline(in, text);) lines.push_back(json::parse(text));
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(lines.size(), 100u);
+
+  const Comparison c = run_both(lines);
+  ASSERT_EQ(c.ours.size(), lines.size());
+  for (std::size_t n = 0; n < c.differing.size() && n < 2; ++n) {
+    const std::size_t i = c.differing[n];
+    ADD_FAILURE() << "seed " << seed << " history " << i << " differs\nline: " << lines[i].dump()
+                  << "\nours:   " << c.ours[i].dump() << "\ntheirs: " << c.theirs[i].dump();
+  }
+  EXPECT_EQ(c.differing.size(), 0u);
+
+  // The histories reach every basis of a permit and most refusals: a decision is six words
+  // (permitted, basis, consent, via, reason, detail).
+  std::map<std::string, int> seen;
+  int calls = 0, reverts = 0;
+  for (const auto& answer : c.ours)
+    for (const auto& r : answer.at("calls")) {
+      ++calls;
+      const std::string out = r.at("output");
+      if (r.at("status") == "revert") ++reverts;
+      if (r.at("status") != "success" || out.size() != 2 + 6 * 64) continue;
+      auto word = [&](int i) { return std::stoi(out.substr(2 + 64 * i + 56, 8), nullptr, 16); };
+      ++seen[word(0) ? "permit basis " + std::to_string(word(1))
+                     : "refuse reason " + std::to_string(word(4))];
+    }
+  std::ostringstream text;
+  for (const auto& [k, n] : seen) text << k << ": " << n << ", ";
+  std::cout << calls << " calls, " << reverts << " reverted; decisions: " << text.str() << "\n";
+  for (int basis = 1; basis <= 4; ++basis)
+    EXPECT_GE(seen["permit basis " + std::to_string(basis)], 5) << text.str();
+  for (int reason : {1, 2, 3, 4, 5, 8})
+    EXPECT_GE(seen["refuse reason " + std::to_string(reason)], 5) << text.str();
+  EXPECT_GT(reverts, calls / 10);
+}
+
 }  // namespace
 }  // namespace pv::evm
