@@ -240,6 +240,13 @@ Result<std::string> NodeClient::checkpoint_note() {
   return std::move(reply->body);
 }
 
+Result<std::string> NodeClient::cosigned_checkpoint_note(std::size_t witnesses) {
+  auto reply = check(impl_->url,
+                     impl_->send("GET", "/v1/checkpoint?witnesses=" + std::to_string(witnesses)));
+  if (!reply) return reply.error();
+  return std::move(reply->body);
+}
+
 Result<ConsistencyProof> NodeClient::consistency_proof(std::uint64_t size1, std::uint64_t size2) {
   auto path =
       "/v1/proof/consistency?size1=" + std::to_string(size1) + "&size2=" + std::to_string(size2);

@@ -103,6 +103,9 @@ class NodeClient {
   [[nodiscard]] Result<TxStatus> get_tx(const TxId& id);
   [[nodiscard]] Result<InclusionProof> inclusion_proof(const TxId& id);
   [[nodiscard]] Result<std::string> checkpoint_note();
+  // The newest recent checkpoint that at least `witnesses` witnesses cosigned, with their
+  // cosignature lines (GET /v1/checkpoint?witnesses=k; docs/audit.md).
+  [[nodiscard]] Result<std::string> cosigned_checkpoint_note(std::size_t witnesses);
   [[nodiscard]] Result<ConsistencyProof> consistency_proof(std::uint64_t size1,
                                                            std::uint64_t size2);
   // The block's canonical encoding, strictly decoded (seal not checked).

@@ -15,6 +15,7 @@
 #include "api/problem.hpp"
 #include "api/request_auth.hpp"
 #include "api/server.hpp"
+#include "api/witness_submitter.hpp"
 #include "content/block_store.hpp"
 #include "identity/http_signature.hpp"
 #include "identity/http_signature_replay.hpp"
@@ -64,6 +65,8 @@ struct ApiContext {
   content::BlockStore* local_blocks = nullptr;
   // The front, for its counters in /metrics (set once the server is built).
   const http::Server* http = nullptr;
+  // Submits checkpoints to the configured witnesses; null without witnesses.
+  WitnessSubmitter* witnesses = nullptr;
 };
 
 // --- Signed routes: requests made on someone's behalf -----------------------------------------

@@ -25,9 +25,34 @@ void get_block(ApiContext& ctx, const http::Request& req, http::Response& res) {
   send_json(res, 200, block_json(*block));
 }
 
-void get_checkpoint(ApiContext& ctx, const http::Request&, http::Response& res) {
+// The latest signed checkpoint with the cosignatures its witnesses returned for it. With
+// ?witnesses=k: the newest recent checkpoint that at least k witnesses cosigned (503 if none).
+void get_checkpoint(ApiContext& ctx, const http::Request& req, http::Response& res) {
+  if (req.has_param("witnesses")) {
+    auto k = parse_decimal(req.get_param_value("witnesses"), "witnesses");
+    if (!k) return send_error(res, k.error());
+    if (*k > 0) {
+      std::optional<std::string> note;
+      if (ctx.witnesses != nullptr) note = ctx.witnesses->newest_cosigned(*k);
+      if (!note) {
+        res.set_header("Retry-After", "1");
+        return send_error(
+            res, make_error(Errc::unavailable,
+                            "no recent checkpoint has " + std::to_string(*k) +
+                                " witness cosignatures yet" +
+                                (ctx.witnesses == nullptr ? " (this node has no --witness)" : "")));
+      }
+      res.status = 200;
+      return res.set_content(*note, "text/plain; charset=utf-8");
+    }
+  }
+  std::string note = ctx.node.checkpoint_note();
+  if (ctx.witnesses != nullptr) {
+    if (auto parsed = parse_signed_note(note))
+      note += ctx.witnesses->cosignatures_for(parsed->text);
+  }
   res.status = 200;
-  res.set_content(ctx.node.checkpoint_note(), "text/plain; charset=utf-8");
+  res.set_content(note, "text/plain; charset=utf-8");
 }
 
 void get_consistency(ApiContext& ctx, const http::Request& req, http::Response& res) {
@@ -52,20 +77,16 @@ void get_node(ApiContext& ctx, const http::Request&, http::Response& res) {
 }  // namespace
 
 void add_ledger_routes(RouteTable& routes, ApiContext& ctx) {
-  routes.get(
-      "GET /v1/blocks/{height}",
-      [&ctx](const http::Request& req, http::Response& res) { get_block(ctx, req, res); });
-  routes.get("GET /v1/checkpoint",
-             [&ctx](const http::Request& req, http::Response& res) {
-               get_checkpoint(ctx, req, res);
-             });
-  routes.get("GET /v1/proof/consistency",
-             [&ctx](const http::Request& req, http::Response& res) {
-               get_consistency(ctx, req, res);
-             });
-  routes.get(
-      "GET /v1/node",
-      [&ctx](const http::Request& req, http::Response& res) { get_node(ctx, req, res); });
+  routes.get("GET /v1/blocks/{height}",
+             [&ctx](const http::Request& req, http::Response& res) { get_block(ctx, req, res); });
+  routes.get("GET /v1/checkpoint", [&ctx](const http::Request& req, http::Response& res) {
+    get_checkpoint(ctx, req, res);
+  });
+  routes.get("GET /v1/proof/consistency", [&ctx](const http::Request& req, http::Response& res) {
+    get_consistency(ctx, req, res);
+  });
+  routes.get("GET /v1/node",
+             [&ctx](const http::Request& req, http::Response& res) { get_node(ctx, req, res); });
 }
 
 }  // namespace pv::api

@@ -64,6 +64,7 @@ HttpOptions HttpOptions::from(const NodeConfig& config) {
   o.tls_key_file = config.tls.key_file;
   o.replication_copies = config.replication_copies;
   o.replay_journal_dir = config.data_dir + "/replay-guard";
+  o.witnesses = config.witnesses;
   return o;
 }
 
@@ -94,6 +95,7 @@ struct HttpServer::Impl {
 
   std::unique_ptr<ContentReplication> replication;
   std::unique_ptr<RocksReplayJournal> replay_journal;
+  std::unique_ptr<WitnessSubmitter> witnesses;
 
   Impl(Node& n, HttpOptions o, content::BlockStore* blocks) : node(n), options(std::move(o)) {
     ctx.blocks = blocks;
@@ -107,6 +109,10 @@ struct HttpServer::Impl {
       ctx.replication = replication.get();
       // In a cluster, content reads fall back to the peers.
       if (node.peer_client() != nullptr) ctx.blocks = &replication->store();
+    }
+    if (!options.witnesses.empty()) {
+      witnesses = std::make_unique<WitnessSubmitter>(node, options.witnesses);
+      ctx.witnesses = witnesses.get();
     }
   }
 
@@ -143,8 +149,9 @@ HttpServer::HttpServer(Node& node, HttpOptions options, content::BlockStore* blo
   add_peer_content_routes(s.routes, s.ctx);
 
   http::Hooks hooks;
-  hooks.refusal = [&s](const std::string& path, const http::Refused& refused,
-                       http::Response& res) { s.shape_refusal(path, refused, res); };
+  hooks.refusal = [&s](const std::string& path, const http::Refused& refused, http::Response& res) {
+    s.shape_refusal(path, refused, res);
+  };
   hooks.answered = [&s](const std::string& method, const std::string& label, int status) {
     s.metrics.record_request(method, label, status);
   };
@@ -224,8 +231,7 @@ Result<std::pair<std::string, int>> parse_listen_address(const std::string& text
   auto port = parse_decimal(text.substr(colon + 1), "port");
   if (!port || *port > 65535)
     return make_error(Errc::invalid_argument, "listen port must be 0..65535, got \"" +
-                                                  printable_excerpt(text.substr(colon + 1)) +
-                                                  "\"");
+                                                  printable_excerpt(text.substr(colon + 1)) + "\"");
   return std::pair{host, static_cast<int>(*port)};
 }
 

@@ -42,6 +42,9 @@ struct HttpOptions {
   // Where accepted request signatures are journaled so that a restart does not forget them
   // (<data-dir>/replay-guard for a node); empty: remembered in memory only.
   std::string replay_journal_dir;
+  // Witnesses to submit checkpoints to (docs/audit.md); GET /v1/checkpoint appends their
+  // cosignatures.
+  std::vector<WitnessConfig> witnesses;
 
   static HttpOptions from(const NodeConfig& config);
 };

@@ -58,6 +58,7 @@ int run(int argc, char** argv) {
   add_prove_command(app, exit_code);
   add_proof_commands(app, exit_code);
   add_contract_commands(app, exit_code);
+  add_audit_commands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

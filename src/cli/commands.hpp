@@ -25,6 +25,8 @@ void add_emergency_commands(CLI::App& app, int& exit_code);
 void add_evm_commands(CLI::App& app, int& exit_code);
 // `pv contract show | verify`: the consent contract in force, rebuilt from source.
 void add_contract_commands(CLI::App& app, int& exit_code);
+// `pv audit key|witness`: the auditor's C2SP witness (docs/audit.md).
+void add_audit_commands(CLI::App& app, int& exit_code);
 
 // --node URL (or PV_NODE), shared by every client command; it also adds --node-ca FILE (or
 // PV_NODE_CA), the CA that an https node's certificate must chain to.

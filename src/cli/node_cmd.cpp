@@ -42,6 +42,7 @@ struct NodeStartOptions {
   std::uint64_t etcd_retain = 0, etcd_compact_min = 0, peer_check_ms = 0;
   std::uint32_t replication_copies = 2;
   CLI::Option* o_replication = nullptr;
+  std::vector<std::string> witnesses;  // --witness URL=VKEY
   CLI::Option *o_ordering = nullptr, *o_endpoints = nullptr, *o_etcd_ca = nullptr, *o_etcd_cert = nullptr,
               *o_etcd_key = nullptr, *o_advertise = nullptr, *o_peer_ca = nullptr, *o_retain = nullptr,
               *o_compact_min = nullptr, *o_peer_check = nullptr;
@@ -131,6 +132,11 @@ int node_start(const NodeStartOptions& o) {
   }
   if (Status s = apply_flags(given_flags(o), config); !s)
     return out.fail(s.error(), "fix the flag; see pv node start --help");
+  for (const auto& w : o.witnesses) {
+    auto parsed = parse_witness_config(w);
+    if (!parsed) return out.fail(parsed.error(), "see docs/audit.md, \"Nodes and clients\"");
+    config.witnesses.push_back(std::move(*parsed));
+  }
   if (Status s = check_node_config(config); !s)
     return out.fail(s.error(), "see docs/cluster.md for cluster mode");
   auto kdf = kdf_from_environment();
@@ -293,6 +299,10 @@ void add_node_commands(CLI::App& app, int& exit_code) {
       "--replication-copies", o->replication_copies,
       "nodes (this one included) that must hold a record's content before its anchor is "
       "accepted; default 2 in a cluster, 1 with embedded ordering; 0 turns the check off");
+  start->add_option("--witness", o->witnesses,
+                    "a C2SP witness that cosigns this node's checkpoints, as URL=VKEY (its "
+                    "add-checkpoint URL prefix and the key `pv audit key` prints); repeatable. "
+                    "GET /v1/checkpoint then carries their cosignatures (docs/audit.md)");
   start->add_flag("--json", o->json,
                   "print the ready line as JSON {\"listening\", \"network\", \"height\"}");
   start->footer(

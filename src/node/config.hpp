@@ -6,10 +6,13 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "http/limits.hpp"
 #include "identity/passphrase.hpp"
 #include "identity/wallet_crypto.hpp"
+#include "ledger/cosignature.hpp"
 #include "ordering/embedded_sequencer.hpp"
 #include "ordering/etcd_orderer.hpp"
 
@@ -25,6 +28,15 @@ struct NodeTls {
   std::string key_file;
   bool enabled() const { return !cert_file.empty() || !key_file.empty(); }
 };
+
+// A C2SP tlog-witness the node submits its checkpoints to (docs/audit.md): the witness's
+// submission URL prefix ("http://auditor.example:7700") and its cosigner key.
+struct WitnessConfig {
+  std::string url;
+  Cosigner cosigner;
+};
+// Parses "URL=VKEY" (the form of --witness); the vkey is a cosignature/v1 verifier key.
+[[nodiscard]] Result<WitnessConfig> parse_witness_config(std::string_view text);
 
 struct NodeConfig {
   std::string data_dir = "./pv-data";
@@ -54,6 +66,8 @@ struct NodeConfig {
   // one included, must hold a record's content pinned before its anchor is accepted. Unset: 2 in
   // a cluster (at most the genesis nodes), 1 with embedded ordering. 0: no check at all.
   std::optional<std::uint32_t> replication_copies;
+  // Witnesses that cosign this node's checkpoints (--witness URL=VKEY, repeatable).
+  std::vector<WitnessConfig> witnesses;
 };
 
 }  // namespace pv
