@@ -25,6 +25,7 @@
 #include <string>
 
 #include "codec/did_key.hpp"
+#include "consent_bench_support.hpp"
 #include "crypto/sha256.hpp"
 #include "evm/code_run.hpp"
 #include "evm/vm.hpp"
@@ -61,39 +62,29 @@ class MemoryState : public StateView {
   std::map<std::string, Bytes> values_;
 };
 
-struct Person {
-  SigningKey key = SigningKey::generate();
-  std::string did = did_key_from_public_key(key.public_key());
-  std::uint64_t nonce = 0;
-  evm::Address address() const {  // keccak256(DID)[12:], an identity as a contract sees it
-    const evm::Bytes32 h = evm::keccak256(as_bytes(did));
-    evm::Address a;
-    std::memcpy(a.data(), h.data() + 12, 20);
-    return a;
-  }
-};
+using bench::Person;
+using bench::sign_as;
+using bench::unix_ms;
 
-std::uint64_t unix_ms() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
+// An identity as a contract sees it: keccak256(DID)[12:].
+evm::Address contract_address(const Person& who) {
+  const evm::Bytes32 h = evm::keccak256(as_bytes(who.did));
+  evm::Address a;
+  std::memcpy(a.data(), h.data() + 12, 20);
+  return a;
+}
+
+std::vector<Person> generate_people(std::size_t n) {
+  std::vector<Person> out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) out.push_back(Person::generate());
+  return out;
 }
 
 double thread_cpu_seconds() {
   timespec ts;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-Bytes sign_as(Person& who, const NetworkId& network, TxType type, Bytes payload) {
-  Transaction tx;
-  tx.type = type;
-  tx.signer = who.did;
-  tx.nonce = ++who.nonce;
-  tx.created_ms = unix_ms();
-  tx.payload = std::move(payload);
-  sign_transaction(network, who.key, tx);
-  return encode_transaction(tx);
 }
 
 WrappedKey wrap_for(const SecretKey32& key, const PublicKey& recipient) {
@@ -252,7 +243,7 @@ int main(int argc, char** argv) {
   }
 
   // The ledger: one provider organization; doctors author records there.
-  Person hospital, node_key;
+  const Person hospital = Person::generate(), node_key = Person::generate();
   Genesis g;
   g.network = "evm-decision-bench";
   g.time_ms = unix_ms() - 60'000;
@@ -280,12 +271,13 @@ int main(int argc, char** argv) {
   evm::CodeSession evm_state({{contract, *code, {}, {}}});
   std::uint64_t history_failures = 0;
   auto contract_call = [&](const Person& from, const Bytes& input) {
-    const auto r = evm_state.call({contract, input, 1'000'000, from.address(), {}});
+    const auto r = evm_state.call({contract, input, 1'000'000, contract_address(from), {}});
     history_failures += r.status != evm::Status::success;
   };
 
-  std::vector<Person> people(static_cast<std::size_t>(patients));
-  std::vector<Person> doctors(static_cast<std::size_t>(std::max(patients / 10, 3)));
+  std::vector<Person> people = generate_people(static_cast<std::size_t>(patients));
+  std::vector<Person> doctors =
+      generate_people(static_cast<std::size_t>(std::max(patients / 10, 3)));
   std::vector<std::vector<RecordId>> owned(people.size());
   std::vector<Bytes> txs;
   for (std::size_t p = 0; p < people.size(); ++p) {
@@ -324,7 +316,7 @@ int main(int argc, char** argv) {
       Bytes call = selector("grant(bytes32,bytes32,address,uint64,uint64)");
       put_bytes32(call, grant_id(consent_of[p], r));
       put_bytes32(call, r);
-      put_address(call, grantee.address());
+      put_address(call, contract_address(grantee));
       put_word(call, evm::uint256{1});  // TREAT
       put_word(call, evm::uint256{not_after});
       contract_call(people[p], call);
@@ -361,7 +353,7 @@ int main(int argc, char** argv) {
       q.evm_input = selector("check(bytes32,bytes32,address,uint8,uint64)");
       put_bytes32(q.evm_input, grant_id(consent_of[p], record));
       put_bytes32(q.evm_input, record);
-      put_address(q.evm_input, who.address());
+      put_address(q.evm_input, contract_address(who));
       put_word(q.evm_input, evm::uint256{purpose_bit(purpose)});
       put_word(q.evm_input, evm::uint256{now});
       questions.push_back(std::move(q));
