@@ -110,6 +110,29 @@ Comparison run_both(const std::vector<json>& lines) {
   return c;
 }
 
+// The JSON lines a generator script wrote to `file` (the directory is removed afterwards).
+std::vector<json> read_lines_and_remove(const std::filesystem::path& dir,
+                                        const std::filesystem::path& file) {
+  std::vector<json> lines;
+  std::ifstream in(file);
+  for (std::string text; std::getline(in, text);) lines.push_back(json::parse(text));
+  std::filesystem::remove_all(dir);
+  return lines;
+}
+
+// Fails the test with the first two differing lines (`what` names a line: "sequence", ...).
+void expect_same(const Comparison& c, const std::vector<json>& lines, std::uint64_t seed,
+                 const char* what) {
+  ASSERT_EQ(c.ours.size(), lines.size());
+  for (std::size_t n = 0; n < c.differing.size() && n < 2; ++n) {
+    const std::size_t i = c.differing[n];
+    ADD_FAILURE() << "seed " << seed << " " << what << " " << i
+                  << " differs\nline: " << lines[i].dump() << "\nours:   " << c.ours[i].dump()
+                  << "\ntheirs: " << c.theirs[i].dump();
+  }
+  EXPECT_EQ(c.differing.size(), 0u);
+}
+
 std::string describe(const json& line, const json& ours, const json& theirs) {
   std::ostringstream out;
   out << "line: " << line.dump() << "\nours:   " << ours.dump() << "\ntheirs: " << theirs.dump()
@@ -372,20 +395,12 @@ TEST(EvmDifferential, CompiledSolidityContract) {
                                 std::to_string(seed) + " 150 " +
                                 pv::testing::shell_quote((dir / "lines.jsonl").string()));
   ASSERT_EQ(made.exit_code, 0) << made.out;
-  std::vector<json> lines;
-  std::ifstream in(dir / "lines.jsonl");
-  for (std::string text; std::getline(in, text);) lines.push_back(json::parse(text));
-  std::filesystem::remove_all(dir);
+  const std::vector<json> lines = read_lines_and_remove(dir, dir / "lines.jsonl");
   ASSERT_EQ(lines.size(), 150u);
 
   const Comparison c = run_both(lines);
-  ASSERT_EQ(c.ours.size(), lines.size());
-  for (std::size_t n = 0; n < c.differing.size() && n < 2; ++n) {
-    const std::size_t i = c.differing[n];
-    ADD_FAILURE() << "seed " << seed << " sequence " << i << " differs\nline: " << lines[i].dump()
-                  << "\nours:   " << c.ours[i].dump() << "\ntheirs: " << c.theirs[i].dump();
-  }
-  EXPECT_EQ(c.differing.size(), 0u);
+  expect_same(c, lines, seed, "sequence");
+  if (::testing::Test::HasFatalFailure()) return;
 
   // The sequences do what they are meant to: succeed, revert with a reason string
   // (Error(string), 0x08c379a0) and with custom errors, and check both ways.
@@ -431,20 +446,12 @@ TEST(EvmDifferential, ConsentRulesContract) {
           std::to_string(seed) + " 100 " +
           pv::testing::shell_quote((dir / "lines.jsonl").string()));
   ASSERT_EQ(made.exit_code, 0) << made.out;
-  std::vector<json> lines;
-  std::ifstream in(dir / "lines.jsonl");
-  for (std::string text; std::getline(in, text);) lines.push_back(json::parse(text));
-  std::filesystem::remove_all(dir);
+  const std::vector<json> lines = read_lines_and_remove(dir, dir / "lines.jsonl");
   ASSERT_EQ(lines.size(), 100u);
 
   const Comparison c = run_both(lines);
-  ASSERT_EQ(c.ours.size(), lines.size());
-  for (std::size_t n = 0; n < c.differing.size() && n < 2; ++n) {
-    const std::size_t i = c.differing[n];
-    ADD_FAILURE() << "seed " << seed << " history " << i << " differs\nline: " << lines[i].dump()
-                  << "\nours:   " << c.ours[i].dump() << "\ntheirs: " << c.theirs[i].dump();
-  }
-  EXPECT_EQ(c.differing.size(), 0u);
+  expect_same(c, lines, seed, "history");
+  if (::testing::Test::HasFatalFailure()) return;
 
   // The histories reach every basis of a permit and most refusals: a decision is six words
   // (permitted, basis, consent, via, reason, detail).
