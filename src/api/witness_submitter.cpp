@@ -8,18 +8,13 @@
 
 #include "ledger/checkpoint.hpp"
 #include "ledger/cosignature.hpp"
+#include "ledger/cosignature_clock.hpp"
 #include "node/node.hpp"
 
 namespace pv::api {
 namespace {
 
 constexpr std::size_t kTextsKept = 8;
-
-std::uint64_t unix_seconds() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
-}
 
 std::string add_checkpoint_body(std::uint64_t old_size, const std::vector<Hash32>& proof,
                                 const std::string& note) {
@@ -147,7 +142,7 @@ void WitnessSubmitter::submit(Peer& peer, const std::string& note, const std::st
       return fail("refused the checkpoint at size " + std::to_string(size) + ": " +
                   std::to_string(res->status) + " " + res->body.substr(0, 200));
     const Cosigner trusted[] = {peer.config.cosigner};
-    auto verified = verify_cosignatures(note + res->body, trusted, unix_seconds());
+    auto verified = verify_cosignatures(note + res->body, trusted, cosignature_time_now());
     if (!verified) return fail("its cosignature does not verify: " + verified.error().message);
     if (verified->empty()) return fail("answered 200 without a cosignature by its key");
     // Keep only the line of this witness's key (it may return several).
@@ -158,7 +153,7 @@ void WitnessSubmitter::submit(Peer& peer, const std::string& note, const std::st
       if (nl == std::string::npos) nl = res->body.size() - 1;
       const std::string line = res->body.substr(pos, nl + 1 - pos);
       if (line.rfind(prefix, 0) == 0) {
-        auto one = verify_cosignatures(note + line, trusted, unix_seconds());
+        auto one = verify_cosignatures(note + line, trusted, cosignature_time_now());
         if (one && one->size() == 1) {
           own = line;
           break;

@@ -20,6 +20,7 @@
 #include "http/server.hpp"
 #include "identity/passphrase.hpp"
 #include "ledger/cosignature.hpp"
+#include "ledger/cosignature_clock.hpp"
 #include "node/atomic_file.hpp"
 #include "node/node_key.hpp"
 
@@ -42,12 +43,6 @@ struct WitnessServeOptions {
   std::vector<std::string> logs;   // ORIGIN=VKEY
   std::vector<std::string> nodes;  // node URLs whose log to witness (origin and key asked once)
 };
-
-std::uint64_t unix_now() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
-}
 
 struct WitnessIdentity {
   std::string name;
@@ -153,7 +148,7 @@ int audit_witness(const WitnessServeOptions& o) {
   http::Router router;
   router.add("POST /add-checkpoint",
              [&](const http::Request& req, http::Response& res, const http::ContentReader&) {
-               const std::uint64_t now = unix_now();
+               const std::uint64_t now = cosignature_time_now();
                audit::WitnessAnswer a = witness.add_checkpoint(req.body, now);
                if (a.conflicting_note) {
                  const std::string file = evidence_dir + "/" + std::to_string(now) + "-" +

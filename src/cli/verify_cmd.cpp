@@ -7,6 +7,7 @@
 #include "cli/node_audit.hpp"
 #include "cli/output.hpp"
 #include "ledger/cosignature.hpp"
+#include "ledger/cosignature_clock.hpp"
 #include "ledger/merkle.hpp"
 #include "node/verify.hpp"
 
@@ -51,12 +52,6 @@ int verify_offline(const VerifyOptions& o, const Output& out) {
                   "restore the data directory from a replica or a backup");
 }
 
-std::uint64_t unix_now() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
-}
-
 // The witness check of `pv verify --min-witnesses k`: the newest checkpoint that k of the given
 // witnesses cosigned is signed by the audited node's key, carries k valid cosignatures by
 // distinct witnesses (a bad line by a trusted witness fails everything), and is consistent with
@@ -78,7 +73,7 @@ Result<std::vector<VerifiedCosignature>> check_witnesses(api::NodeClient& client
   if (!note) return note.error();
   auto cp = open_checkpoint(*note, audited.key.name, audited.key.key);
   if (!cp) return make_error(Errc::corruption, "the cosigned checkpoint: " + cp.error().message);
-  auto cos = verify_cosignatures(*note, trusted, unix_now());
+  auto cos = verify_cosignatures(*note, trusted, cosignature_time_now());
   if (!cos) return make_error(Errc::corruption, cos.error().message);
   if (cos->size() < k)
     return make_error(Errc::unauthorized, "only " + std::to_string(cos->size()) +
