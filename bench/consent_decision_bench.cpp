@@ -22,8 +22,8 @@
 
 #include "consent_bench_support.hpp"
 #include "crypto/sha256.hpp"
-#include "identity/credential_check.hpp"
-#include "identity/vc_jwt.hpp"
+#include "ledger/credential_check.hpp"
+#include "ledger/vc_jwt.hpp"
 #include "node/node_key.hpp"
 #include "node/record_access.hpp"
 

@@ -9,9 +9,9 @@
 #include "api/attestation_routes.hpp"
 #include "api/patient_lists.hpp"
 #include "identity/attestation_presentation.hpp"
-#include "identity/jose.hpp"
 #include "ledger/attestation_state.hpp"
 #include "ledger/attribute_table.hpp"
+#include "ledger/jose.hpp"
 
 namespace pv::api {
 namespace {
@@ -35,6 +35,7 @@ json attestation_json(const AttestationId& id, const AttestationState& s) {
               {"time", s.time_ms},
               {"payload", base64url_encode(encode_attestation_issue(s.issue))},
               {"status", s.revoked ? "revoked" : "active"}};
+  if (!s.attested_by.empty()) doc["attestedBy"] = s.attested_by;
   if (s.revoked)
     doc["revocation"] = {{"height", s.revoked_height},
                          {"time", s.revoked_time_ms},
@@ -119,6 +120,7 @@ void verify_proof(ApiContext& ctx, const http::Request& req, http::Response& res
   doc["reason"] = v.reason;
   doc["claims"] = v.claims;
   doc["issuer"] = facts->issuer;
+  if (!facts->attested_by.empty()) doc["attestedBy"] = facts->attested_by;
   doc["issuedHeight"] = facts->height;
   doc["status"] = facts->revoked ? "revoked" : "active";
   send_json(res, 200, doc);

@@ -7,7 +7,7 @@
 
 #include "api/routes.hpp"
 #include "ledger/contract_version.hpp"
-#include "identity/credential_check.hpp"
+#include "ledger/credential_check.hpp"
 #include "identity/org_json.hpp"
 
 namespace pv::api {

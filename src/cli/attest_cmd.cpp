@@ -8,7 +8,9 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "cli/attest_commands.hpp"
 #include "cli/attestation_fetch.hpp"
@@ -19,6 +21,7 @@
 #include "cli/party_names.hpp"
 #include "cli/record_views.hpp"
 #include "ledger/attribute_table.hpp"
+#include "ledger/vc_jwt.hpp"
 #include "zk/generators.hpp"
 
 namespace pv::cli {
@@ -28,7 +31,7 @@ using nlohmann::json;
 
 struct AttestOptions {
   ActingOptions acting;
-  std::string node, patient, id, reason = "unspecified";
+  std::string node, patient, id, reason = "unspecified", credential_file;
   std::vector<std::string> attrs;
   std::uint32_t timeout_ms = 30'000;
   bool json = false;
@@ -73,9 +76,28 @@ json values_json(const AttestationIssue& a, const std::vector<AttributeOpening>&
   return values;
 }
 
+// The practitioner's ledger credential from --credential FILE (surrounding whitespace dropped).
+Result<std::string> read_credential(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return make_error(Errc::not_found, "cannot read the credential file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  auto first = text.find_first_not_of(" \t\r\n");
+  auto last = text.find_last_not_of(" \t\r\n");
+  if (first == std::string::npos) return make_error(Errc::invalid_argument, path + " is empty");
+  return text.substr(first, last - first + 1);
+}
+
 int issue(const AttestOptions& o) {
   Output out(o.json);
   crypto_init();
+  std::string credential;
+  if (!o.credential_file.empty()) {
+    auto c = read_credential(o.credential_file);
+    if (!c) return out.fail(c.error());
+    credential = std::move(*c);
+  }
   auto openings = parse_attributes(o.attrs);
   if (!openings) return out.fail(openings.error(), "see `pv attest issue --help` for the table");
   auto client = api::NodeClient::connect(o.node, node_trust());
@@ -106,19 +128,28 @@ int issue(const AttestOptions& o) {
   sodium_memzero(raw->data(), raw->size());
   if (!wrapped) return out.fail(wrapped.error());
   a.openings_key = *wrapped;
+  a.credential = credential;
 
   Bytes tx = actor->sign_transaction(info->network_id, kTxTypeAttestationIssue,
                                      encode_attestation_issue(a));
   auto committed = client->submit_and_commit(tx, std::chrono::milliseconds(o.timeout_ms));
   if (!committed)
     return out.fail(committed.error(),
-                    "only a member provider or lab organization attests; act --as it");
+                    credential.empty()
+                        ? "only a member provider or lab organization attests: act --as it, or "
+                          "as a practitioner with --credential (a ledger credential)"
+                        : "the credential must be a ledger credential (pv credential issue "
+                          "--ledger) issued to you by a member provider, in date, not revoked");
   const AttestationId id = transaction_id(tx);
   json attributes = json::array();
   for (const auto& at : a.attributes) attributes.push_back(at.name);
-  json doc = {{"id", id.hex()},           {"issuer", actor->did()},
+  // The ledger accepted the credential, so its issuer is the attestation's issuer of record.
+  auto peeked = peek_role_credential(credential);
+  const std::string issuer = credential.empty() || !peeked ? actor->did() : peeked->issuer;
+  json doc = {{"id", id.hex()},           {"issuer", issuer},
               {"patient", *patient},      {"schema", a.schema},
               {"attributes", attributes}, {"height", committed->location.height}};
+  if (!credential.empty()) doc["attestedBy"] = actor->did();
   out.result(doc, id.hex());
   out.note("attested " + std::to_string(a.attributes.size()) + " attribute(s) of " + *patient +
            " in block " + std::to_string(committed->location.height) +
@@ -150,8 +181,13 @@ int list(const AttestOptions& o) {
                   {"issuer", a->state.issuer},
                   {"height", a->state.height},
                   {"status", a->state.revoked ? "revoked" : "active"}};
-    human += a->id.hex() + "  issued by " + names.show(a->state.issuer) + " at height " +
-             std::to_string(a->state.height) + (a->state.revoked ? "  REVOKED" : "") + "\n";
+    if (!a->state.attested_by.empty()) entry["attestedBy"] = a->state.attested_by;
+    human +=
+        a->id.hex() + "  issued by " + names.show(a->state.issuer) +
+        (a->state.attested_by.empty() ? ""
+                                      : " (signed by " + names.show(a->state.attested_by) + ")") +
+        " at height " + std::to_string(a->state.height) + (a->state.revoked ? "  REVOKED" : "") +
+        "\n";
     auto openings = fetch_openings(o.node, a->state.issue, *actor);
     if (!openings) {
       entry["error"] = openings.error().message;
@@ -220,16 +256,22 @@ void add_attest_commands(CLI::App& app, int& exit_code) {
   issue_cmd->add_option("--patient", o->patient, "the patient: DID or wallet name")->required();
   issue_cmd->add_option("--attr", o->attrs, "NAME=VALUE, repeatable (see the table below)")
       ->required();
+  issue_cmd->add_option("--credential", o->credential_file,
+                        "sign as a practitioner: FILE holds your ledger credential from a member "
+                        "provider (pv credential issue --ledger); it goes on the ledger, and the "
+                        "provider becomes the issuer of record");
   issue_cmd->add_option("--timeout-ms", o->timeout_ms, "how long to wait for the commit")
       ->capture_default_str();
   add_acting_options(*issue_cmd, o->acting);
   add_node_url_option(*issue_cmd, o->node);
   issue_cmd->add_flag("--json", o->json, "print {\"id\", \"issuer\", \"patient\", ...} as JSON");
-  issue_cmd->footer(attribute_table_help() +
-                    "\nOnly commitments reach the ledger; the values and blinding factors are "
-                    "encrypted for the patient.\nExample:\n  pv attest issue --as city-lab "
-                    "--patient alice --attr birth_date=1990-05-01 \\\n      --attr vaccine=measles "
-                    "--attr vaccination_date=2021-03-15");
+  issue_cmd->footer(
+      attribute_table_help() +
+      "\nOnly commitments reach the ledger; the values and blinding factors are "
+      "encrypted for the patient.\nExample:\n  pv attest issue --as city-lab "
+      "--patient alice --attr birth_date=1990-05-01 \\\n      --attr vaccine=measles "
+      "--attr vaccination_date=2021-03-15\n  pv attest issue --as dr-lee --credential "
+      "dr-lee.ledger.jwt --patient alice --attr hba1c=6.1");
   issue_cmd->callback([o, &exit_code] { exit_code = issue(*o); });
 
   auto* list_cmd = cmd->add_subcommand(

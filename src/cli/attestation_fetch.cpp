@@ -1,6 +1,6 @@
 #include "cli/attestation_fetch.hpp"
 
-#include "identity/jose.hpp"
+#include "ledger/jose.hpp"
 
 namespace pv::cli {
 
@@ -31,6 +31,8 @@ Result<AttestationOnNode> attestation_from_json(const nlohmann::json& j) {
   if (!issue) return issue.error();
   out.state.issue = std::move(*issue);
   out.state.issuer = j["issuer"].get<std::string>();
+  if (j.contains("attestedBy") && j["attestedBy"].is_string())
+    out.state.attested_by = j["attestedBy"].get<std::string>();
   out.state.height = j["height"].get<std::uint64_t>();
   if (j.contains("time") && j["time"].is_number_unsigned())
     out.state.time_ms = j["time"].get<std::uint64_t>();

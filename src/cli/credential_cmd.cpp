@@ -11,7 +11,7 @@
 #include "cli/node_ledger.hpp"
 #include "cli/output.hpp"
 #include "identity/did_pv_document.hpp"
-#include "identity/jose.hpp"
+#include "ledger/jose.hpp"
 
 namespace pv::cli {
 namespace {
@@ -22,7 +22,7 @@ struct CredentialOptions {
   ActingOptions acting;
   std::string node, issuer, subject, role, license, credential, file;
   std::uint32_t days = 365, timeout_ms = 30'000;
-  bool json = false;
+  bool json = false, ledger_form = false;
 };
 
 std::string rfc3339(std::int64_t seconds) {
@@ -43,15 +43,19 @@ json claims_json(const RoleCredential& c) {
 
 std::string claims_text(const RoleCredential& c) {
   return "  id:           " + c.id + "\n  issuer:       " + c.issuer + " (" + c.organization +
-         ")\n  subject:      " + c.subject + "\n  role:         " + c.role +
-         "\n  license:      " + c.license_number + "\n  valid:        " + rfc3339(c.not_before) +
-         " to " + rfc3339(c.expires);
+         ")\n  subject:      " + c.subject + "\n  role:         " + c.role + "\n  license:      " +
+         (c.license_number.empty() ? "(none: a ledger credential)" : c.license_number) +
+         "\n  valid:        " + rfc3339(c.not_before) + " to " + rfc3339(c.expires);
 }
 
 int issue(const CredentialOptions& o) {
   Output out(o.json);
   crypto_init();
   if (o.days == 0 || o.days > 3650) return out.fail("--days must be 1 to 3650");
+  if (o.ledger_form == !o.license.empty())
+    return out.fail(make_error(Errc::invalid_argument,
+                               "give --license NUMBER, or --ledger for a credential without one"),
+                    "--ledger issues the form a practitioner signs attestations with");
   auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   auto actor = unlock_actor(o.acting, o.issuer, &*client);
@@ -84,7 +88,9 @@ int issue(const CredentialOptions& o) {
   c.subject = subject;
   c.role = o.role;
   c.license_number = o.license;
-  c.organization = (*org)->name;
+  // The ledger form names the organization by its DID and carries no licence number
+  // (docs/attestations.md, "Practitioners as issuers").
+  c.organization = o.ledger_form ? actor->did() : (*org)->name;
   c.issued_at = c.not_before = static_cast<std::int64_t>(std::time(nullptr));
   c.expires = c.not_before + std::int64_t{o.days} * 86'400;
   auto jwt = issue_role_credential(c, actor->key());
@@ -92,7 +98,8 @@ int issue(const CredentialOptions& o) {
   // Read back what was issued (fills in the id).
   auto issued = verify_role_credential(
       *jwt, [&](std::string_view) -> Result<PublicKey> { return actor->key().public_key(); },
-      {c.issued_at});
+      {c.issued_at, kDefaultClockSkewSeconds,
+       o.ledger_form ? RoleCredentialForm::ledger : RoleCredentialForm::full});
   if (!issued) return out.fail(issued.error());
   json doc = claims_json(*issued);
   doc["jwt"] = *jwt;
@@ -125,8 +132,13 @@ int verify(const CredentialOptions& o) {
   auto client = api::NodeClient::connect(o.node, node_trust());
   if (!client) return out.fail(client.error());
   NodeCredentialLedger ledger(*client);
-  auto checked =
-      verify_credential_on_ledger(*jwt, ledger, {static_cast<std::int64_t>(std::time(nullptr))});
+  // The form only picks how strictly the credential is then verified.
+  auto peeked = peek_role_credential(*jwt);
+  const bool ledger_form = peeked && peeked->ledger_form;
+  auto checked = verify_credential_on_ledger(
+      *jwt, ledger,
+      {static_cast<std::int64_t>(std::time(nullptr)), kDefaultClockSkewSeconds,
+       ledger_form ? RoleCredentialForm::ledger : RoleCredentialForm::full});
   if (!checked) {
     std::string hint;
     if (checked.error().code == Errc::bad_signature)
@@ -146,19 +158,6 @@ int verify(const CredentialOptions& o) {
   return kExitOk;
 }
 
-// The jti and iss of a JWT, read without checking it (the ledger checks who may revoke).
-Result<std::pair<std::string, std::string>> id_and_issuer(const std::string& jwt) {
-  auto first = jwt.find('.'), last = jwt.rfind('.');
-  if (first == std::string::npos || first == last) return make_error(Errc::malformed, "not a JWT");
-  auto payload = base64url_decode(std::string_view(jwt).substr(first + 1, last - first - 1));
-  if (!payload) return payload.error();
-  auto claims = parse_json_strict(as_chars(*payload));
-  if (!claims || !claims->is_object() || !(*claims)["jti"].is_string() ||
-      !(*claims)["iss"].is_string())
-    return make_error(Errc::malformed, "the JWT has no \"jti\" and \"iss\" claims");
-  return std::make_pair((*claims)["jti"].get<std::string>(), (*claims)["iss"].get<std::string>());
-}
-
 int revoke(const CredentialOptions& o) {
   Output out(o.json);
   crypto_init();
@@ -166,10 +165,10 @@ int revoke(const CredentialOptions& o) {
   if (!text) return out.fail(text.error());
   std::string jti = *text, issuer;
   if (std::count(text->begin(), text->end(), '.') == 2) {
-    auto parsed = id_and_issuer(*text);
+    auto parsed = peek_role_credential(*text);
     if (!parsed) return out.fail(parsed.error());
-    jti = parsed->first;
-    issuer = parsed->second;
+    jti = parsed->id;
+    issuer = parsed->issuer;
   }
   if (auto s = check_credential_id(jti); !s)
     return out.fail(s.error(), "pass the credential (JWT) or its id (jti)");
@@ -214,7 +213,14 @@ void add_credential_commands(CLI::App& app, int& exit_code) {
       ->required();
   issue_cmd->add_option("--role", o->role, "physician | nurse | emergency-clinician | ...")
       ->required();
-  issue_cmd->add_option("--license", o->license, "the practitioner's license number")->required();
+  auto* license = issue_cmd->add_option("--license", o->license,
+                                        "the practitioner's license number (or --ledger)");
+  issue_cmd
+      ->add_flag("--ledger", o->ledger_form,
+                 "issue a ledger credential: no license number, the organization named by "
+                 "its DID; a practitioner signs attestations with it (pv attest issue "
+                 "--credential)")
+      ->excludes(license);
   issue_cmd->add_option("--days", o->days, "validity in days")->capture_default_str();
   add_wallet_options(*issue_cmd, o->acting);
   add_node_url_option(*issue_cmd, o->node);

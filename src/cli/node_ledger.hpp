@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "api/client.hpp"
-#include "identity/credential_check.hpp"
 #include "identity/org_json.hpp"
+#include "ledger/credential_check.hpp"
 
 namespace pv::cli {
 

@@ -18,6 +18,7 @@
 #include "identity/attestation_presentation.hpp"
 #include "ledger/merkle.hpp"
 #include "ledger/signer.hpp"
+#include "ledger/vc_jwt.hpp"
 
 namespace pv::cli {
 namespace {
@@ -56,13 +57,16 @@ Result<AttestationFacts> online_facts(const std::string& node, const Attestation
   if (!prover) return prover.error();
   auto proven = prover->prove(id, kTxTypeAttestationIssue);
   if (!proven) return proven.error();
+  // The signer is the issuer of record, or the practitioner whose credential the payload carries.
+  const std::string& signer = a->state.attested_by.empty() ? a->state.issuer : a->state.attested_by;
   if (proven->tx.payload != encode_attestation_issue(a->state.issue) ||
-      nonce_owner(proven->tx.signer) != a->state.issuer)
+      nonce_owner(proven->tx.signer) != signer)
     return make_error(Errc::corruption,
                       "the node's attestation differs from the transaction in its log");
   AttestationFacts f;
   f.issue = a->state.issue;
   f.issuer = a->state.issuer;
+  f.attested_by = a->state.attested_by;
   f.height = a->state.height;
   f.revoked = a->state.revoked;
   f.revoked_height = a->state.revoked_height;
@@ -112,6 +116,14 @@ Result<AttestationFacts> offline_facts(const PresentationFile& p, const std::str
   AttestationFacts f;
   f.issue = std::move(*issue);
   f.issuer = nonce_owner(tx->signer);
+  if (!f.issue.credential.empty()) {
+    // A practitioner signed; the credential names the organization. Whether the ledger accepted
+    // the credential is its verdict, which offline verification cannot know (said below).
+    auto handle = peek_role_credential(f.issue.credential);
+    if (!handle) return make_error(Errc::corruption, "the attestation's credential is malformed");
+    f.attested_by = f.issuer;
+    f.issuer = handle->issuer;
+  }
   f.revocation_known = false;
   f.patient_keys = did_key_keys(f.issue.patient);  // a did:pv's current keys need the ledger
   where = {{"mode", "offline"},
@@ -155,6 +167,7 @@ int verify(const VerifyOptions& o) {
               {"checked", where}};
   if (facts) {
     doc["issuer"] = facts->issuer;
+    if (!facts->attested_by.empty()) doc["attestedBy"] = facts->attested_by;
     doc["patient"] = facts->issue.patient;
     doc["status"] = !facts->revocation_known ? "unknown (offline)"
                     : facts->revoked         ? "revoked"
@@ -164,6 +177,7 @@ int verify(const VerifyOptions& o) {
   if (v.valid) {
     for (std::size_t i = 0; i < v.claims.size(); ++i) human += (i ? " and " : "") + v.claims[i];
     human += "\n  attestation " + file->attestation.hex().substr(0, 16) + "… by " + facts->issuer +
+             (facts->attested_by.empty() ? "" : " (signed by " + facts->attested_by + ")") +
              "\n  proof " + std::to_string(file->proof.size()) + " bytes (zero-knowledge), file " +
              std::to_string(buffer.str().size()) + " bytes";
     if (!o.offline_key.empty())

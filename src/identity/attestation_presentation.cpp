@@ -1,7 +1,7 @@
 #include "identity/attestation_presentation.hpp"
 
-#include "identity/jose.hpp"
 #include "ledger/consent_vocabulary.hpp"
+#include "ledger/jose.hpp"
 
 namespace pv {
 namespace {
@@ -210,6 +210,7 @@ Result<AttestationFacts> attestation_facts_from_state(const StateView& state,
   AttestationFacts f;
   f.issue = std::move((*s)->issue);
   f.issuer = std::move((*s)->issuer);
+  f.attested_by = std::move((*s)->attested_by);
   f.height = (*s)->height;
   f.revoked = (*s)->revoked;
   f.revoked_height = (*s)->revoked_height;

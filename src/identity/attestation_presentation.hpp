@@ -70,7 +70,8 @@ struct PresentationInput {
 // What the verifier knows of the attestation.
 struct AttestationFacts {
   AttestationIssue issue;
-  std::string issuer;
+  std::string issuer;       // the issuer of record (a member organization)
+  std::string attested_by;  // the practitioner who signed with a ledger credential, or empty
   std::uint64_t height = 0;
   bool revocation_known = true;  // false offline: the log cannot say "not revoked"
   bool revoked = false;

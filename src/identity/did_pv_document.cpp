@@ -24,15 +24,6 @@ Result<DidRecord> record_at(const std::string& did, std::uint64_t version,
 
 }  // namespace
 
-std::string rfc3339_from_ms(std::uint64_t ms) {
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 Result<std::uint64_t> ms_from_rfc3339(const std::string& text) {
   std::tm tm{};
   const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "base/time_text.hpp"
 #include "ledger/did_pv_rules.hpp"
 
 namespace pv {
@@ -27,7 +28,6 @@ struct DidVersionQuery {
     const std::string& did, const DidVersionQuery& query,
     const std::function<std::optional<Bytes>(const std::string&)>& read_state);
 
-std::string rfc3339_from_ms(std::uint64_t ms);
 [[nodiscard]] Result<std::uint64_t> ms_from_rfc3339(const std::string& text);
 
 }  // namespace pv

@@ -10,7 +10,9 @@ namespace {
 constexpr std::string_view kIssueMagic = "PVAT";
 constexpr std::string_view kRevokeMagic = "PVAR";
 
-Status read_header(BinaryReader& r, std::string_view magic, const char* what) {
+// Returns the payload version: 1, or 2 for an issue signed by a practitioner (with credential).
+Result<std::uint8_t> read_header(BinaryReader& r, std::string_view magic, const char* what,
+                                 std::uint8_t max_version) {
   auto m = r.raw(magic.size(), what);
   if (!m) return m.error();
   if (std::string_view(reinterpret_cast<const char*>(m->data()), m->size()) != magic)
@@ -18,10 +20,10 @@ Status read_header(BinaryReader& r, std::string_view magic, const char* what) {
                       std::string(what) + ": wrong magic (not " + std::string(magic) + ")");
   auto v = r.u8("payload version");
   if (!v) return v.error();
-  if (*v != kAttestationPayloadVersion)
+  if (*v < kAttestationPayloadVersion || *v > max_version)
     return make_error(Errc::malformed,
                       std::string(what) + ": unsupported version " + std::to_string(*v));
-  return Status::ok();
+  return *v;
 }
 
 }  // namespace
@@ -52,7 +54,7 @@ Result<AttestationRevokeReason> parse_attestation_revoke_reason(std::string_view
 Bytes encode_attestation_issue(const AttestationIssue& a) {
   BinaryWriter w;
   w.raw(as_bytes(kIssueMagic));
-  w.u8(kAttestationPayloadVersion);
+  w.u8(a.credential.empty() ? kAttestationPayloadVersion : kAttestationPayloadVersionPractitioner);
   w.var(a.patient);
   w.var(a.schema);
   w.u8(static_cast<std::uint8_t>(a.attributes.size()));
@@ -63,12 +65,14 @@ Bytes encode_attestation_issue(const AttestationIssue& a) {
   w.var(ByteView(a.openings_cid));
   w.fixed(a.openings_key.recipient);
   w.fixed(a.openings_key.sealed);
+  if (!a.credential.empty()) w.var(a.credential);
   return w.take();
 }
 
 Result<AttestationIssue> decode_attestation_issue(ByteView payload) {
   BinaryReader r(payload);
-  PV_TRY(read_header(r, kIssueMagic, "attestation"));
+  auto version = read_header(r, kIssueMagic, "attestation", kAttestationPayloadVersionPractitioner);
+  if (!version) return version.error();
   AttestationIssue a;
   auto patient = r.text(kMaxPersonDidBytes, "attestation patient");
   if (!patient) return patient.error();
@@ -110,6 +114,15 @@ Result<AttestationIssue> decode_attestation_issue(ByteView payload) {
   auto sealed = r.fixed<kSealedKeySize>("openings key");
   if (!sealed) return sealed.error();
   a.openings_key = {*recipient, *sealed};
+  if (*version == kAttestationPayloadVersionPractitioner) {
+    // One encoding per value: version 2 exists only to carry a credential.
+    auto credential = r.text(kMaxAttestationCredentialBytes, "issuer credential");
+    if (!credential) return credential.error();
+    if (credential->empty())
+      return make_error(Errc::non_canonical,
+                        "a version 2 attestation carries a credential (version 1 has none)");
+    a.credential = std::move(*credential);
+  }
   PV_TRY(r.expect_end("attestation"));
   return a;
 }
@@ -125,7 +138,8 @@ Bytes encode_attestation_revoke(const AttestationRevoke& rv) {
 
 Result<AttestationRevoke> decode_attestation_revoke(ByteView payload) {
   BinaryReader r(payload);
-  PV_TRY(read_header(r, kRevokeMagic, "attestation revocation"));
+  PV_TRY(
+      read_header(r, kRevokeMagic, "attestation revocation", kAttestationPayloadVersion).status());
   AttestationRevoke rv;
   auto id = r.fixed<32>("attestation id");
   if (!id) return id.error();

@@ -19,7 +19,10 @@ namespace pv {
 inline constexpr TxType kTxTypeAttestationIssue = 40;
 inline constexpr TxType kTxTypeAttestationRevoke = 41;
 inline constexpr std::uint8_t kAttestationPayloadVersion = 1;
-inline constexpr std::size_t kMaxAttestationAttributes = 64;  // zk::kMaxCommitments
+// An attestation-issue signed by a practitioner carries the practitioner's ledger credential.
+inline constexpr std::uint8_t kAttestationPayloadVersionPractitioner = 2;
+inline constexpr std::size_t kMaxAttestationCredentialBytes = 16 * 1024;  // kMaxCompactJwsSize
+inline constexpr std::size_t kMaxAttestationAttributes = 64;              // zk::kMaxCommitments
 inline constexpr std::size_t kMaxAttributeNameBytes = 64;
 inline constexpr std::size_t kMaxAttestationCidBytes = 128;
 
@@ -31,15 +34,18 @@ struct AttestedAttribute {
   friend bool operator==(const AttestedAttribute&, const AttestedAttribute&) = default;
 };
 
-// Type 40, "attestation-issue", signed by the issuing organization. Layout:
+// Type 40, "attestation-issue", signed by the issuing organization (version 1) or by one of its
+// practitioners (version 2, with the practitioner's ledger credential). Layout:
 // "PVAT" ‖ u8 version ‖ var patient ‖ var schema ‖ u8 count ‖ count × (var name ‖ bytes[33])
-// ‖ var openings CID ‖ bytes[32] recipient ‖ bytes[80] sealed data key.
+// ‖ var openings CID ‖ bytes[32] recipient ‖ bytes[80] sealed data key
+// [version 2: ‖ var credential, a non-empty VC-JWT in the ledger form (ledger/vc_jwt.hpp)].
 struct AttestationIssue {
   std::string patient;                        // a person DID (canonical did:key or did:pv)
   std::string schema;                         // "pv-attributes-v1"
   std::vector<AttestedAttribute> attributes;  // 1..64, names strictly increasing
   Bytes openings_cid;                         // binary CIDv1 of the encrypted openings blob
   WrappedKey openings_key;  // the blob's data key sealed to one of the patient's keys
+  std::string credential;   // empty when the organization signs; else the signer's credential
   friend bool operator==(const AttestationIssue&, const AttestationIssue&) = default;
 };
 

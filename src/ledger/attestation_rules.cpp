@@ -1,6 +1,7 @@
 #include "ledger/attestation_rules.hpp"
 
 #include "ledger/consent_state.hpp"
+#include "ledger/credential_check.hpp"
 #include "ledger/org_state.hpp"
 #include "ledger/signer.hpp"
 
@@ -8,6 +9,24 @@ namespace pv {
 
 bool role_may_attest(std::string_view role) {
   return role == "provider" || role == "lab";
+}
+
+Result<std::string> check_practitioner_issuer(const StateView& state, std::string_view credential,
+                                              const std::string& signer,
+                                              std::uint64_t block_time_ms) {
+  StateCredentialLedger ledger(state);
+  RoleCredentialCheck check;
+  check.now = static_cast<std::int64_t>(block_time_ms / 1000);
+  check.form = RoleCredentialForm::ledger;
+  auto accepted = verify_credential_on_ledger(credential, ledger, check);
+  if (!accepted)
+    return make_error(accepted.error().code,
+                      "the practitioner's credential is not accepted: " + accepted.error().message);
+  if (accepted->credential.subject != signer)
+    return make_error(Errc::forbidden, "the credential was issued to " +
+                                           accepted->credential.subject + ", not to the signer " +
+                                           signer);
+  return accepted->credential.issuer;
 }
 
 TxTypeRules attestation_issue_rules() {
@@ -20,7 +39,15 @@ TxTypeRules attestation_issue_rules() {
   rules.apply = [](TxContext& ctx) -> Status {
     auto a = decode_attestation_issue(ctx.tx.payload);
     if (!a) return a.error();
-    const std::string issuer = nonce_owner(ctx.tx.signer);
+    const std::string signer = nonce_owner(ctx.tx.signer);
+    std::string issuer = signer, attested_by;
+    if (!a->credential.empty()) {
+      auto accepted =
+          check_practitioner_issuer(ctx.state, a->credential, signer, ctx.block_time_ms);
+      if (!accepted) return accepted.error();
+      issuer = std::move(*accepted);
+      attested_by = signer;
+    }
     auto org = load_member_organization(ctx.state, issuer);
     if (!org)
       return make_error(Errc::forbidden,
@@ -28,15 +55,16 @@ TxTypeRules attestation_issue_rules() {
     if (!role_may_attest(org->role))
       return make_error(Errc::forbidden, "the issuer " + issuer + " has role \"" + org->role +
                                              "\"; only provider and lab organizations attest");
-    if (a->patient == issuer)
-      return make_error(Errc::invalid_argument, "an organization cannot attest about itself");
+    if (a->patient == issuer || a->patient == signer)
+      return make_error(Errc::invalid_argument, "an issuer cannot attest about itself");
     PV_TRY(check_recipient(ctx.state, a->patient, a->openings_key.recipient,
                            "the openings key (it must be sealed to the patient)"));
     const std::string key = attestation_state_key(ctx.id);
     if (ctx.state.get(key)) return make_error(Errc::conflict, "attestation already recorded");
     AttestationState s;
     s.issue = std::move(*a);
-    s.issuer = issuer;
+    s.issuer = std::move(issuer);
+    s.attested_by = std::move(attested_by);
     s.height = ctx.height;
     s.time_ms = ctx.block_time_ms;
     index_append(ctx.state, attestations_of_patient_list(s.issue.patient), ctx.id);

@@ -15,6 +15,7 @@ std::string attestations_of_patient_list(const std::string& patient) {
 
 // var issue payload ‖ var issuer ‖ u64 height ‖ u64 time ‖ u8 revoked
 // [‖ u64 revoked height ‖ u64 revoked time ‖ var revoked by ‖ u8 reason]
+// [‖ var attested by, when the issue carries a credential]
 Bytes encode_attestation_state(const AttestationState& s) {
   BinaryWriter w;
   w.var(ByteView(encode_attestation_issue(s.issue)));
@@ -28,6 +29,7 @@ Bytes encode_attestation_state(const AttestationState& s) {
     w.var(s.revoked_by);
     w.u8(static_cast<std::uint8_t>(s.revoke_reason));
   }
+  if (!s.issue.credential.empty()) w.var(s.attested_by);
   return w.take();
 }
 
@@ -67,6 +69,11 @@ Result<AttestationState> decode_attestation_state(ByteView b) {
     s.revoked_time_ms = *rt;
     s.revoked_by = std::move(*by);
     s.revoke_reason = static_cast<AttestationRevokeReason>(*reason);
+  }
+  if (!s.issue.credential.empty()) {
+    auto by = r.text(kMaxSignerBytes, "attested by");
+    if (!by) return by.error();
+    s.attested_by = std::move(*by);
   }
   PV_TRY(r.expect_end("attestation state"));
   return s;

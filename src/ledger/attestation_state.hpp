@@ -17,7 +17,9 @@ namespace pv {
 
 struct AttestationState {
   AttestationIssue issue;
-  std::string issuer;  // the signer's DID (a member organization at `height`)
+  std::string issuer;       // the issuer of record: a member organization at `height` (the signer,
+                            // or the organization whose credential the signing practitioner holds)
+  std::string attested_by;  // the practitioner who signed (issue.credential's subject), or empty
   std::uint64_t height = 0, time_ms = 0;
   bool revoked = false;
   std::uint64_t revoked_height = 0, revoked_time_ms = 0;

@@ -1,7 +1,7 @@
 #include "node/emergency_claim.hpp"
 
 #include "crypto/sha256.hpp"
-#include "identity/credential_check.hpp"
+#include "ledger/credential_check.hpp"
 
 namespace pv {
 

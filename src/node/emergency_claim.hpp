@@ -1,7 +1,7 @@
 #pragma once
 // The break-glass claim a node accepts with a read (docs/consent.md section 8.1): a role
 // credential (VC-JWT) that passes every check against the ledger at the node's current state
-// (identity/credential_check.hpp: signature, issuer a member provider, not revoked, in its
+// (ledger/credential_check.hpp: signature, issuer a member provider, not revoked, in its
 // validity window), whose subject is the reader who signed the request, and whose role is
 // `emergency-clinician`.
 

@@ -23,9 +23,9 @@
 #include "cli/attestation_openings.hpp"
 #include "codec/did_key.hpp"
 #include "identity/attestation_presentation.hpp"
-#include "identity/jose.hpp"
 #include "identity/wallet.hpp"
 #include "ledger/attribute_table.hpp"
+#include "ledger/jose.hpp"
 #include "node/node_key.hpp"
 #include "process.hpp"
 #include "zk/presentation_internal.hpp"
@@ -366,6 +366,81 @@ TEST_F(AttestationE2e, IssueListProveVerifyAndEveryAttackRefused) {
     EXPECT_FALSE(has(content, "1990-05-01")) << entry.path();
   }
   EXPECT_FALSE(has(node_->err(), "1990-05-01"));
+}
+
+// A practitioner attests with a ledger credential of a member provider: the provider is the
+// issuer of record, the ledger holds no licence number, the patient proves a claim on it, and
+// a licence-bearing, someone else's or revoked credential is refused.
+TEST_F(AttestationE2e, PractitionerAttestsWithALedgerCredential) {
+  json issued = ok_json({"credential", "issue", "--issuer", "st-marys", "--subject", "dr-ben",
+                         "--role", "physician", "--ledger", "--days", "30"});
+  EXPECT_EQ(issued["organization"], did_["st-marys"]);
+  std::ofstream(path("ledger.jwt")) << issued["jwt"].get<std::string>() << "\n";
+  json full = ok_json({"credential", "issue", "--issuer", "st-marys", "--subject", "dr-ben",
+                       "--role", "physician", "--license", "MD-4471"});
+  std::ofstream(path("full.jwt")) << full["jwt"].get<std::string>();
+  // Neither both forms at once, nor neither.
+  EXPECT_FALSE(pv({"credential", "issue", "--issuer", "st-marys", "--subject", "dr-ben", "--role",
+                   "physician", "--ledger", "--license", "MD-1"})
+                   .ok());
+  EXPECT_FALSE(
+      pv({"credential", "issue", "--issuer", "st-marys", "--subject", "dr-ben", "--role", "x"})
+          .ok());
+  EXPECT_EQ(ok_json({"credential", "verify", "--file", path("ledger.jwt")})["valid"], true);
+
+  json attested = ok_json({"attest", "issue", "--as", "dr-ben", "--credential", path("ledger.jwt"),
+                           "--patient", "alice", "--attr", "hba1c=6.1"});
+  EXPECT_EQ(attested["issuer"], did_["st-marys"]);
+  EXPECT_EQ(attested["attestedBy"], did_["dr-ben"]);
+  const std::string id = attested["id"].get<std::string>();
+
+  json list = ok_json({"attest", "list", "--as", "alice"});
+  ASSERT_EQ(list["attestations"].size(), 1u);
+  EXPECT_EQ(list["attestations"][0]["issuer"], did_["st-marys"]);
+  EXPECT_EQ(list["attestations"][0]["attestedBy"], did_["dr-ben"]);
+  EXPECT_EQ(list["attestations"][0]["attributes"]["hba1c"]["value"], "6.1 %");
+
+  const std::string insurer = did_["insurer"];
+  ok_json({"prove", "--as", "alice", "--attestation", id, "--claim", "hba1c < 6.5", "--for",
+           insurer, "--nonce", "n-dr", "-o", path("dr.json")});
+  auto [valid, verdict] = verify("dr.json", "n-dr", {"--for", insurer});
+  EXPECT_TRUE(valid) << verdict.dump();
+  EXPECT_EQ(verdict["issuer"], did_["st-marys"]);
+  EXPECT_EQ(verdict["attestedBy"], did_["dr-ben"]);
+  auto [offline, offline_verdict] = verify("dr.json", "n-dr", {"--offline", checkpoint_key_});
+  EXPECT_TRUE(offline) << offline_verdict.dump();
+  EXPECT_EQ(offline_verdict["issuer"], did_["st-marys"]);
+
+  // The licence-bearing credential never reaches the ledger's acceptance.
+  auto licensed = pv({"attest", "issue", "--as", "dr-ben", "--credential", path("full.jwt"),
+                      "--patient", "alice", "--attr", "hba1c=6.1"});
+  EXPECT_FALSE(licensed.ok());
+  EXPECT_TRUE(has(licensed.err, "may hold only id, role and organization")) << licensed.err;
+  // Bob cannot sign with Dr Ben's credential.
+  auto stolen = pv({"attest", "issue", "--as", "bob", "--credential", path("ledger.jwt"),
+                    "--patient", "alice", "--attr", "hba1c=6.1"});
+  EXPECT_FALSE(stolen.ok());
+  EXPECT_TRUE(has(stolen.err, "not to the signer")) << stolen.err;
+  // Once the hospital revokes the credential, Dr Ben can no longer attest; what he attested
+  // before stays valid (the credential was valid at issue time).
+  ok_json({"credential", "revoke", "--file", path("ledger.jwt"), "--as", "st-marys"});
+  auto after = pv({"attest", "issue", "--as", "dr-ben", "--credential", path("ledger.jwt"),
+                   "--patient", "alice", "--attr", "hba1c=5.9"});
+  EXPECT_FALSE(after.ok());
+  EXPECT_TRUE(has(after.err, "was revoked")) << after.err;
+  EXPECT_TRUE(verify("dr.json", "n-dr", {"--for", insurer}).first);
+  // The organization, issuer of record, revokes the attestation; the practitioner cannot.
+  EXPECT_FALSE(pv({"attest", "revoke", id, "--as", "dr-ben"}).ok());
+  ok_json({"attest", "revoke", id, "--as", "st-marys"});
+  EXPECT_FALSE(verify("dr.json", "n-dr", {"--for", insurer}).first);
+
+  // No licence number anywhere in the node's files.
+  node_->signal(SIGTERM);
+  ASSERT_TRUE(node_->wait(30s).exited);
+  for (const auto& entry : fs::recursive_directory_iterator(tmp_ / "data")) {
+    if (!entry.is_regular_file()) continue;
+    EXPECT_FALSE(has(read_text_file(entry.path().string()), "MD-4471")) << entry.path();
+  }
 }
 
 }  // namespace

@@ -18,8 +18,8 @@
 
 #include "codec/did_key.hpp"
 #include "identity/key_wrap.hpp"
-#include "identity/vc_jwt.hpp"
 #include "identity/wallet.hpp"
+#include "ledger/vc_jwt.hpp"
 #include "node/node_key.hpp"
 #include "process.hpp"
 

@@ -9,8 +9,8 @@
 
 #include "../interop/node_script.hpp"
 #include "codec/did_key.hpp"
-#include "identity/vc_jwt.hpp"
 #include "identity/wallet.hpp"
+#include "ledger/vc_jwt.hpp"
 #include "process.hpp"
 
 namespace pv::e2e {

@@ -4,12 +4,16 @@
 // uncompressed, x above the field), unsorted or unknown names, an unknown schema, trailing bytes,
 // issuers that are not member organizations or may not attest, an openings key sealed to
 // someone else, a second revocation, and revocations by another organization or the patient.
+// Practitioners sign with a ledger credential of a member provider; an expired, revoked,
+// foreign, licence-bearing or someone else's credential is refused.
 
 #include <gtest/gtest.h>
 
 #include "consent_support.hpp"
 #include "ledger/attestation_rules.hpp"
 #include "ledger/attribute_table.hpp"
+#include "ledger/credential_revocation.hpp"
+#include "ledger/vc_jwt.hpp"
 #include "zk/generators.hpp"
 
 namespace pv {
@@ -66,7 +70,31 @@ class AttestationLedgerTest : public ::testing::Test {
     return p;
   }
 
-  Person lab_, hospital_, insurer_, node_, alice_, bob_;
+  // A role credential from `org` to `subject`, valid around the ledger's current time; the
+  // ledger form unless a licence number is given.
+  std::string credential(const Person& org, const Person& subject, std::string license = "",
+                         std::int64_t valid_from_offset = -60, std::int64_t days = 30) {
+    RoleCredential c;
+    c.issuer = org.did;
+    c.key_id = did_key_method_id(org.did);
+    c.subject = subject.did;
+    c.role = "physician";
+    c.license_number = std::move(license);
+    c.organization = c.license_number.empty() ? org.did : "General Hospital";
+    const auto now = static_cast<std::int64_t>(ledger_.time_ms() / 1000);
+    c.issued_at = c.not_before = now + valid_from_offset;
+    c.expires = c.not_before + days * 86'400;
+    auto jwt = issue_role_credential(c, org.key);
+    EXPECT_TRUE(jwt) << jwt.error().message;
+    return jwt ? *jwt : "";
+  }
+  AttestationIssue with_credential(const Person& patient, std::string jwt) {
+    AttestationIssue a = attestation(patient);
+    a.credential = std::move(jwt);
+    return a;
+  }
+
+  Person lab_, hospital_, insurer_, node_, alice_, bob_, dr_lee_;
   TestLedger ledger_;
 };
 
@@ -254,6 +282,99 @@ TEST_F(AttestationLedgerTest, OnlyTheIssuerRevokesAndOnlyOnce) {
   auto back = decode_attestation_state(encode_attestation_state(**s));
   ASSERT_TRUE(back);
   EXPECT_EQ(*back, **s);
+}
+
+TEST_F(AttestationLedgerTest, PractitionerPayloadsRoundTripCanonically) {
+  AttestationIssue a = with_credential(alice_, credential(hospital_, dr_lee_));
+  Bytes p = encode_attestation_issue(a);
+  EXPECT_EQ(p[4], kAttestationPayloadVersionPractitioner);
+  auto back = decode_attestation_issue(p);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*back, a);
+  for (std::size_t cut = 0; cut < p.size(); ++cut)
+    EXPECT_FALSE(decode_attestation_issue(ByteView(p).first(cut))) << cut;
+  // Version 2 with an empty credential is a second spelling of version 1: refused.
+  Bytes v1 = encode_attestation_issue(attestation(alice_));
+  Bytes empty = v1;
+  empty[4] = kAttestationPayloadVersionPractitioner;
+  empty.insert(empty.end(), {0, 0, 0, 0});  // var: u32 length 0
+  EXPECT_TRUE(contains(decode_attestation_issue(empty).error().message, "carries a credential"));
+  // Version 1 followed by a credential is trailing bytes.
+  Bytes tail = p;
+  tail[4] = kAttestationPayloadVersion;
+  EXPECT_FALSE(decode_attestation_issue(tail));
+  tail[4] = 3;
+  EXPECT_FALSE(decode_attestation_issue(tail));
+}
+
+TEST_F(AttestationLedgerTest, PractitionerWithLedgerCredentialAttestsForTheProvider) {
+  const std::string jwt = credential(hospital_, dr_lee_);
+  Bytes tx = issue(dr_lee_, with_credential(alice_, jwt));
+  const AttestationId id = transaction_id(tx);
+  ASSERT_EQ(ledger_.commit(tx), "valid");
+  auto s = load_attestation(ledger_.state(), id);
+  ASSERT_TRUE(s && *s);
+  EXPECT_EQ((*s)->issuer, hospital_.did);  // the issuer of record
+  EXPECT_EQ((*s)->attested_by, dr_lee_.did);
+  EXPECT_EQ((*s)->issue.credential, jwt);
+  auto back = decode_attestation_state(encode_attestation_state(**s));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, **s);
+  // The organization revokes it; the practitioner is not the issuer of record.
+  EXPECT_TRUE(contains(ledger_.commit(revoke(dr_lee_, id)), "only the issuer"));
+  EXPECT_EQ(ledger_.commit(revoke(hospital_, id)), "valid");
+  // The credential stays usable for further attestations while in date and not revoked.
+  EXPECT_EQ(ledger_.commit(issue(dr_lee_, with_credential(bob_, jwt))), "valid");
+}
+
+TEST_F(AttestationLedgerTest, PractitionerCredentialsThatMustNotAttestAreRefused) {
+  // Expired: valid 30 days from 40 days ago.
+  EXPECT_TRUE(contains(
+      ledger_.commit(issue(
+          dr_lee_, with_credential(alice_, credential(hospital_, dr_lee_, "", -40 * 86'400, 30)))),
+      "expired"));
+  // Not yet valid.
+  EXPECT_TRUE(contains(
+      ledger_.commit(
+          issue(dr_lee_, with_credential(alice_, credential(hospital_, dr_lee_, "", 86'400, 30)))),
+      "not yet valid"));
+  // Licence-bearing: the full credential names a person's licence; it never goes on the ledger.
+  EXPECT_TRUE(
+      contains(ledger_.commit(issue(
+                   dr_lee_, with_credential(alice_, credential(hospital_, dr_lee_, "MD-4471")))),
+               "may hold only id, role and organization"));
+  // Foreign: a stranger organization, a lab (may not issue practitioner credentials), an insurer.
+  Person stranger;
+  EXPECT_TRUE(contains(
+      ledger_.commit(issue(dr_lee_, with_credential(alice_, credential(stranger, dr_lee_)))),
+      "not a member organization"));
+  EXPECT_TRUE(
+      contains(ledger_.commit(issue(dr_lee_, with_credential(alice_, credential(lab_, dr_lee_)))),
+               "may not issue practitioner credentials"));
+  EXPECT_TRUE(contains(
+      ledger_.commit(issue(dr_lee_, with_credential(alice_, credential(insurer_, dr_lee_)))),
+      "may not issue practitioner credentials"));
+  // Someone else's: Bob signs with Dr Lee's credential.
+  EXPECT_TRUE(
+      contains(ledger_.commit(issue(bob_, with_credential(alice_, credential(hospital_, dr_lee_)))),
+               "not to the signer"));
+  // Forged: one byte of the signature changed.
+  std::string forged = credential(hospital_, dr_lee_);
+  forged[forged.size() - 5] = forged[forged.size() - 5] == 'A' ? 'B' : 'A';
+  EXPECT_NE(ledger_.commit(issue(dr_lee_, with_credential(alice_, forged))), "valid");
+  // About oneself.
+  AttestationIssue self = with_credential(dr_lee_, credential(hospital_, dr_lee_));
+  EXPECT_TRUE(contains(ledger_.commit(issue(dr_lee_, self)), "about itself"));
+  // Revoked by the hospital before it was used.
+  const std::string jwt = credential(hospital_, dr_lee_);
+  auto handle = peek_role_credential(jwt);
+  ASSERT_TRUE(handle);
+  ASSERT_EQ(ledger_.commit(ledger_.sign(hospital_, kTxTypeCredentialRevoke,
+                                        encode_credential_revoke(handle->id))),
+            "valid");
+  EXPECT_TRUE(
+      contains(ledger_.commit(issue(dr_lee_, with_credential(alice_, jwt))), "was revoked"));
+  EXPECT_EQ(index_size(ledger_.state(), attestations_of_patient_list(alice_.did)), 0u);
 }
 
 }  // namespace

@@ -10,8 +10,8 @@
 #include <gtest/gtest.h>
 
 #include "codec/did_key.hpp"
-#include "identity/jose.hpp"
 #include "ledger/attribute_table.hpp"
+#include "ledger/jose.hpp"
 #include "zk/generators.hpp"
 #include "zk/presentation_internal.hpp"
 

@@ -1,9 +1,9 @@
-// Role credentials against the ledger (identity/credential_check.hpp), with ledger state made
+// Role credentials against the ledger (ledger/credential_check.hpp), with ledger state made
 // by the real executor: accepted from a member provider; refused when revoked by its issuer,
 // issued by a non-member, a removed member or a non-provider, or signed by a key that is not the
 // issuer's. Another organization's revocation of the same id does not count.
 
-#include "identity/credential_check.hpp"
+#include "ledger/credential_check.hpp"
 
 #include <gtest/gtest.h>
 

@@ -12,9 +12,9 @@
 
 #include "../interop/node_script.hpp"
 #include "codec/did_key.hpp"
-#include "identity/credential_check.hpp"
 #include "identity/did_key_document.hpp"
-#include "identity/jose.hpp"
+#include "ledger/credential_check.hpp"
+#include "ledger/jose.hpp"
 #include "org_test_support.hpp"
 
 namespace pv {

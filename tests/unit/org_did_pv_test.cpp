@@ -7,7 +7,7 @@
 #include <ctime>
 
 #include "codec/did_pv.hpp"
-#include "identity/credential_check.hpp"
+#include "ledger/credential_check.hpp"
 #include "ledger/did_pv_rules.hpp"
 #include "org_test_support.hpp"
 

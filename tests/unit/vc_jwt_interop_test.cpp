@@ -12,8 +12,8 @@
 #include <string>
 
 #include "codec/did_key.hpp"
-#include "identity/jose.hpp"
-#include "identity/vc_jwt.hpp"
+#include "ledger/jose.hpp"
+#include "ledger/vc_jwt.hpp"
 
 #ifndef PV_SOURCE_DIR
 #error "PV_SOURCE_DIR must name the source tree (set in CMakeLists.txt)"

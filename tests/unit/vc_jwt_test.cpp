@@ -1,9 +1,9 @@
-#include "identity/vc_jwt.hpp"
+#include "ledger/vc_jwt.hpp"
 
 #include <gtest/gtest.h>
 
 #include "codec/did_key.hpp"
-#include "identity/jose.hpp"
+#include "ledger/jose.hpp"
 
 namespace pv {
 namespace {
@@ -303,6 +303,53 @@ TEST(RoleCredential, DidKeyResolverIsStrict) {
   EXPECT_FALSE(resolve_did_key_method(org.did + "#keys-1"));
   EXPECT_FALSE(resolve_did_key_method("did:web:example.org#key-1"));
   EXPECT_FALSE(resolve_did_key_method(org.kid + "x"));
+}
+
+// The ledger form (what an attestation carries): no licence number, the organization named by
+// its DID, nothing else in the subject; each form is refused where the other is required.
+TEST(RoleCredential, LedgerFormCarriesNoPersonalClaims) {
+  Party org, doc;
+  RoleCredential c = sample(org, doc);
+  c.license_number.clear();
+  c.organization = org.did;
+  auto jwt = issue_role_credential(c, org.key);
+  ASSERT_TRUE(jwt) << jwt.error().message;
+  EXPECT_FALSE(claims_of(*jwt)["vc"]["credentialSubject"].contains("licenseNumber"));
+  RoleCredentialCheck ledger{kNow, kDefaultClockSkewSeconds, RoleCredentialForm::ledger};
+  auto got = verify_role_credential(*jwt, resolve_did_key_method, ledger);
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(got->organization, org.did);
+  EXPECT_TRUE(got->license_number.empty());
+  auto handle = peek_role_credential(*jwt);
+  ASSERT_TRUE(handle);
+  EXPECT_TRUE(handle->ledger_form);
+  EXPECT_EQ(handle->issuer, org.did);
+  EXPECT_EQ(handle->id, got->id);
+  // Without a licence number it is not a full credential.
+  EXPECT_FALSE(verify_at(*jwt, kNow));
+  // A full credential is not a ledger credential.
+  auto full = issue_role_credential(sample(org, doc), org.key);
+  ASSERT_TRUE(full);
+  EXPECT_FALSE(verify_role_credential(*full, resolve_did_key_method, ledger));
+  EXPECT_FALSE(peek_role_credential(*full)->ledger_form);
+  // A name in the subject, or the organization by name, is refused (signed by the issuer).
+  json claims = claims_of(*jwt);
+  json header = {{"alg", "EdDSA"}, {"kid", org.kid}, {"typ", "JWT"}};
+  json named = claims;
+  named["vc"]["credentialSubject"]["name"] = "Dr Lee";
+  auto r = verify_role_credential(forge(header, named, org.key), resolve_did_key_method, ledger);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("\"name\""), std::string::npos);
+  json by_name = claims;
+  by_name["vc"]["credentialSubject"]["organization"] = "St. Example Hospital";
+  EXPECT_FALSE(
+      verify_role_credential(forge(header, by_name, org.key), resolve_did_key_method, ledger));
+  // Issuing refuses a missing licence number unless the organization is the issuer's DID.
+  RoleCredential half = sample(org, doc);
+  half.license_number.clear();
+  EXPECT_FALSE(issue_role_credential(half, org.key));
+  EXPECT_FALSE(peek_role_credential("not.a.jwt"));
+  EXPECT_FALSE(peek_role_credential("garbage"));
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 #pragma once
-// Accepting a role credential against the ledger: the VC-JWT checks of identity/vc_jwt.hpp plus
+// Accepting a role credential against the ledger: the VC-JWT checks of ledger/vc_jwt.hpp plus
 // what only the ledger knows (docs/credentials.md, "Against the ledger"):
 //   1. the signature verifies under the issuer's key as the ledger knows it (a did:key's own key,
 //      or an active key of a did:pv in its current document);
@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "identity/vc_jwt.hpp"
 #include "ledger/credential_revocation.hpp"
 #include "ledger/org_state.hpp"
+#include "ledger/vc_jwt.hpp"
 
 namespace pv {
 

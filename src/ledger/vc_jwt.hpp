@@ -36,7 +36,8 @@ struct RoleCredential {
   std::int64_t expires = 0;     // exp
 };
 
-// Signs `credential` as a VC-JWT with header {"alg":"EdDSA","kid":key_id,"typ":"JWT"}.
+// Signs `credential` as a VC-JWT with header {"alg":"EdDSA","kid":key_id,"typ":"JWT"}. With an
+// empty license_number and organization == issuer it writes the ledger form (no licenseNumber).
 // REQUIRES nothing of `credential.id`: when empty a fresh random urn:uuid is used. Fails with
 // Errc::invalid_argument if a required field is empty, key_id is not a DID URL of the issuer
 // ("<issuer>#<fragment>"), or expires <= not_before.
@@ -53,9 +54,16 @@ using IssuerKeyResolver = std::function<Result<PublicKey>(std::string_view key_i
 // "did:key:z6Mk...#z6Mk...": the verification method id of a did:key DID.
 std::string did_key_method_id(std::string_view did_key);
 
+// `full`: the credential a practitioner shows off the ledger (licenceNumber and the
+// organization's name required). `ledger`: the form an attestation carries on the ledger
+// (docs/attestations.md, "Practitioners as issuers"): credentialSubject holds only id, role and
+// organization, which must be the issuer's DID; a licence number or any other claim is refused.
+enum class RoleCredentialForm { full, ledger };
+
 struct RoleCredentialCheck {
   std::int64_t now = 0;  // Unix seconds; passed in so tests and replays control the clock
   std::int64_t clock_skew = kDefaultClockSkewSeconds;
+  RoleCredentialForm form = RoleCredentialForm::full;
 };
 
 // Verifies a role credential. Checks: JWS form and EdDSA signature (jws_verify_eddsa) with the
@@ -67,6 +75,14 @@ struct RoleCredentialCheck {
 // with iss and jti; nbf - skew <= now < exp + skew; iat is not in the future beyond skew.
 // Errors: Errc::bad_signature (signature, or signer not the issuer), Errc::unauthorized (not
 // yet valid, expired), Errc::malformed (shape), Errc::too_large; resolver errors pass through.
+// What a role credential claims, read WITHOUT any check (no signature, no time): for a client to
+// name the issuer, the id to revoke, or the form to verify it in. Never a basis for trust.
+struct RoleCredentialHandle {
+  std::string id, issuer;
+  bool ledger_form = false;  // credentialSubject has no licenseNumber
+};
+[[nodiscard]] Result<RoleCredentialHandle> peek_role_credential(std::string_view jwt);
+
 [[nodiscard]] Result<RoleCredential> verify_role_credential(std::string_view jwt,
                                                             const IssuerKeyResolver& resolve,
                                                             const RoleCredentialCheck& check);

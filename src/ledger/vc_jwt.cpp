@@ -1,9 +1,9 @@
-#include "identity/vc_jwt.hpp"
+#include "ledger/vc_jwt.hpp"
 
 #include <cmath>
 
 #include "codec/did_key.hpp"
-#include "identity/jose.hpp"
+#include "ledger/jose.hpp"
 
 namespace pv {
 namespace {
@@ -72,7 +72,7 @@ bool array_has_string(const json& array, std::string_view wanted) {
   return false;
 }
 
-Status check_vc_claim(const json& claims, RoleCredential& out) {
+Status check_vc_claim(const json& claims, RoleCredentialForm form, RoleCredential& out) {
   auto vc_it = claims.find("vc");
   if (vc_it == claims.end() || !vc_it->is_object())
     return shape_error("claim \"vc\" must be an object");
@@ -119,13 +119,27 @@ Status check_vc_claim(const json& claims, RoleCredential& out) {
   }
   auto role = string_member(subject, "role", "credentialSubject");
   if (!role) return role.error();
-  auto license = string_member(subject, "licenseNumber", "credentialSubject");
-  if (!license) return license.error();
   auto organization = string_member(subject, "organization", "credentialSubject");
   if (!organization) return organization.error();
   out.role = std::move(*role);
-  out.license_number = std::move(*license);
   out.organization = std::move(*organization);
+  if (form == RoleCredentialForm::ledger) {
+    // Invariant 2: what goes on the ledger names no person beyond the DID.
+    for (const auto& [name, value] : subject.items())
+      if (name != "id" && name != "role" && name != "organization")
+        return shape_error(
+            "a ledger credential's subject may hold only id, role and "
+            "organization, not \"" +
+            name + "\"");
+    if (out.organization != out.issuer)
+      return shape_error(
+          "a ledger credential's credentialSubject.organization must be the "
+          "issuer's DID");
+    return Status::ok();
+  }
+  auto license = string_member(subject, "licenseNumber", "credentialSubject");
+  if (!license) return license.error();
+  out.license_number = std::move(*license);
   return Status::ok();
 }
 
@@ -147,20 +161,22 @@ Result<PublicKey> resolve_did_key_method(std::string_view key_id) {
 }
 
 Result<std::string> issue_role_credential(RoleCredential c, const SigningKey& issuer_key) {
-  if (c.issuer.empty() || c.subject.empty() || c.role.empty() || c.license_number.empty() ||
-      c.organization.empty())
+  // A ledger credential (no licence number, the organization named by its DID) is the form an
+  // attestation may carry on the ledger; every other credential needs a licence number.
+  const bool ledger_form = c.license_number.empty() && c.organization == c.issuer;
+  if (c.issuer.empty() || c.subject.empty() || c.role.empty() ||
+      (c.license_number.empty() && !ledger_form) || c.organization.empty())
     return make_error(Errc::invalid_argument,
-                      "role credential needs issuer, subject, role, license number, organization");
+                      "role credential needs issuer, subject, role, license number, organization "
+                      "(a ledger credential: no license number, organization = issuer DID)");
   if (did_of_method(c.key_id) != c.issuer)
     return make_error(Errc::invalid_argument, "key id must be a DID URL of the issuer");
   if (c.not_before < 0 || c.expires > kMaxNumericDate || c.expires <= c.not_before)
     return make_error(Errc::invalid_argument, "validity must satisfy 0 <= nbf < exp <= year 9999");
   if (c.id.empty()) c.id = random_urn_uuid();
 
-  json subject = {{"id", c.subject},
-                  {"role", c.role},
-                  {"licenseNumber", c.license_number},
-                  {"organization", c.organization}};
+  json subject = {{"id", c.subject}, {"role", c.role}, {"organization", c.organization}};
+  if (!ledger_form) subject["licenseNumber"] = c.license_number;
   json vc = {{"@context", json::array({std::string(kVcContextV1)})},
              {"type", json::array({std::string(kVcTypeBase), std::string(kVcTypeRole)})},
              {"credentialSubject", std::move(subject)}};
@@ -171,6 +187,31 @@ Result<std::string> issue_role_credential(RoleCredential c, const SigningKey& is
   if (!payload) return payload.error();
   json header = {{"kid", c.key_id}, {"typ", "JWT"}};
   return jws_sign_eddsa(std::move(header), as_bytes(*payload), issuer_key);
+}
+
+Result<RoleCredentialHandle> peek_role_credential(std::string_view jwt) {
+  auto first = jwt.find('.'), last = jwt.rfind('.');
+  if (jwt.size() > kMaxCompactJwsSize || first == std::string_view::npos || first == last)
+    return shape_error("not a compact JWS");
+  auto payload = base64url_decode(jwt.substr(first + 1, last - first - 1));
+  if (!payload) return payload.error();
+  auto claims = parse_json_strict(as_chars(*payload));
+  if (!claims) return shape_error("claims: " + claims.error().message);
+  if (!claims->is_object()) return shape_error("claims are not a JSON object");
+  RoleCredentialHandle h;
+  auto jti = string_member(*claims, "jti", "claim");
+  if (!jti) return jti.error();
+  auto iss = string_member(*claims, "iss", "claim");
+  if (!iss) return iss.error();
+  h.id = std::move(*jti);
+  h.issuer = std::move(*iss);
+  auto vc = claims->find("vc");
+  if (vc != claims->end() && vc->is_object()) {
+    auto subject = vc->find("credentialSubject");
+    h.ledger_form =
+        subject != vc->end() && subject->is_object() && !subject->contains("licenseNumber");
+  }
+  return h;
 }
 
 Result<RoleCredential> verify_role_credential(std::string_view jwt,
@@ -214,7 +255,7 @@ Result<RoleCredential> verify_role_credential(std::string_view jwt,
   out.not_before = *nbf;
   out.expires = *exp;
   out.issued_at = *iat;
-  PV_TRY(check_vc_claim(*claims, out));
+  PV_TRY(check_vc_claim(*claims, check.form, out));
 
   // Times are bounded by kMaxNumericDate, so this arithmetic cannot overflow for sane `check`.
   if (check.now + check.clock_skew < out.not_before)

@@ -1,6 +1,6 @@
-#include "identity/credential_check.hpp"
+#include "ledger/credential_check.hpp"
 
-#include "identity/did_pv_document.hpp"
+#include "base/time_text.hpp"
 #include "ledger/signer.hpp"
 
 namespace pv {

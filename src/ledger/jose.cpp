@@ -1,4 +1,4 @@
-#include "identity/jose.hpp"
+#include "ledger/jose.hpp"
 
 #include <set>
 #include <vector>
