@@ -135,6 +135,10 @@ Status check_genesis(const Genesis& g) {
 
 NetworkId genesis_network_id(const Genesis& g) { return sha256(encode_genesis(g)); }
 
+std::string checkpoint_origin(const Genesis& g) {
+  return "patientvault/" + g.network + "/" + genesis_network_id(g).hex().substr(0, 16);
+}
+
 std::vector<StateChange> genesis_state_changes(const Genesis& g) {
   std::map<std::string, Bytes> writes;
   MembershipRecord membership;

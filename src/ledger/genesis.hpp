@@ -36,6 +36,9 @@ Bytes encode_genesis(const Genesis& g);
 // with one node key; no key twice; a valid approval threshold.
 [[nodiscard]] Status check_genesis(const Genesis& g);
 NetworkId genesis_network_id(const Genesis& g);
+// The origin line of the network's checkpoints, also the name of every node's checkpoint key:
+// "patientvault/<network>/<first 16 hex digits of the network id>".
+std::string checkpoint_origin(const Genesis& g);
 
 // State written by block 0: the membership record, one entry per organization and per node key
 // (ledger/org_state.hpp).

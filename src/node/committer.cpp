@@ -1,6 +1,30 @@
 #include "node/committer.hpp"
 
 namespace pv {
+namespace {
+
+// The header fields in which `ours` and `theirs` differ, e.g. "transaction verdicts, state digest".
+std::string header_differences(const BlockHeader& ours, const BlockHeader& theirs) {
+  std::string out;
+  auto note = [&out](bool differs, const char* what) {
+    if (!differs) return;
+    if (!out.empty()) out += ", ";
+    out += what;
+  };
+  note(ours.version != theirs.version, "version");
+  note(ours.network != theirs.network, "network");
+  note(ours.height != theirs.height, "height");
+  note(ours.prev_hash != theirs.prev_hash, "previous block hash");
+  note(ours.time_ms != theirs.time_ms, "block time");
+  note(ours.tx_count != theirs.tx_count, "transaction count");
+  note(ours.tx_results_hash != theirs.tx_results_hash, "transaction verdicts");
+  note(ours.log_size != theirs.log_size, "log size");
+  note(ours.log_root != theirs.log_root, "log root");
+  note(ours.state_digest != theirs.state_digest, "state digest");
+  return out.empty() ? "nothing visible" : out;
+}
+
+}  // namespace
 
 Status commit_genesis_block(LedgerStore& store, const Genesis& genesis, const SigningKey& node_key) {
   Block block = make_genesis_block(genesis);
@@ -28,7 +52,7 @@ Result<std::unique_ptr<Committer>> Committer::resume(LedgerStore& store, const T
   return std::unique_ptr<Committer>(new Committer(store, registry, node_key, block->header, std::move(*frontier)));
 }
 
-Result<CommittedBlock> Committer::commit(OrderedBatch&& batch, const BlockHash* expected) {
+Result<CommittedBlock> Committer::commit(OrderedBatch&& batch, const BlockHeader* expected) {
   CommittedBlock out;
   Block& block = out.block;
   std::vector<bool> checked;
@@ -81,9 +105,10 @@ Result<CommittedBlock> Committer::commit(OrderedBatch&& batch, const BlockHash* 
   h.log_size = frontier.size();
   h.log_root = frontier.root();
   h.state_digest = chain_state_digest(head_.state_digest, exec.changes);
-  if (expected && block_hash(h) != *expected)
-    return make_error(Errc::corruption, "block " + std::to_string(h.height) + " re-executed here has hash " +
-                                            block_hash(h).hex() + ", not the " + expected->hex() + " the peer sent");
+  if (expected && block_hash(h) != block_hash(*expected))
+    return make_error(Errc::conflict, "block " + std::to_string(h.height) + " re-executed here differs in " +
+                                            header_differences(h, *expected) + ": hash " + block_hash(h).hex() +
+                                            ", not the " + block_hash(*expected).hex() + " received");
   block.seal = seal_block(h, key_);
   w.encoded_block = encode_block(block);
   w.ordering_position = batch.position;

@@ -27,9 +27,12 @@ class Committer {
   [[nodiscard]] static Result<std::unique_ptr<Committer>> resume(LedgerStore& store, const TxRegistry& registry,
                                                                  const SigningKey& node_key);
   // Builds, seals and durably writes the next block from `batch` (its position, if any, is
-  // stored with it). With `expected`, the block is written only if its hash equals it: blocks
-  // copied from a peer are re-executed here and must come out byte-identical.
-  [[nodiscard]] Result<CommittedBlock> commit(OrderedBatch&& batch, const BlockHash* expected = nullptr);
+  // stored with it). With `expected`, the block is written only if its header hash equals that
+  // header's: blocks copied from a peer (or followed by an auditor) are re-executed here and
+  // must come out byte-identical; if not, the error is Errc::conflict and names the fields that
+  // differ (no other failure of commit() is a conflict).
+  [[nodiscard]] Result<CommittedBlock> commit(OrderedBatch&& batch,
+                                              const BlockHeader* expected = nullptr);
   const BlockHeader& head() const { return head_; }
   const MerkleFrontier& frontier() const { return frontier_; }
 

@@ -57,7 +57,7 @@ class LedgerNode final : public Node {
         genesis_(std::move(genesis)),
         network_id_(genesis_network_id(genesis_)),
         key_(std::move(key)),
-        origin_("patientvault/" + genesis_.network + "/" + network_id_.hex().substr(0, 16)),
+        origin_(checkpoint_origin(genesis_)),
         latency_counts_(kLatencyBounds.size(), 0) {
     for (const auto& org : genesis_.organizations) members_.insert(org.node_keys.begin(), org.node_keys.end());
   }

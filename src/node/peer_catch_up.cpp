@@ -32,7 +32,7 @@ Status copy_from(CatchUpContext& ctx, const ProgressRecord& peer) {
     batch.position = last ? peer.revision : kUnknownOrderingPosition;
     for (auto& tx : block->transactions)
       batch.transactions.push_back(OrderedTx{std::move(tx), false, 0});
-    auto committed = ctx.committer.commit(std::move(batch), &expected);
+    auto committed = ctx.committer.commit(std::move(batch), &block->header);
     if (!committed) return committed.error();
     ctx.on_commit(std::move(*committed), last ? peer.revision : kUnknownOrderingPosition);
   }

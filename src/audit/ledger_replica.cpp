@@ -1,0 +1,159 @@
+#include "audit/ledger_replica.hpp"
+
+#include <filesystem>
+#include <thread>
+
+#include "ledger/signer.hpp"
+
+namespace pv::audit {
+namespace {
+
+// Below this many transactions a second thread costs more than it saves.
+constexpr std::size_t kParallelPrecheckMin = 64;
+
+BlockRefusal refuse(BlockFault fault, std::uint64_t height, const std::string& why) {
+  return BlockRefusal{fault, height, "block " + std::to_string(height) + ": " + why};
+}
+
+void precheck_range(const NetworkId& network, const std::vector<Bytes>& txs, std::size_t from,
+                    std::size_t to, std::vector<char>& out) {
+  const TxRegistry& registry = builtin_tx_registry();
+  for (std::size_t i = from; i < to; ++i) {
+    auto tx = decode_transaction(txs[i]);
+    if (!tx) continue;
+    const TxTypeRules* rules = registry.find(tx->type);
+    if (rules == nullptr || !signature_is_stateless(*rules, *tx)) continue;
+    out[i] = verify_transaction_signature(network, *tx).is_ok() ? 1 : 0;
+  }
+}
+
+ReplicaHead head_of(const BlockHeader& h, std::uint64_t transactions) {
+  return ReplicaHead{h.height, block_hash(h), h.log_size, h.log_root, h.state_digest, transactions};
+}
+
+}  // namespace
+
+const char* block_fault_name(BlockFault fault) {
+  switch (fault) {
+    case BlockFault::undecodable:
+      return "undecodable";
+    case BlockFault::out_of_order:
+      return "out-of-order";
+    case BlockFault::foreign_network:
+      return "foreign-network";
+    case BlockFault::bad_seal:
+      return "bad-seal";
+    case BlockFault::reexecution:
+      return "reexecution";
+  }
+  return "unknown";
+}
+
+std::vector<bool> precheck_signatures(const NetworkId& network, const std::vector<Bytes>& txs) {
+  std::vector<char> checked(txs.size(), 0);  // char, not bool: the two halves write in parallel
+  if (txs.size() < kParallelPrecheckMin) {
+    precheck_range(network, txs, 0, txs.size(), checked);
+  } else {
+    const std::size_t half = txs.size() / 2;
+    std::thread other([&] { precheck_range(network, txs, half, txs.size(), checked); });
+    precheck_range(network, txs, 0, half, checked);
+    other.join();
+  }
+  return std::vector<bool>(checked.begin(), checked.end());
+}
+
+Result<std::unique_ptr<LedgerReplica>> LedgerReplica::open(const std::string& dir,
+                                                           const Genesis& genesis) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return make_error(Errc::io, "cannot create " + dir + ": " + ec.message());
+  auto store = LedgerStore::open(dir, LedgerStore::Mode::read_write);
+  if (!store) return store.error();
+  // The replica's seal is its own business (outside the block hash): a fresh key each run.
+  SigningKey key = SigningKey::generate();
+  auto head = (*store)->head();
+  if (!head) return head.error();
+  const Bytes genesis_bytes = encode_genesis(genesis);
+  if (!*head) {
+    PV_TRY(commit_genesis_block(**store, genesis, key));
+  } else {
+    auto stored = (*store)->genesis_bytes();
+    if (!stored) return stored.error();
+    if (*stored != genesis_bytes)
+      return make_error(Errc::conflict, dir +
+                                            " holds the replica of another network's ledger; "
+                                            "give the genesis it was created with, or "
+                                            "--from-genesis to rebuild it");
+  }
+  std::unique_ptr<LedgerReplica> replica(
+      new LedgerReplica(std::move(*store), genesis_network_id(genesis), std::move(key)));
+  replica->genesis_header_ = make_genesis_block(genesis).header;
+  auto committer = Committer::resume(*replica->store_, builtin_tx_registry(), replica->key_);
+  if (!committer) return committer.error();
+  replica->committer_ = std::move(*committer);
+  replica->head_ = head_of(replica->committer_->head(), 0);
+  return replica;
+}
+
+std::optional<BlockRefusal> LedgerReplica::check_genesis_block(ByteView encoded) const {
+  auto block = decode_block(encoded);
+  if (!block) return refuse(BlockFault::undecodable, 0, block.error().message);
+  if (block->header.network != network_)
+    return refuse(BlockFault::foreign_network, 0, "genesis block of another network");
+  if (block_hash(block->header) != block_hash(genesis_header_))
+    return refuse(BlockFault::reexecution, 0,
+                  "the node's genesis block is not the one the genesis file derives");
+  return std::nullopt;
+}
+
+Result<std::optional<BlockRefusal>> LedgerReplica::apply(ByteView encoded,
+                                                         const PublicKey& sealer) {
+  const std::uint64_t height = committer_->head().height + 1;
+  auto block = decode_block(encoded);
+  if (!block) return std::optional(refuse(BlockFault::undecodable, height, block.error().message));
+  const BlockHeader& h = block->header;
+  if (h.height != height)
+    return std::optional(refuse(BlockFault::out_of_order, height,
+                                "the node sent block " + std::to_string(h.height)));
+  if (h.network != network_)
+    return std::optional(refuse(BlockFault::foreign_network, height, "belongs to another network"));
+  if (block->seal.node_key != sealer)
+    return std::optional(
+        refuse(BlockFault::bad_seal, height,
+               "sealed by " + block->seal.node_key.hex() + ", not the node's key"));
+  if (Status sealed = verify_block_seal(h, block->seal); !sealed)
+    return std::optional(
+        refuse(BlockFault::bad_seal, height, "seal does not verify: " + sealed.error().message));
+
+  std::vector<bool> checked = precheck_signatures(network_, block->transactions);
+  OrderedBatch batch;
+  batch.time_ms = h.time_ms;
+  batch.transactions.reserve(block->transactions.size());
+  for (std::size_t i = 0; i < block->transactions.size(); ++i)
+    batch.transactions.push_back(OrderedTx{std::move(block->transactions[i]), checked[i], 0});
+  auto committed = committer_->commit(std::move(batch), &h);
+  if (!committed) {
+    // Errc::conflict is the committer's "came out different"; anything else is the replica's
+    // own failure (its disk), not the node's.
+    if (committed.error().code != Errc::conflict) return committed.error();
+    return std::optional(BlockRefusal{BlockFault::reexecution, height, committed.error().message});
+  }
+  std::lock_guard lock(mu_);
+  head_ = head_of(committed->block.header, head_.transactions + h.tx_count);
+  return std::optional<BlockRefusal>();
+}
+
+ReplicaHead LedgerReplica::head() const {
+  std::lock_guard lock(mu_);
+  return head_;
+}
+
+Result<Hash32> LedgerReplica::root_at(std::uint64_t size) const {
+  const std::uint64_t verified = head().log_size;
+  if (size > verified)
+    return make_error(Errc::invalid_argument,
+                      "the replica has verified the log only to size " + std::to_string(verified));
+  return merkle_root_at(*store_, size);
+}
+
+}  // namespace pv::audit

@@ -1,0 +1,90 @@
+#pragma once
+// The auditor's own copy of a ledger (docs/audit.md, "Following and alarms"). Every block a node
+// serves is checked here before it is kept: it must decode strictly, be the next height of this
+// network, carry a valid seal by the followed node's key, and come out byte-identical (same
+// header hash, so the same verdicts, log root and state digest) when its transactions are
+// re-executed on this replica's state by the node's own committer (node/committer.hpp) and
+// executor. Nothing is re-implemented here: the validity rules the auditor applies are the ones
+// the nodes run.
+//
+// The replica lives in its own RocksDB directory; a block and its state changes are written in
+// one synced batch, so after any crash (kill -9 included) the replica holds exactly the blocks
+// it verified. Thread-safety: apply() from one thread; head() and root_at() from any.
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "ledger/genesis.hpp"
+#include "node/committer.hpp"
+#include "storage/ledger_store.hpp"
+
+namespace pv::audit {
+
+// Why a block a node served was refused.
+enum class BlockFault {
+  undecodable,      // not a strict block encoding
+  out_of_order,     // not the next height
+  foreign_network,  // another network's block
+  bad_seal,         // not sealed by the followed node's key, or the seal does not verify
+  reexecution,      // re-executed here it comes out different (the reason names the fields)
+};
+const char* block_fault_name(BlockFault fault);
+
+struct BlockRefusal {
+  BlockFault fault = BlockFault::undecodable;
+  std::uint64_t height = 0;  // the height asked for
+  std::string reason;        // "block N: ..."
+};
+
+// What the replica has verified so far.
+struct ReplicaHead {
+  std::uint64_t height = 0;
+  BlockHash hash;
+  std::uint64_t log_size = 0;
+  Hash32 log_root;
+  Hash32 state_digest;
+  std::uint64_t transactions = 0;  // re-executed since this process opened the replica
+};
+
+class LedgerReplica {
+ public:
+  // Opens the replica in `dir`, creating it at `genesis` when empty. A replica created from
+  // another genesis is an error (one data directory follows one network).
+  [[nodiscard]] static Result<std::unique_ptr<LedgerReplica>> open(const std::string& dir,
+                                                                   const Genesis& genesis);
+
+  // Block 0 as the node serves it must be the genesis block of this network.
+  [[nodiscard]] std::optional<BlockRefusal> check_genesis_block(ByteView encoded) const;
+
+  // Verifies `encoded` as the next block sealed by `sealer` and keeps it. nullopt: verified and
+  // durably kept; a refusal: nothing was written. An error: the replica itself failed (I/O).
+  [[nodiscard]] Result<std::optional<BlockRefusal>> apply(ByteView encoded,
+                                                          const PublicKey& sealer);
+
+  ReplicaHead head() const;
+  // Root of the verified log at `size`. REQUIRES: size <= head().log_size (else an error).
+  [[nodiscard]] Result<Hash32> root_at(std::uint64_t size) const;
+  const NetworkId& network() const { return network_; }
+
+ private:
+  LedgerReplica(std::unique_ptr<LedgerStore> store, NetworkId network, SigningKey key)
+      : store_(std::move(store)), network_(network), key_(std::move(key)) {}
+
+  std::unique_ptr<LedgerStore> store_;
+  NetworkId network_;
+  SigningKey key_;  // seals the replica's own copy; the seal is outside the block hash
+  std::unique_ptr<Committer> committer_;
+  BlockHeader genesis_header_;
+  mutable std::mutex mu_;  // guards head_
+  ReplicaHead head_;
+};
+
+// Stateless signature checks of a block's transactions, split over two threads: true where a
+// transaction's signature is a pure function of its bytes and verified (ledger/signer.hpp). The
+// executor re-checks every other one against state.
+std::vector<bool> precheck_signatures(const NetworkId& network, const std::vector<Bytes>& txs);
+
+}  // namespace pv::audit

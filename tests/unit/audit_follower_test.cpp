@@ -1,0 +1,307 @@
+// The auditor's follower checks, attacked (docs/audit.md, "Following and alarms"): a replica
+// re-executes a node's blocks with the nodes' own committer and refuses every flipped byte, a
+// forged state digest or verdict, a foreign seal and blocks out of order; checkpoints that shrink,
+// fork or come with a bad consistency proof raise the right alarm; evidence files round-trip and
+// are re-checked offline.
+#include <gtest/gtest.h>
+
+#include "audit/alarms.hpp"
+#include "audit/follower.hpp"
+#include "audit/ledger_replica.hpp"
+#include "ledger/merkle.hpp"
+#include "node/committer.hpp"
+#include "node/genesis_file.hpp"
+#include "node_test_support.hpp"
+
+namespace pv::audit {
+namespace {
+
+using pv::testing::make_anchor;
+using pv::testing::now_ms;
+using pv::testing::TempDir;
+
+// A node's ledger built in-process with the node's own committer: the blocks a real node serves.
+struct NodeLedger {
+  TempDir dir;
+  SigningKey key = SigningKey::generate();
+  SigningKey signer = SigningKey::generate();
+  Genesis genesis = development_genesis("pv-audit-test", key.public_key(), now_ms() - 1000);
+  NetworkId network = genesis_network_id(genesis);
+  std::unique_ptr<LedgerStore> store;
+  std::unique_ptr<Committer> committer;
+  std::uint64_t nonce = 0;
+
+  NodeLedger() {
+    crypto_init();
+    store =
+        std::move(LedgerStore::open(dir.str() + "/node", LedgerStore::Mode::read_write).value());
+    EXPECT_TRUE(commit_genesis_block(*store, genesis, key).is_ok());
+    committer = std::move(Committer::resume(*store, builtin_tx_registry(), key).value());
+  }
+  // Commits one block of `n` anchors; `spoil` may damage transaction i's bytes first.
+  void commit(std::size_t n, std::optional<std::size_t> bad_signature = std::nullopt) {
+    OrderedBatch batch;
+    batch.time_ms = now_ms();
+    for (std::size_t i = 0; i < n; ++i) {
+      Bytes tx = make_anchor(network, signer, ++nonce);
+      if (bad_signature == i) tx[tx.size() - 1] ^= 1;
+      batch.transactions.push_back(OrderedTx{std::move(tx), false, 0});
+    }
+    ASSERT_TRUE(committer->commit(std::move(batch)).is_ok());
+  }
+  Bytes block_bytes(std::uint64_t h) const { return *store->block_bytes(h); }
+  Block block(std::uint64_t h) const { return *store->block(h); }
+  std::string note(std::uint64_t size, std::optional<Hash32> root = std::nullopt) const {
+    return sign_checkpoint(
+        {checkpoint_origin(genesis), size, root ? *root : *merkle_root_at(*store, size)},
+        checkpoint_origin(genesis), key);
+  }
+  EvidenceNote evidence_note(std::uint64_t size, std::optional<Hash32> root = std::nullopt) const {
+    return {"http://node.test", note(size, root),
+            note_verifier_key(checkpoint_origin(genesis), key.public_key())};
+  }
+  Checkpoint checkpoint(std::uint64_t size) const {
+    return {checkpoint_origin(genesis), size, *merkle_root_at(*store, size)};
+  }
+  ConsistencyProof proof(std::uint64_t from, std::uint64_t to) const {
+    return {from, to, *merkle_root_at(*store, from), *merkle_root_at(*store, to),
+            *merkle_consistency_proof(*store, from, to)};
+  }
+};
+
+std::unique_ptr<LedgerReplica> open_replica(const NodeLedger& node, const std::string& sub = "r") {
+  auto r = LedgerReplica::open(node.dir.str() + "/" + sub, node.genesis);
+  EXPECT_TRUE(r.is_ok()) << r.error().message;
+  return std::move(*r);
+}
+
+// The block `b` with its header changed by `edit`, resealed by `key` (a node that lies and signs).
+Bytes forged(Block b, const SigningKey& key, const std::function<void(Block&)>& edit) {
+  edit(b);
+  b.seal = seal_block(b.header, key);
+  return encode_block(b);
+}
+
+TEST(AuditReplica, VerifiesAnHonestChainAndResumesAfterReopening) {
+  NodeLedger node;
+  node.commit(3);
+  node.commit(100, /*bad_signature=*/17);  // two threads check signatures; one must fail
+  node.commit(1);
+  ASSERT_EQ(node.block(2).results[17].code, TxCode::bad_signature);
+  {
+    auto replica = open_replica(node);
+    EXPECT_FALSE(replica->check_genesis_block(node.block_bytes(0)));
+    for (std::uint64_t h = 1; h <= 3; ++h) {
+      auto refused = replica->apply(node.block_bytes(h), node.key.public_key());
+      ASSERT_TRUE(refused.is_ok()) << refused.error().message;
+      EXPECT_FALSE(*refused) << (*refused)->reason;
+    }
+    const ReplicaHead head = replica->head();
+    EXPECT_EQ(head.height, 3u);
+    EXPECT_EQ(head.hash, block_hash(node.committer->head()));
+    EXPECT_EQ(head.state_digest, node.committer->head().state_digest);
+    EXPECT_EQ(head.log_size, 104u);
+    EXPECT_EQ(head.transactions, 104u);
+    EXPECT_EQ(*replica->root_at(50), *merkle_root_at(*node.store, 50));
+    EXPECT_FALSE(replica->root_at(105).is_ok());
+  }
+  // Reopened (as after kill -9): the replica resumes at its head and goes on from there.
+  auto replica = open_replica(node);
+  EXPECT_EQ(replica->head().height, 3u);
+  EXPECT_EQ(replica->head().transactions, 0u);
+  node.commit(2);
+  auto refused = replica->apply(node.block_bytes(4), node.key.public_key());
+  ASSERT_TRUE(refused.is_ok());
+  EXPECT_FALSE(*refused);
+}
+
+TEST(AuditReplica, PrecheckMarksOnlyValidSignatures) {
+  NodeLedger node;
+  node.commit(80, 3);
+  const Block b = node.block(1);
+  const auto checked = precheck_signatures(node.network, b.transactions);
+  ASSERT_EQ(checked.size(), 80u);
+  for (std::size_t i = 0; i < checked.size(); ++i) EXPECT_EQ(checked[i], i != 3) << i;
+}
+
+TEST(AuditReplica, RefusesEveryFlippedByte) {
+  NodeLedger node;
+  node.commit(2);
+  auto replica = open_replica(node);
+  const Bytes good = node.block_bytes(1);
+  for (std::size_t i = 0; i < good.size(); ++i) {
+    Bytes bad = good;
+    bad[i] ^= 0x01;
+    auto refused = replica->apply(bad, node.key.public_key());
+    ASSERT_TRUE(refused.is_ok()) << refused.error().message;
+    ASSERT_TRUE(*refused) << "byte " << i << " flipped was accepted";
+  }
+  EXPECT_EQ(replica->head().height, 0u);  // nothing was kept
+  auto refused = replica->apply(good, node.key.public_key());
+  ASSERT_TRUE(refused.is_ok());
+  EXPECT_FALSE(*refused);
+  // Truncations never crash and are refused as undecodable.
+  for (std::size_t n = 0; n < good.size(); n += 7) {
+    auto cut = replica->apply(ByteView(good.data(), n), node.key.public_key());
+    ASSERT_TRUE(cut.is_ok());
+    ASSERT_TRUE(*cut);
+  }
+}
+
+TEST(AuditReplica, RefusesAForgedStateDigestAsReexecution) {
+  NodeLedger node;
+  node.commit(2);
+  auto replica = open_replica(node);
+  Bytes lie =
+      forged(node.block(1), node.key, [](Block& b) { b.header.state_digest.bytes[0] ^= 1; });
+  auto refused = replica->apply(lie, node.key.public_key());
+  ASSERT_TRUE(refused.is_ok());
+  ASSERT_TRUE(*refused);
+  EXPECT_EQ((*refused)->fault, BlockFault::reexecution);
+  EXPECT_NE((*refused)->reason.find("state digest"), std::string::npos) << (*refused)->reason;
+  EXPECT_EQ((*refused)->reason.find("log root"), std::string::npos) << (*refused)->reason;
+  EXPECT_EQ(replica->head().height, 0u);
+}
+
+TEST(AuditReplica, RefusesAForgedVerdictAsReexecution) {
+  NodeLedger node;
+  node.commit(2);
+  auto replica = open_replica(node);
+  Bytes lie = forged(node.block(1), node.key, [](Block& b) {
+    b.results[1] = TxResult{TxCode::rejected, "the node says no"};
+    b.header.tx_results_hash = tx_results_hash(b.transactions, b.results);
+  });
+  auto refused = replica->apply(lie, node.key.public_key());
+  ASSERT_TRUE(refused.is_ok());
+  ASSERT_TRUE(*refused);
+  EXPECT_EQ((*refused)->fault, BlockFault::reexecution);
+  EXPECT_NE((*refused)->reason.find("transaction verdicts"), std::string::npos)
+      << (*refused)->reason;
+}
+
+TEST(AuditReplica, RefusesForeignSealsOrderAndGenesis) {
+  NodeLedger node;
+  node.commit(1);
+  node.commit(1);
+  auto replica = open_replica(node);
+  const SigningKey stranger = SigningKey::generate();
+  auto foreign =
+      replica->apply(forged(node.block(1), stranger, [](Block&) {}), node.key.public_key());
+  ASSERT_TRUE(foreign.is_ok() && *foreign);
+  EXPECT_EQ((*foreign)->fault, BlockFault::bad_seal);
+  // Sealed by the node, but the followed key is another one.
+  auto other = replica->apply(node.block_bytes(1), stranger.public_key());
+  ASSERT_TRUE(other.is_ok() && *other);
+  EXPECT_EQ((*other)->fault, BlockFault::bad_seal);
+  auto skipped = replica->apply(node.block_bytes(2), node.key.public_key());
+  ASSERT_TRUE(skipped.is_ok() && *skipped);
+  EXPECT_EQ((*skipped)->fault, BlockFault::out_of_order);
+
+  NodeLedger elsewhere;
+  auto genesis = replica->check_genesis_block(elsewhere.block_bytes(0));
+  ASSERT_TRUE(genesis);
+  EXPECT_EQ(genesis->fault, BlockFault::foreign_network);
+  // A replica directory of one network does not open for another.
+  EXPECT_FALSE(LedgerReplica::open(node.dir.str() + "/r", elsewhere.genesis).is_ok());
+}
+
+TEST(AuditFollower, AcceptsOnlyCheckpointsThatExtendTheLastOne) {
+  NodeLedger node;
+  node.commit(3);
+  node.commit(4);
+  const EvidenceNote old_note = node.evidence_note(3), new_note = node.evidence_note(7);
+  const Checkpoint old_cp = node.checkpoint(3), new_cp = node.checkpoint(7);
+  const ConsistencyProof proof = node.proof(3, 7);
+  EXPECT_FALSE(Follower::check_extension(old_note, old_cp, new_note, new_cp, &proof));
+  EXPECT_FALSE(Follower::check_extension(new_note, new_cp, new_note, new_cp, nullptr));
+
+  // Every flipped bit of every proof hash is refused, as a consistency alarm.
+  for (std::size_t i = 0; i < proof.hashes.size(); ++i)
+    for (int bit = 0; bit < 8; ++bit) {
+      ConsistencyProof bad = proof;
+      bad.hashes[i].bytes[bit] ^= static_cast<std::uint8_t>(1 << bit);
+      auto alarm = Follower::check_extension(old_note, old_cp, new_note, new_cp, &bad);
+      ASSERT_TRUE(alarm);
+      EXPECT_EQ(alarm->kind, AlarmKind::consistency);
+    }
+  ConsistencyProof truncated = proof;
+  truncated.hashes.pop_back();
+  EXPECT_TRUE(Follower::check_extension(old_note, old_cp, new_note, new_cp, &truncated));
+  ConsistencyProof wrong_sizes = node.proof(2, 7);
+  EXPECT_TRUE(Follower::check_extension(old_note, old_cp, new_note, new_cp, &wrong_sizes));
+
+  // A smaller tree after a bigger one: the log shrank.
+  auto shrank = Follower::check_extension(new_note, new_cp, old_note, old_cp, nullptr);
+  ASSERT_TRUE(shrank);
+  EXPECT_EQ(shrank->kind, AlarmKind::consistency);
+  // The same size with another root, signed by the same key: equivocation.
+  Hash32 other_root = new_cp.root;
+  other_root.bytes[5] ^= 1;
+  const EvidenceNote forked = node.evidence_note(7, other_root);
+  auto fork = Follower::check_extension(new_note, new_cp, forked,
+                                        Checkpoint{new_cp.origin, 7, other_root}, nullptr);
+  ASSERT_TRUE(fork);
+  EXPECT_EQ(fork->kind, AlarmKind::equivocation);
+  ASSERT_EQ(fork->notes.size(), 2u);
+}
+
+TEST(AuditEvidence, AlarmsRoundTripAndAreRecheckedOffline) {
+  NodeLedger node;
+  node.commit(3);
+  node.commit(4);
+  const Checkpoint cp = node.checkpoint(7);
+  Hash32 other_root = cp.root;
+  other_root.bytes[0] ^= 0x80;
+  auto fork =
+      Follower::check_extension(node.evidence_note(7), cp, node.evidence_note(7, other_root),
+                                Checkpoint{cp.origin, 7, other_root}, nullptr);
+  ASSERT_TRUE(fork);
+  const std::string text = evidence_json(*fork).dump();
+  auto parsed = parse_evidence(text);
+  ASSERT_TRUE(parsed.is_ok()) << parsed.error().message;
+  EvidenceCheck check = check_evidence(*parsed);
+  EXPECT_TRUE(check.confirmed) << check.problem;
+
+  // A note whose signature was tampered with proves nothing.
+  Alarm tampered = *parsed;
+  tampered.notes[1].note[tampered.notes[1].note.size() - 5] ^= 1;
+  EXPECT_FALSE(check_evidence(tampered).confirmed);
+  // Two copies of one note do not conflict.
+  Alarm agreeing = *parsed;
+  agreeing.notes[1] = agreeing.notes[0];
+  EXPECT_FALSE(check_evidence(agreeing).confirmed);
+
+  // A bad consistency proof is confirmed offline; the honest proof is not.
+  ConsistencyProof bad = node.proof(3, 7);
+  bad.hashes[0].bytes[0] ^= 1;
+  auto inconsistent = Follower::check_extension(node.evidence_note(3), node.checkpoint(3),
+                                                node.evidence_note(7), cp, &bad);
+  ASSERT_TRUE(inconsistent);
+  EXPECT_TRUE(check_evidence(*parse_evidence(evidence_json(*inconsistent).dump())).confirmed);
+  Alarm honest = *inconsistent;
+  honest.proof = node.proof(3, 7);
+  EXPECT_FALSE(check_evidence(honest).confirmed);
+
+  // A block that does not verify as served is confirmed; an intact one is not.
+  Alarm block_alarm;
+  block_alarm.kind = AlarmKind::reexecution;
+  Bytes flipped = node.block_bytes(1);
+  flipped[flipped.size() - 3] ^= 1;  // inside the seal
+  block_alarm.blocks = {{"http://node.test", 1, flipped}};
+  EXPECT_TRUE(check_evidence(*parse_evidence(evidence_json(block_alarm).dump())).confirmed);
+  block_alarm.blocks = {{"http://node.test", 1, node.block_bytes(1)}};
+  EXPECT_FALSE(check_evidence(block_alarm).confirmed);
+
+  // Every truncation of an evidence file is an error or a parse, never a crash.
+  for (std::size_t n = 0; n < text.size(); n += 3) (void)parse_evidence(text.substr(0, n));
+  EXPECT_FALSE(parse_evidence("[]").is_ok());
+  EXPECT_FALSE(parse_evidence(R"({"kind":"meteor","time":1,"reason":""})").is_ok());
+  EXPECT_FALSE(parse_evidence(R"({"kind":"equivocation","time":-1,"reason":""})").is_ok());
+  EXPECT_FALSE(
+      parse_evidence(
+          R"({"kind":"equivocation","time":1,"reason":"","blocks":[{"node":"x","height":1,"bytes":"***"}]})")
+          .is_ok());
+}
+
+}  // namespace
+}  // namespace pv::audit
