@@ -1,5 +1,6 @@
 #include "audit/follower.hpp"
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -45,6 +46,20 @@ std::string node_signature_only(const std::string& note, const std::string& key_
     out += "\xE2\x80\x94 " + sig.name + " " + to_base64(raw) + "\n";
   }
   return out;
+}
+
+// The node's pv_queue_depth gauge (GET /metrics): transactions accepted, not yet committed.
+std::optional<std::uint64_t> queue_depth(api::NodeClient& client) {
+  auto reply = client.call("GET", "/metrics");
+  if (!reply) return std::nullopt;
+  const std::string name = "\npv_queue_depth ";
+  const auto at = reply->body.find(name);
+  if (at == std::string::npos) return std::nullopt;
+  std::uint64_t v = 0;
+  const char* first = reply->body.data() + at + name.size();
+  auto [end, ec] = std::from_chars(first, reply->body.data() + reply->body.size(), v);
+  if (ec != std::errc() || end == first) return std::nullopt;
+  return v;
 }
 
 }  // namespace
@@ -135,9 +150,11 @@ Status Follower::connect() {
     return make_error(Errc::conflict, config_.url + " now signs with another node key (" +
                                           info->checkpoint_key.hex() + ")");
   node_key_ = info->checkpoint_key;
+  const std::optional<std::uint64_t> pending = queue_depth(*client_);
   std::lock_guard lock(mu_);
   status_.node_key = node_key_->hex();
   status_.node_height = info->height;
+  if (pending) status_.node_pending = *pending;
   return Status::ok();
 }
 

@@ -47,6 +47,7 @@ struct FollowerStatus {
   std::uint64_t resumed_at_height = 0;  // the replica's head when this process opened it
   std::uint64_t node_height = 0;        // the node's head as last seen
   std::uint64_t node_log_size = 0;      // the node's checkpoint size as last seen
+  std::uint64_t node_pending = 0;       // transactions the node reports accepted, not committed
   std::optional<Checkpoint> accepted;   // the last checkpoint accepted
   bool halted = false;                  // an alarm stopped following
   std::string halt_reason;
