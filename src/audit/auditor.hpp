@@ -25,6 +25,7 @@ struct AuditorConfig {
   api::NodeTrust trust;
   bool from_genesis = false;  // discard the followers' replicas and verify again from block 0
   std::string webhook;        // POST each alarm's evidence here; empty: none
+  std::vector<std::string> witnesses;  // cosignature/v1 vkeys whose lines must verify
   std::chrono::milliseconds poll_interval{200};
   // A node whose log does not grow for this long while it reports pending transactions stalls.
   std::chrono::milliseconds stall_after{std::chrono::seconds(60)};

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ledger/cosignature.hpp"
 #include "ledger/cosignature_clock.hpp"
 #include "ledger/merkle.hpp"
 #include "node/atomic_file.hpp"
@@ -66,6 +67,10 @@ std::optional<std::uint64_t> queue_depth(api::NodeClient& client) {
 
 Result<std::unique_ptr<Follower>> Follower::open(FollowerConfig config) {
   PV_TRY(check_genesis(config.genesis));
+  for (const auto& vkey : config.witnesses)
+    if (auto w = parse_cosigner_verifier_key(vkey); !w)
+      return make_error(Errc::invalid_argument,
+                        "witness key " + vkey + " does not parse: " + w.error().message);
   std::unique_ptr<Follower> f(new Follower(std::move(config)));
   f->origin_ = checkpoint_origin(f->config_.genesis);
   for (const auto& org : f->config_.genesis.organizations)
@@ -171,6 +176,26 @@ Result<std::vector<Alarm>> Follower::poll() {
   return out;
 }
 
+std::optional<Alarm> Follower::check_cosignatures(const EvidenceNote& note,
+                                                  const std::vector<std::string>& witnesses,
+                                                  std::uint64_t now) {
+  std::vector<Cosigner> cosigners;
+  for (const auto& vkey : witnesses)
+    if (auto w = parse_cosigner_verifier_key(vkey)) cosigners.push_back(*w);
+  if (cosigners.empty()) return std::nullopt;
+  auto verified = verify_cosignatures(note.note, cosigners, now);
+  if (verified) return std::nullopt;
+  Alarm a = make_alarm(AlarmKind::witness_signature,
+                       note.node +
+                           " serves a checkpoint with a witness cosignature that does not "
+                           "verify: " +
+                           verified.error().message);
+  a.time = now;
+  a.notes = {note};
+  a.witness_keys = witnesses;
+  return a;
+}
+
 std::optional<Alarm> Follower::check_extension(const EvidenceNote& accepted_note,
                                                const Checkpoint& accepted, const EvidenceNote& note,
                                                const Checkpoint& cp,
@@ -258,6 +283,13 @@ Result<std::vector<Alarm>> Follower::poll_once() {
     std::lock_guard lock(mu_);
     status_.node_log_size = cp->size;
   }
+  std::vector<Alarm> found;
+  if (!witness_alarm_raised_)
+    if (auto bad = check_cosignatures({config_.url, *raw, note.vkey}, config_.witnesses,
+                                      cosignature_time_now())) {
+      witness_alarm_raised_ = true;  // the node's log may still be sound: keep following
+      found.push_back(std::move(*bad));
+    }
   std::optional<EvidenceNote> accepted_note;
   std::optional<Checkpoint> accepted;
   {
@@ -276,12 +308,12 @@ Result<std::vector<Alarm>> Follower::poll_once() {
             check_extension(*accepted_note, *accepted, note, *cp, proof ? &*proof : nullptr))
       return halt(std::move(*alarm));
     if (cp->size == accepted->size && replica_->head().log_size >= cp->size)
-      return std::vector<Alarm>{};  // nothing new
+      return found;  // nothing new
   }
   auto blocks = verify_blocks_to(*cp, note);
   if (!blocks) return blocks.error();
   if (*blocks) return halt(std::move(**blocks));
-  if (replica_->head().log_size < cp->size) return std::vector<Alarm>{};  // stopping
+  if (replica_->head().log_size < cp->size) return found;  // stopping
   auto root = replica_->root_at(cp->size);
   if (!root) return root.error();
   if (*root != cp->root) {
@@ -293,7 +325,7 @@ Result<std::vector<Alarm>> Follower::poll_once() {
     return halt(std::move(a));
   }
   PV_TRY(accept(note, *cp));
-  return std::vector<Alarm>{};
+  return found;
 }
 
 FollowerStatus Follower::status() const {

@@ -38,6 +38,9 @@ struct FollowerConfig {
   std::string dir;  // the follower's own directory (replica, accepted checkpoint)
   Genesis genesis;  // the network's genesis: the auditor's trust anchor
   api::NodeTrust trust;
+  // Witnesses whose cosignatures on the node's checkpoints must verify (cosignature/v1 vkeys);
+  // a line of theirs that does not raises witness-signature (once; the follower goes on).
+  std::vector<std::string> witnesses;
 };
 
 struct FollowerStatus {
@@ -86,6 +89,10 @@ class Follower {
                                                             const EvidenceNote& note,
                                                             const Checkpoint& cp,
                                                             const ConsistencyProof* proof);
+  // Checks the cosignature lines by `witnesses` on `note` (the node's checkpoint as served): an
+  // alarm when a line of theirs does not verify at `now`. Exposed for tests.
+  [[nodiscard]] static std::optional<Alarm> check_cosignatures(
+      const EvidenceNote& note, const std::vector<std::string>& witnesses, std::uint64_t now);
 
  private:
   explicit Follower(FollowerConfig config) : config_(std::move(config)) {}
@@ -104,6 +111,7 @@ class Follower {
   std::optional<api::NodeClient> client_;
   std::optional<PublicKey> node_key_;
   bool genesis_checked_ = false;
+  bool witness_alarm_raised_ = false;
   std::atomic<bool> stopping_{false};
 
   mutable std::mutex mu_;  // guards everything below

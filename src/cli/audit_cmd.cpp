@@ -52,7 +52,7 @@ struct WitnessServeOptions {
 struct AuditServeOptions {
   AuditKeyOptions key;
   std::string listen = "127.0.0.1:7700";
-  std::vector<std::string> nodes;
+  std::vector<std::string> nodes, witnesses;
   std::string genesis, webhook;
   bool from_genesis = false;
   std::uint64_t poll_ms = 200, stall_seconds = 60;
@@ -262,6 +262,7 @@ int audit_serve(const AuditServeOptions& o) {
   config.trust = node_trust();
   config.from_genesis = o.from_genesis;
   config.webhook = o.webhook;
+  config.witnesses = o.witnesses;
   config.poll_interval = std::chrono::milliseconds(std::max<std::uint64_t>(o.poll_ms, 10));
   config.stall_after = std::chrono::seconds(o.stall_seconds);
   auto opened = audit::Auditor::open(std::move(config));
@@ -434,6 +435,10 @@ void add_audit_commands(CLI::App& app, int& exit_code) {
                   "(the witness state and evidence are kept)");
   serve->add_option("--webhook", v->webhook,
                     "POST each alarm's evidence (JSON) to this http(s) URL");
+  serve->add_option("--witness", v->witnesses,
+                    "a witness (cosignature/v1 VKEY) whose cosignatures on the nodes' checkpoints "
+                    "must verify; a line of its that does not raises witness-signature; "
+                    "repeatable");
   serve->add_option("--poll-ms", v->poll_ms, "how often each node is asked for its checkpoint")
       ->capture_default_str();
   serve

@@ -8,6 +8,7 @@
 #include "audit/alarms.hpp"
 #include "audit/follower.hpp"
 #include "audit/ledger_replica.hpp"
+#include "ledger/cosignature.hpp"
 #include "ledger/merkle.hpp"
 #include "node/committer.hpp"
 #include "node/genesis_file.hpp"
@@ -301,6 +302,36 @@ TEST(AuditEvidence, AlarmsRoundTripAndAreRecheckedOffline) {
       parse_evidence(
           R"({"kind":"equivocation","time":1,"reason":"","blocks":[{"node":"x","height":1,"bytes":"***"}]})")
           .is_ok());
+}
+
+TEST(AuditFollower, AWitnessCosignatureThatDoesNotVerifyIsAnAlarmWithCheckableEvidence) {
+  NodeLedger node;
+  node.commit(2);
+  const std::uint64_t now = 1796000000;
+  const SigningKey witness = SigningKey::generate();
+  const std::string wname = "witness.test/w",
+                    vkey = cosigner_verifier_key(wname, witness.public_key());
+  EvidenceNote note = node.evidence_note(2);
+  const std::string text = note.note.substr(0, note.note.find("\n\n") + 1);
+  note.note += cosign(text, wname, witness, now);
+  EXPECT_FALSE(Follower::check_cosignatures(note, {vkey}, now));
+  EXPECT_FALSE(Follower::check_cosignatures(note, {}, now));  // no witness named: nothing checked
+
+  // One flipped byte in the cosignature's signature: the alarm, and evidence that proves it.
+  EvidenceNote tampered = note;
+  const auto line = tampered.note.rfind("\xE2\x80\x94 " + wname + " ");
+  ASSERT_NE(line, std::string::npos);
+  char& c = tampered.note[tampered.note.size() - 6];
+  c = c == 'A' ? 'B' : 'A';
+  auto alarm = Follower::check_cosignatures(tampered, {vkey}, now);
+  ASSERT_TRUE(alarm);
+  EXPECT_EQ(alarm->kind, AlarmKind::witness_signature);
+  auto parsed = parse_evidence(evidence_json(*alarm).dump());
+  ASSERT_TRUE(parsed.is_ok()) << parsed.error().message;
+  EXPECT_TRUE(check_evidence(*parsed).confirmed) << check_evidence(*parsed).problem;
+  // The same evidence with the honest note proves nothing.
+  parsed->notes[0] = note;
+  EXPECT_FALSE(check_evidence(*parsed).confirmed);
 }
 
 }  // namespace
