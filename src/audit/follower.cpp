@@ -3,6 +3,7 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <sstream>
 
 #include "ledger/cosignature.hpp"
@@ -246,26 +247,47 @@ Result<std::optional<Alarm>> Follower::verify_blocks_to(const Checkpoint& cp,
     }
     genesis_checked_ = true;
   }
-  while (replica_->head().log_size < cp.size) {
-    if (stopping_) return std::optional<Alarm>();
-    const std::uint64_t height = replica_->head().height + 1;
+  // Pipelined: the next block is fetched and prepared (decoded, seal and signatures checked) on
+  // another thread while this one re-executes the current block.
+  struct Fetched {
+    Bytes encoded;
+    PreparedBlock prepared;
+  };
+  auto fetch = [this](std::uint64_t height) -> Result<Fetched> {
     auto reply = client_->call("GET", "/v1/blocks/" + std::to_string(height) + "?format=binary");
     if (!reply) return reply.error();
-    auto refused = replica_->apply(as_bytes(reply->body), *node_key_);
+    Fetched f{to_bytes(reply->body), {}};
+    f.prepared = replica_->prepare(f.encoded, height, *node_key_);
+    return f;
+  };
+  if (replica_->head().log_size >= cp.size) return std::optional<Alarm>();
+  std::uint64_t height = replica_->head().height + 1;
+  std::future<Result<Fetched>> next = std::async(std::launch::async, fetch, height);
+  while (true) {
+    Result<Fetched> current = next.get();
+    if (!current) return current.error();
+    // The header's log size is covered by the seal; a block that lies about it is refused below.
+    const bool more = !current->prepared.refusal &&
+                      current->prepared.block.header.log_size < cp.size && !stopping_;
+    if (more) next = std::async(std::launch::async, fetch, height + 1);
+    auto refused = replica_->apply(std::move(current->prepared));
     if (!refused) return refused.error();
     if (*refused) {
       Alarm a = make_alarm(AlarmKind::reexecution, config_.url + ": " + (*refused)->reason + " (" +
                                                        block_fault_name((*refused)->fault) + ")");
-      a.blocks.push_back({config_.url, height, to_bytes(reply->body)});
+      a.blocks.push_back({config_.url, height, std::move(current->encoded)});
       a.notes = {note};
       a.auditor = {{"verifiedHeight", replica_->head().height},
                    {"fault", block_fault_name((*refused)->fault)}};
       return std::optional(std::move(a));
     }
-    std::lock_guard lock(mu_);
-    status_.verified = replica_->head();
+    {
+      std::lock_guard lock(mu_);
+      status_.verified = replica_->head();
+    }
+    if (!more) return std::optional<Alarm>();
+    ++height;
   }
-  return std::optional<Alarm>();
 }
 
 Result<std::vector<Alarm>> Follower::poll_once() {

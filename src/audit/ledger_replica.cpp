@@ -106,31 +106,51 @@ std::optional<BlockRefusal> LedgerReplica::check_genesis_block(ByteView encoded)
   return std::nullopt;
 }
 
-Result<std::optional<BlockRefusal>> LedgerReplica::apply(ByteView encoded,
-                                                         const PublicKey& sealer) {
-  const std::uint64_t height = committer_->head().height + 1;
+PreparedBlock LedgerReplica::prepare(ByteView encoded, std::uint64_t height,
+                                     const PublicKey& sealer) const {
+  PreparedBlock out;
+  out.height = height;
   auto block = decode_block(encoded);
-  if (!block) return std::optional(refuse(BlockFault::undecodable, height, block.error().message));
+  if (!block) {
+    out.refusal = refuse(BlockFault::undecodable, height, block.error().message);
+    return out;
+  }
   const BlockHeader& h = block->header;
   if (h.height != height)
-    return std::optional(refuse(BlockFault::out_of_order, height,
-                                "the node sent block " + std::to_string(h.height)));
-  if (h.network != network_)
-    return std::optional(refuse(BlockFault::foreign_network, height, "belongs to another network"));
-  if (block->seal.node_key != sealer)
-    return std::optional(
-        refuse(BlockFault::bad_seal, height,
-               "sealed by " + block->seal.node_key.hex() + ", not the node's key"));
-  if (Status sealed = verify_block_seal(h, block->seal); !sealed)
-    return std::optional(
-        refuse(BlockFault::bad_seal, height, "seal does not verify: " + sealed.error().message));
+    out.refusal =
+        refuse(BlockFault::out_of_order, height, "the node sent block " + std::to_string(h.height));
+  else if (h.network != network_)
+    out.refusal = refuse(BlockFault::foreign_network, height, "belongs to another network");
+  else if (block->seal.node_key != sealer)
+    out.refusal = refuse(BlockFault::bad_seal, height,
+                         "sealed by " + block->seal.node_key.hex() + ", not the node's key");
+  else if (Status sealed = verify_block_seal(h, block->seal); !sealed)
+    out.refusal =
+        refuse(BlockFault::bad_seal, height, "seal does not verify: " + sealed.error().message);
+  if (out.refusal) return out;
+  out.signature_checked = precheck_signatures(network_, block->transactions);
+  out.block = std::move(*block);
+  return out;
+}
 
-  std::vector<bool> checked = precheck_signatures(network_, block->transactions);
+Result<std::optional<BlockRefusal>> LedgerReplica::apply(ByteView encoded,
+                                                         const PublicKey& sealer) {
+  return apply(prepare(encoded, committer_->head().height + 1, sealer));
+}
+
+Result<std::optional<BlockRefusal>> LedgerReplica::apply(PreparedBlock&& prepared) {
+  const std::uint64_t height = committer_->head().height + 1;
+  if (prepared.refusal) return std::optional(std::move(*prepared.refusal));
+  if (prepared.height != height)
+    return std::optional(refuse(BlockFault::out_of_order, height,
+                                "block " + std::to_string(prepared.height) + " came out of turn"));
+  const BlockHeader h = prepared.block.header;
   OrderedBatch batch;
   batch.time_ms = h.time_ms;
-  batch.transactions.reserve(block->transactions.size());
-  for (std::size_t i = 0; i < block->transactions.size(); ++i)
-    batch.transactions.push_back(OrderedTx{std::move(block->transactions[i]), checked[i], 0});
+  batch.transactions.reserve(prepared.block.transactions.size());
+  for (std::size_t i = 0; i < prepared.block.transactions.size(); ++i)
+    batch.transactions.push_back(
+        OrderedTx{std::move(prepared.block.transactions[i]), prepared.signature_checked[i], 0});
   auto committed = committer_->commit(std::move(batch), &h);
   if (!committed) {
     // Errc::conflict is the committer's "came out different"; anything else is the replica's

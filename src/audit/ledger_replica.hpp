@@ -9,7 +9,7 @@
 //
 // The replica lives in its own RocksDB directory; a block and its state changes are written in
 // one synced batch, so after any crash (kill -9 included) the replica holds exactly the blocks
-// it verified. Thread-safety: apply() from one thread; head() and root_at() from any.
+// it verified. Thread-safety: apply() from one thread; prepare(), head() and root_at() from any.
 
 #include <cstdint>
 #include <memory>
@@ -39,6 +39,14 @@ struct BlockRefusal {
   std::string reason;        // "block N: ..."
 };
 
+// A block as far as it was checked without state (LedgerReplica::prepare).
+struct PreparedBlock {
+  std::uint64_t height = 0;
+  std::optional<BlockRefusal> refusal;  // set: a stateless check failed
+  Block block;
+  std::vector<bool> signature_checked;  // see precheck_signatures()
+};
+
 // What the replica has verified so far.
 struct ReplicaHead {
   std::uint64_t height = 0;
@@ -59,8 +67,15 @@ class LedgerReplica {
   // Block 0 as the node serves it must be the genesis block of this network.
   [[nodiscard]] std::optional<BlockRefusal> check_genesis_block(ByteView encoded) const;
 
-  // Verifies `encoded` as the next block sealed by `sealer` and keeps it. nullopt: verified and
-  // durably kept; a refusal: nothing was written. An error: the replica itself failed (I/O).
+  // The checks that need no state (strict decoding, height, network, seal by `sealer`) and the
+  // stateless signature checks, for block `height`. Const and thread-safe: the follower prepares
+  // the next block while the current one executes.
+  [[nodiscard]] PreparedBlock prepare(ByteView encoded, std::uint64_t height,
+                                      const PublicKey& sealer) const;
+  // Re-executes a prepared block as the next one and keeps it. nullopt: verified and durably
+  // kept; a refusal: nothing was written. An error: the replica itself failed (I/O).
+  [[nodiscard]] Result<std::optional<BlockRefusal>> apply(PreparedBlock&& prepared);
+  // prepare() then apply(), for the next height.
   [[nodiscard]] Result<std::optional<BlockRefusal>> apply(ByteView encoded,
                                                           const PublicKey& sealer);
 
