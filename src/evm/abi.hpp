@@ -23,6 +23,8 @@ using Selector = std::array<std::uint8_t, 4>;
 class CallEncoder {
  public:
   explicit CallEncoder(std::string_view signature) : selector_(selector(signature)) {}
+  // With the selector already computed (a call made often).
+  explicit CallEncoder(const Selector& selector) : selector_(selector) {}
   CallEncoder& word(const uint256& v);
   CallEncoder& address(const Address& a) { return word(to_word(a)); }
   CallEncoder& bytes32(const Bytes32& b) { return word(to_word(b)); }

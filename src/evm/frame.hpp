@@ -24,6 +24,7 @@ struct Frame {
   State& state;
   const Message& msg;
   ByteView code;
+  const JumpdestMap* jumpdests = nullptr;  // analysis of `code`, set by the interpreter
   std::int64_t gas;
   std::unique_ptr<uint256[]> stack;
   uint256* sp;  // one past the top of the stack

@@ -7,22 +7,21 @@
 
 namespace pv::evm {
 
-namespace {
-
-// Valid jump destinations: JUMPDEST bytes that are not push data.
-std::vector<std::uint8_t> analyze_jumpdests(ByteView code) {
-  std::vector<std::uint8_t> ok(code.size(), 0);
+std::shared_ptr<const JumpdestMap> analyze_jumpdests(ByteView code) {
+  auto ok = std::make_shared<JumpdestMap>(code.size(), 0);
   for (std::size_t i = 0; i < code.size(); ++i) {
     const std::uint8_t op = code[i];
     if (op == JUMPDEST)
-      ok[i] = 1;
+      (*ok)[i] = 1;
     else if (op >= PUSH1 && op <= PUSH32)
       i += op - PUSH1 + 1;
   }
   return ok;
 }
 
-bool jump_target(const std::vector<std::uint8_t>& jumpdests, const uint256& dest, std::size_t& pc) {
+namespace {
+
+bool jump_target(const JumpdestMap& jumpdests, const uint256& dest, std::size_t& pc) {
   if (!dest.fits_u64() || dest.w[0] >= jumpdests.size() || !jumpdests[dest.w[0]]) return false;
   pc = dest.w[0];
   return true;
@@ -127,7 +126,13 @@ Status finish(Frame& f) {
 
 Status run(Frame& f) {
   const InstructionTable& table = cancun_instructions;
-  const std::vector<std::uint8_t> jumpdests = analyze_jumpdests(f.code);
+  // The code's analysis when its account carries one (computed once per code), else its own.
+  std::shared_ptr<const JumpdestMap> own;
+  if (f.jumpdests == nullptr || f.jumpdests->size() != f.code.size()) {
+    own = analyze_jumpdests(f.code);
+    f.jumpdests = own.get();
+  }
+  const JumpdestMap& jumpdests = *f.jumpdests;
   const std::uint8_t* code = f.code.data();
   const std::size_t code_size = f.code.size();
   const Vm& vm = f.vm;
@@ -276,8 +281,9 @@ Status run(Frame& f) {
 
 }  // namespace
 
-CallResult interpret(Vm& vm, const Message& msg, ByteView code) {
+CallResult interpret(Vm& vm, const Message& msg, ByteView code, const JumpdestMap* jumpdests) {
   Frame f(vm, msg, code);
+  f.jumpdests = jumpdests;
   const Status s = run(f);
   CallResult r;
   r.status = s;

@@ -17,6 +17,8 @@ Account& State::get(const Address& address) {
       a.nonce = record->nonce;
       a.balance = record->balance;
       a.code = std::move(record->code);
+      if (record->jumpdests && record->jumpdests->size() == a.code.size())
+        a.jumpdests = std::move(record->jumpdests);
     }
   }
   return it->second;
@@ -117,6 +119,7 @@ void State::set_code(Account& account, Bytes code) {
   record(Change::code, &account);
   replaced_code_.push_back(std::move(account.code));
   account.code = std::move(code);
+  account.jumpdests.reset();
 }
 
 void State::create_contract(Account& account) {
@@ -160,6 +163,7 @@ void State::revert(std::size_t snapshot) {
       case Change::nonce: e.account()->nonce = e.old.w[0]; break;
       case Change::code:
         e.account()->code = std::move(replaced_code_.back());
+        e.account()->jumpdests.reset();
         replaced_code_.pop_back();
         break;
       case Change::storage: static_cast<StorageSlot*>(e.target)->current = e.old; break;

@@ -14,6 +14,11 @@
 
 namespace pv::evm {
 
+// The valid jump destinations of one code: one byte per code byte, 1 at a JUMPDEST that is not
+// push data. Computed once per code and shared: code never changes under its hash.
+using JumpdestMap = std::vector<std::uint8_t>;
+[[nodiscard]] std::shared_ptr<const JumpdestMap> analyze_jumpdests(ByteView code);
+
 struct StorageSlot {
   uint256 original{};  // value at the start of the transaction (EIP-2200)
   uint256 current{};
@@ -25,6 +30,8 @@ struct Account {
   std::uint64_t nonce = 0;
   uint256 balance{};
   Bytes code;
+  // Invariant: null or the analysis of `code` (set_code and its revert reset it).
+  std::shared_ptr<const JumpdestMap> jumpdests;
   std::unordered_map<uint256, StorageSlot, Uint256Hash> storage;
   std::unordered_map<uint256, uint256, Uint256Hash> transient;  // EIP-1153
   bool warm = false;
@@ -44,6 +51,7 @@ class StateSource {
     std::uint64_t nonce = 0;
     uint256 balance{};
     Bytes code;
+    std::shared_ptr<const JumpdestMap> jumpdests;  // optional: analyze_jumpdests(code)
   };
   virtual ~StateSource() = default;
   virtual std::optional<AccountRecord> account(const Address& address) const = 0;

@@ -139,11 +139,15 @@ CallResult Vm::call(const Message& msg) {
     if (result.status == Status::unsupported_precompile && unsupported_precompile_ == 0)
       unsupported_precompile_ = precompile;
   } else {
-    const Account& code_owner = state_.get(msg.code_address);
+    Account& code_owner = state_.get(msg.code_address);
     if (code_owner.code.empty()) return fail(Status::success, msg.gas);
     // The code stays in place while it runs: accounts are never moved within a transaction, and
-    // an account with code cannot be the target of a CREATE.
-    result = interpret(*this, msg, code_owner.code);
+    // an account with code cannot be the target of a CREATE. Its analysis is kept with it for
+    // the next call (a cache of the code, reset whenever the code changes; not journaled).
+    if (!code_owner.jumpdests) code_owner.jumpdests = analyze_jumpdests(code_owner.code);
+    // The frame holds its own reference, whatever happens to the account's.
+    const std::shared_ptr<const JumpdestMap> jumpdests = code_owner.jumpdests;
+    result = interpret(*this, msg, code_owner.code, jumpdests.get());
   }
   if (result.status != Status::success) {
     state_.revert(snapshot);

@@ -41,7 +41,9 @@ class Vm {
 [[nodiscard]] Address create2_address(const Address& sender, const uint256& salt,
                                       ByteView init_code);
 
-// Runs `code` as the frame described by `msg` (interpreter.cpp).
-[[nodiscard]] CallResult interpret(Vm& vm, const Message& msg, ByteView code);
+// Runs `code` as the frame described by `msg` (interpreter.cpp). `jumpdests`: the code's
+// analysis when known (analyze_jumpdests(code), or null to compute it here).
+[[nodiscard]] CallResult interpret(Vm& vm, const Message& msg, ByteView code,
+                                   const JumpdestMap* jumpdests = nullptr);
 
 }  // namespace pv::evm

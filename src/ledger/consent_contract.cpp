@@ -30,18 +30,19 @@ struct Candidate {
   std::string reason;
 };
 
-// Checks one consent against the request. Returns the stage reached (5 = permits).
-int evaluate(const ConsentId& id, const ConsentState& c, const RecordState& record,
+// Checks one consent against the request for a record of `record_category` (read only for a
+// consent scoped by category). Returns the stage reached (5 = permits).
+int evaluate(const ConsentId& id, const ConsentState& c, std::string_view record_category,
              const AccessRequest& req, std::string& reason) {
   const ConsentGrant& g = c.grant;
   const std::string name = "consent " + short_id(id);
   bool in_scope = g.scope == ScopeKind::records
                       ? std::binary_search(g.records.begin(), g.records.end(), req.record)
-                      : g.category == record.anchor.category;
+                      : g.category == record_category;
   if (!in_scope) {
-    reason = g.scope == ScopeKind::records
-                 ? name + " does not cover this record"
-                 : name + " covers category " + g.category + ", not " + record.anchor.category;
+    reason = g.scope == ScopeKind::records ? name + " does not cover this record"
+                                           : name + " covers category " + g.category + ", not " +
+                                                 std::string(record_category);
     return 0;
   }
   if (!(g.actions & static_cast<std::uint8_t>(req.action))) {
@@ -101,7 +102,7 @@ AccessDecision LedgerConsentContract::decide(const StateView& state,
       auto c = load_consent(state, id);
       if (!c || !*c) return refuse("cannot read consent " + short_id(id));
       std::string reason;
-      int stage = evaluate(id, **c, record, req, reason);
+      int stage = evaluate(id, **c, record.anchor.category, req, reason);
       if (stage == 5) {
         AccessDecision d = permit(AccessBasis::consent);
         d.consent = id;
@@ -128,12 +129,21 @@ AccessDecision LedgerConsentContract::decide(const StateView& state,
 
 std::string consent_refusal_reason(const StateView& state, const ConsentId& id,
                                    const AccessRequest& req) {
-  auto record = load_record(state, req.record);
-  if (!record || !*record) return "no record " + short_id(req.record);
+  // The record itself matters only to a consent scoped by category; for one that lists its
+  // records, that the record exists is enough (decoding it checks every DID in its anchor, the
+  // larger part of this function's time when it was loaded for every refusal).
   auto c = load_consent(state, id);
+  std::string category;
+  if (c && *c && (*c)->grant.scope == ScopeKind::category) {
+    auto record = load_record(state, req.record);
+    if (!record || !*record) return "no record " + short_id(req.record);
+    category = (*record)->anchor.category;
+  } else if (!state.get(record_state_key(req.record))) {
+    return "no record " + short_id(req.record);
+  }
   if (!c || !*c) return "cannot read consent " + short_id(id);
   std::string reason;
-  if (evaluate(id, **c, **record, req, reason) == 5) return "consent " + short_id(id) + " permits";
+  if (evaluate(id, **c, category, req, reason) == 5) return "consent " + short_id(id) + " permits";
   return reason;
 }
 

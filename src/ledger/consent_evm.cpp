@@ -135,8 +135,10 @@ Result<ContractDecision> contract_decide(const StateView& state, const AccessReq
   for (const auto& org : req.reader_organizations)
     organizations.push_back(word(identity_address(org)));
   const evm::Address reader = identity_address(req.reader);
+  static const evm::abi::Selector decide_selector =
+      evm::abi::selector("decide(address,address[],bytes32,uint8,uint64,uint64,bool,address)");
   Bytes input =
-      evm::abi::CallEncoder("decide(address,address[],bytes32,uint8,uint64,uint64,bool,address)")
+      evm::abi::CallEncoder(decide_selector)
           .address(reader)
           .words(organizations)
           .word(word(req.record))

@@ -1,5 +1,6 @@
 #include "ledger/contract_state.hpp"
 
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -10,10 +11,6 @@ namespace pv {
 namespace {
 
 constexpr std::size_t kAccountBytes = 8 + 32 + 32;
-
-std::string word_hex(const evm::uint256& v) {
-  return evm::to_bytes32(v).hex();
-}
 
 Bytes encode_account(std::uint64_t nonce, const evm::uint256& balance,
                      const evm::Bytes32& code_hash) {
@@ -40,23 +37,29 @@ std::optional<StoredAccount> decode_account(ByteView b) {
   return StoredAccount{*nonce, evm::to_word(*balance), *hash};
 }
 
-// Code by hash, shared by every source in the process: code never changes under its hash.
+// Code by hash with its jump destinations, shared by every source in the process: code never
+// changes under its hash, so neither does its analysis.
+struct AnalyzedCode {
+  Bytes code;
+  std::shared_ptr<const evm::JumpdestMap> jumpdests;
+};
+
 class CodeCache {
  public:
-  std::shared_ptr<const Bytes> find(const evm::Bytes32& hash) {
+  std::shared_ptr<const AnalyzedCode> find(const evm::Bytes32& hash) {
     std::lock_guard lock(mutex_);
-    auto it = code_.find(hash.hex());
+    auto it = code_.find(evm::to_word(hash));
     return it == code_.end() ? nullptr : it->second;
   }
-  void put(const evm::Bytes32& hash, std::shared_ptr<const Bytes> code) {
+  void put(const evm::Bytes32& hash, std::shared_ptr<const AnalyzedCode> code) {
     std::lock_guard lock(mutex_);
     if (code_.size() > 64) code_.clear();  // a handful of versions at most; bound it anyway
-    code_.emplace(hash.hex(), std::move(code));
+    code_.emplace(evm::to_word(hash), std::move(code));
   }
 
  private:
   std::mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<const Bytes>> code_;
+  std::unordered_map<evm::uint256, std::shared_ptr<const AnalyzedCode>, evm::Uint256Hash> code_;
 };
 
 CodeCache& code_cache() {
@@ -72,8 +75,25 @@ std::string evm_account_state_key(const evm::Address& a) {
 std::string evm_code_state_key(const evm::Bytes32& h) {
   return "evm/code/" + h.hex();
 }
+// Built in one buffer: every SLOAD of a contract call reads one of these.
 std::string evm_slot_state_key(const evm::Address& a, const evm::uint256& key) {
-  return "evm/slot/" + a.hex() + "/" + word_hex(key);
+  static constexpr char kPrefix[] = "evm/slot/";
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::uint8_t word[32];
+  evm::store_be32(word, key);
+  std::string out(sizeof kPrefix - 1 + 2 * a.size() + 1 + 2 * sizeof word, '/');
+  std::memcpy(out.data(), kPrefix, sizeof kPrefix - 1);
+  char* p = out.data() + sizeof kPrefix - 1;
+  for (std::uint8_t b : a.bytes) {
+    *p++ = kDigits[b >> 4];
+    *p++ = kDigits[b & 15];
+  }
+  ++p;  // the '/' between address and slot
+  for (std::uint8_t b : word) {
+    *p++ = kDigits[b >> 4];
+    *p++ = kDigits[b & 15];
+  }
+  return out;
 }
 
 evm::Address identity_address(std::string_view did) {
@@ -91,7 +111,7 @@ std::optional<evm::StateSource::AccountRecord> LedgerEvmSource::account(
     corrupt_ = true;
     return std::nullopt;
   }
-  AccountRecord record{stored->nonce, stored->balance, {}};
+  AccountRecord record{stored->nonce, stored->balance, {}, {}};
   if (!stored->code_hash.is_zero()) {
     auto code = code_cache().find(stored->code_hash);
     if (!code) {
@@ -100,10 +120,14 @@ std::optional<evm::StateSource::AccountRecord> LedgerEvmSource::account(
         corrupt_ = true;
         return std::nullopt;
       }
-      code = std::make_shared<const Bytes>(std::move(*bytes));
+      auto analyzed = std::make_shared<AnalyzedCode>();
+      analyzed->jumpdests = evm::analyze_jumpdests(*bytes);
+      analyzed->code = std::move(*bytes);
+      code = std::move(analyzed);
       code_cache().put(stored->code_hash, code);
     }
-    record.code = *code;
+    record.code = code->code;
+    record.jumpdests = code->jumpdests;
   }
   return record;
 }

@@ -34,7 +34,7 @@ const Address empty = small_address(0xe0);
 
 TEST(WorldState, LoadsLazilyAndRevertsEveryKindOfChange) {
   MapSource source;
-  source.accounts[alice] = {3, uint256{100}, Bytes{0x00}};
+  source.accounts[alice] = {3, uint256{100}, Bytes{0x00}, {}};
   source.slots[{alice, {5, 0, 0, 0}}] = uint256{9};
   State state(&source);
   Account& a = state.get(alice);
@@ -76,7 +76,7 @@ TEST(WorldState, LoadsLazilyAndRevertsEveryKindOfChange) {
 
 TEST(WorldState, EndOfTransactionRemovesTouchedEmptyAndDestructedAccounts) {
   MapSource source;
-  source.accounts[empty] = {0, uint256{0}, {}};
+  source.accounts[empty] = {0, uint256{0}, {}, {}};
   State state(&source);
   Account& e = state.get(empty);
   ASSERT_TRUE(e.exists);

@@ -280,6 +280,17 @@ TEST(ConsentEvmTest, GenesisDeploysTheBuiltContract) {
   EXPECT_TRUE(std::equal(account->code.begin(), account->code.end(),
                          consent_contract_runtime_code().begin(),
                          consent_contract_runtime_code().end()));
+  // The code comes with its jump destinations, analysed once and shared by every decision.
+  ASSERT_TRUE(account->jumpdests);
+  EXPECT_EQ(*account->jumpdests, *evm::analyze_jumpdests(account->code));
+  EXPECT_EQ(source.account(consent_contract_address())->jumpdests, account->jumpdests);
+  // Slot keys as docs/evm.md gives them (the state digest covers them).
+  for (const evm::uint256& key : {evm::uint256{0}, evm::uint256{0xab}, ~evm::uint256{0}}) {
+    EXPECT_EQ(evm_slot_state_key(consent_contract_address(), key),
+              "evm/slot/" + consent_contract_address().hex() + "/" + evm::to_bytes32(key).hex());
+  }
+  EXPECT_EQ(evm_slot_state_key(consent_contract_address(), evm::uint256{1}),
+            "evm/slot/" + consent_contract_address().hex() + "/" + std::string(63, '0') + "1");
   // The genesis organization is a member in the contract's own storage (isMember(address)).
   auto member = static_call_contract(
       ledger.state(),
