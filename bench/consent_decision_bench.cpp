@@ -1,8 +1,10 @@
 // In-process half of the records-and-consent benchmark, on the stopped node's data directory
 // that pv_consent_http_bench filled (patients, records, consents, revocations in RocksDB):
-//   1. access decisions/s: LedgerConsentContract::decide at the current height on the node's
-//      committed state, over phase 3's questions (every answer checked against the expected
-//      one), on one thread and on every core;
+//   1. access decisions/s: LedgerConsentContract::decide (the native rules) and
+//      EvmConsentContract::decide (contracts/ConsentRules.sol by a static call on the embedded
+//      EVM, what the node runs) at the current height on the node's committed state, over phase
+//      3's questions (every answer checked against the expected one), on one thread and on every
+//      core;
 //   2. emergency (break-glass) reads, end to end inside the node: the emergency-clinician
 //      credential (VC-JWT) verified against the ledger, the decision with purpose ETREAT, the
 //      access event (basis emergency) signed, ordered and committed; p50/p99 next to the same
@@ -22,6 +24,7 @@
 
 #include "consent_bench_support.hpp"
 #include "crypto/sha256.hpp"
+#include "ledger/consent_evm.hpp"
 #include "ledger/credential_check.hpp"
 #include "ledger/vc_jwt.hpp"
 #include "node/node_key.hpp"
@@ -40,9 +43,9 @@ int fail(const std::string& what) {
 
 // Decisions per second on `threads` threads for about `seconds`; counts answers that differ from
 // the expected ones.
-double decisions_per_second(const StateView& state, const std::vector<ReadQuestion>& qs,
-                            unsigned threads, double seconds, std::atomic<std::uint64_t>& wrong) {
-  LedgerConsentContract contract;
+double decisions_per_second(const ConsentContract& contract, const StateView& state,
+                            const std::vector<ReadQuestion>& qs, unsigned threads, double seconds,
+                            std::atomic<std::uint64_t>& wrong) {
   std::atomic<std::uint64_t> count{0};
   std::atomic<bool> stop{false};
   std::vector<std::thread> pool;
@@ -102,8 +105,12 @@ int main(int argc, char** argv) {
 
   std::atomic<std::uint64_t> wrong{0};
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  double one = decisions_per_second(state, qs, 1, seconds, wrong);
-  double all = decisions_per_second(state, qs, cores, seconds, wrong);
+  LedgerConsentContract native;
+  EvmConsentContract evm;
+  double one = decisions_per_second(native, state, qs, 1, seconds, wrong);
+  double all = decisions_per_second(native, state, qs, cores, seconds, wrong);
+  double evm_one = decisions_per_second(evm, state, qs, 1, seconds, wrong);
+  double evm_all = decisions_per_second(evm, state, qs, cores, seconds, wrong);
   if (wrong) return fail(std::to_string(wrong.load()) + " decisions differ from the expected");
   std::size_t permits = 0;
   for (const auto& q : qs) permits += q.permit ? 1 : 0;
@@ -111,6 +118,19 @@ int main(int argc, char** argv) {
       "access decisions, in-process %.0f/s on one core, %.0f/s on %u cores (ConsentContract at the "
       "current height, RocksDB state; %zu questions, %zu permits)\n",
       one, all, cores, qs.size(), permits);
+  // Gas of each question's static call of `decide`, once.
+  std::int64_t gas = 0;
+  for (const auto& q : qs) {
+    AccessRequest r{q.reader, {}, q.record, ConsentAction::access, q.purpose, unix_ms(), {}};
+    auto d = contract_decide(state, r);
+    if (!d) return fail("the consent contract gave no decision: " + d.error().message);
+    gas += d->gas_used;
+  }
+  std::printf(
+      "access decisions through the consent contract on the EVM, in-process %.0f/s on one core, "
+      "%.0f/s on %u cores (%.2fx the native time on one core; %.0f gas per decision)\n",
+      evm_one, evm_all, cores, evm_one > 0 ? one / evm_one : 0.0,
+      static_cast<double>(gas) / static_cast<double>(qs.size()));
 
   // Break-glass: the node's organization issues an emergency-clinician credential.
   auto node_key = load_or_create_node_key(data_dir, config.key_passphrase, config.key_kdf);

@@ -35,18 +35,13 @@ if [ "${1:-}" = evm ]; then
   ./build/bench/pv_evm_bench --iterations "${PV_BENCH_EVM_ITERATIONS:-2000000}" \
     --runs "${PV_BENCH_EVM_RUNS:-5}"
   echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-  # Consent decisions through the EVM next to the native rules, same state and questions
-  # (bench/evm_decision_bench.cpp): the contract is compiled here by the pinned solc.
+  # Consent decisions through the ledger's consent contract (contracts/ConsentRules.sol, deployed
+  # in genesis, the path a node takes) next to the native rules, same state and questions
+  # (bench/evm_decision_bench.cpp).
   ninja -C build pv_evm_decision_bench >/dev/null
-  dir=$(mktemp -d /tmp/pv-evm-bench.XXXXXX)
-  node tests/interop/solidity_cases.mjs tests/evm/contracts/ConsentCheck.sol ConsentCheck 1 1 "$dir/line.jsonl"
-  node -e 'const l = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-           process.stdout.write(l.contracts[0].code)' "$dir/line.jsonl" >"$dir/consent-check.hex"
-  echo "== Consent decisions, EVM and native, one thread; load: $(cut -d' ' -f1-3 /proc/loadavg) =="
-  ./build/bench/pv_evm_decision_bench --code-file "$dir/consent-check.hex" \
-    --patients "${PV_BENCH_PATIENTS:-300}" --seconds "${PV_BENCH_EVM_SECONDS:-2}" ||
-    { rm -rf "$dir"; exit 1; }
-  rm -rf "$dir"
+  echo "== Consent decisions, EVM (ConsentRules) and native, one thread; load: $(cut -d' ' -f1-3 /proc/loadavg) =="
+  ./build/bench/pv_evm_decision_bench --patients "${PV_BENCH_PATIENTS:-300}" \
+    --seconds "${PV_BENCH_EVM_SECONDS:-2}"
   echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   exit
 fi

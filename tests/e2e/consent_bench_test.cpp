@@ -57,9 +57,29 @@ TEST(ConsentBenchE2e, TinyRunGetsEveryAnswerRight) {
                     "--seconds", "0.2", "--reads", "10"},
                    env, 300s);
   ASSERT_TRUE(local.ok()) << local.out << "\n" << local.err;
-  for (const char* line : {"access decisions, in-process", "emergency (break-glass) read",
-                           "same path, consented read"})
+  for (const char* line :
+       {"access decisions, in-process", "access decisions through the consent contract on the EVM",
+        "emergency (break-glass) read", "same path, consented read"})
     EXPECT_TRUE(has(local.out, line)) << "missing: " << line << "\n" << local.out;
+}
+
+// bench/run.sh evm's consent decisions at a tiny size: the ledger's contract on the EVM and the
+// native rules must give every question the same answer in the same words (the benchmark exits
+// 1 otherwise, and when the contract gives no decision).
+TEST(ConsentBenchE2e, EvmDecisionBenchAgreesWithTheNativeRules) {
+  const std::string bench = (fs::path(pv_bin()).parent_path() / "bench" / "pv_evm_decision_bench");
+#ifdef PV_BENCH_BUILT
+  ASSERT_TRUE(fs::exists(bench)) << "the benchmarks were configured (PV_BENCH=ON) but " << bench
+                                 << " is missing";
+#else
+  if (!fs::exists(bench)) GTEST_SKIP() << "benchmarks not built (PV_BENCH=OFF)";
+#endif
+  auto r = run({bench, "--patients", "12", "--records", "2", "--seconds", "0.05"}, {}, 300s);
+  ASSERT_TRUE(r.ok()) << r.out << "\n" << r.err;
+  for (const char* line :
+       {"EVM and native decisions differ on 0", "gas per EVM decision:", "native decisions/s:",
+        "EVM decisions/s:", "EVM time per decision / native:"})
+    EXPECT_TRUE(has(r.out, line)) << "missing: " << line << "\n" << r.out;
 }
 
 }  // namespace
