@@ -13,7 +13,8 @@
 #                                                              abuse, next to the previous server
 #        bench/run.sh zk [runs]                                only the zero-knowledge proofs (issue 14)
 #        bench/run.sh evm                                      only the EVM: Mgas/s, and consent
-#                                                              decisions through it and natively (issue 15)
+#                                                              decisions through the ledger's consent
+#                                                              contract and natively (issue 15)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Zero-knowledge proofs: sizes, prove and verify times on one core next to one P-256 scalar
