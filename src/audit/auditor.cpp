@@ -89,7 +89,16 @@ void Auditor::follow(Follower& follower) {
   while (!stopping_) {
     auto found = follower.poll();
     if (found) {
-      for (auto& alarm : *found) raise(std::move(alarm));
+      for (auto& alarm : *found) {
+        // A block the node served that did not re-execute: compared with the other nodes'
+        // block of that height once one of them has verified it (compare_blocks()).
+        if (alarm.kind == AlarmKind::reexecution)
+          for (const auto& b : alarm.blocks) {
+            std::lock_guard lock(mu_);
+            refused_blocks_.push_back(b);
+          }
+        raise(std::move(alarm));
+      }
       wait = config_.poll_interval;
     } else {
       spdlog::warn("audit: following {}: {}", follower.url(), found.error().message);
@@ -135,7 +144,46 @@ void Auditor::watch_stall(Follower& follower, const FollowerStatus& s) {
   raise(std::move(*alarm));
 }
 
+void Auditor::compare_blocks() {
+  std::vector<EvidenceBlock> pending;
+  {
+    std::lock_guard lock(mu_);
+    pending.swap(refused_blocks_);
+  }
+  std::vector<EvidenceBlock> later;
+  for (auto& refused : pending) {
+    bool compared = false;
+    for (const auto& f : followers_) {
+      if (f->url() == refused.node) continue;
+      const FollowerStatus s = f->status();
+      if (s.halted || s.verified.height < refused.height) continue;
+      // That node's block of the same height, sealed by it, verified here: fetch it as served.
+      auto client = api::NodeClient::connect(f->url(), config_.trust);
+      if (!client) continue;
+      auto reply =
+          client->call("GET", "/v1/blocks/" + std::to_string(refused.height) + "?format=binary");
+      if (!reply) continue;
+      compared = true;
+      auto theirs = decode_block(as_bytes(reply->body));
+      auto ours = decode_block(refused.encoded);
+      if (theirs && ours && block_hash(theirs->header) == block_hash(ours->header)) break;
+      Alarm a;
+      a.kind = AlarmKind::divergent_node;
+      a.time = cosignature_time_now();
+      a.reason = refused.node + " and " + f->url() + " serve different blocks at height " +
+                 std::to_string(refused.height) + "; the auditor verified the one of " + f->url();
+      a.blocks = {refused, {f->url(), refused.height, to_bytes(reply->body)}};
+      raise(std::move(a));
+      break;
+    }
+    if (!compared && !stopping_) later.push_back(std::move(refused));
+  }
+  std::lock_guard lock(mu_);
+  for (auto& b : later) refused_blocks_.push_back(std::move(b));
+}
+
 void Auditor::compare_all() {
+  compare_blocks();
   for (std::size_t i = 0; i < followers_.size(); ++i)
     for (std::size_t j = 0; j < followers_.size(); ++j) {
       if (i == j) continue;

@@ -59,6 +59,7 @@ class Auditor {
   explicit Auditor(AuditorConfig config);
   void follow(Follower& follower);
   void compare_all();
+  void compare_blocks();
   void watch_stall(Follower& follower, const FollowerStatus& s);
   void raise(Alarm alarm);
 
@@ -69,8 +70,9 @@ class Auditor {
   std::atomic<bool> stopping_{false};
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 
-  mutable std::mutex mu_;           // guards the members below
-  std::set<std::string> compared_;  // reasons of cross-node alarms already raised
+  mutable std::mutex mu_;                      // guards the members below
+  std::set<std::string> compared_;             // reasons of cross-node alarms already raised
+  std::vector<EvidenceBlock> refused_blocks_;  // still to compare with another node's
   struct Progress {
     std::uint64_t size = 0;
     std::chrono::steady_clock::time_point since;
