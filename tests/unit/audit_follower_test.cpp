@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "audit/alarms.hpp"
+#include "audit/auditor.hpp"
 #include "audit/follower.hpp"
 #include "audit/ledger_replica.hpp"
 #include "ledger/cosignature.hpp"
@@ -332,6 +333,90 @@ TEST(AuditFollower, AWitnessCosignatureThatDoesNotVerifyIsAnAlarmWithCheckableEv
   // The same evidence with the honest note proves nothing.
   parsed->notes[0] = note;
   EXPECT_FALSE(check_evidence(*parsed).confirmed);
+}
+
+// The witness of `pv audit serve` cosigns through the auditor's gate: only what a follower's
+// replica re-executed, with the same root.
+TEST(AuditGate, TheWitnessCosignsOnlyWhatAFollowerVerified) {
+  NodeLedger node;
+  node.commit(3);
+  node.commit(4);
+  const std::string url = "http://127.0.0.1:9";  // never contacted: the replica is filled here
+  const std::string data = node.dir.str() + "/auditor";
+  {
+    auto replica = LedgerReplica::open(follower_dir(data, url) + "/replica", node.genesis);
+    ASSERT_TRUE(replica.is_ok()) << replica.error().message;
+    auto refused = (*replica)->apply(node.block_bytes(1), node.key.public_key());
+    ASSERT_TRUE(refused.is_ok() && !*refused);
+  }
+  AuditorConfig config;
+  config.nodes = {url};
+  config.data_dir = data;
+  config.genesis = node.genesis;
+  auto auditor = Auditor::open(config);
+  ASSERT_TRUE(auditor.is_ok()) << auditor.error().message;
+  const WitnessedLog log = (*auditor)->witnessed_log();
+  EXPECT_EQ(log.origin, checkpoint_origin(node.genesis));
+
+  EXPECT_EQ((*auditor)->gate(log, node.checkpoint(3)).verdict, GateVerdict::verified);
+  EXPECT_EQ((*auditor)->gate(log, node.checkpoint(2)).verdict, GateVerdict::verified);
+  EXPECT_EQ((*auditor)->gate(log, node.checkpoint(7)).verdict, GateVerdict::not_yet);
+  Checkpoint forked = node.checkpoint(3);
+  forked.root.bytes[31] ^= 1;
+  EXPECT_EQ((*auditor)->gate(log, forked).verdict, GateVerdict::contradicts);
+
+  // Through the witness: 503 before, 200 once verified, 422 (kept as evidence) when the
+  // auditor's re-execution contradicts the node's signed root.
+  Witness witness(
+      "witness.test/gate", SigningKey::generate(), {log}, data + "/witness-state",
+      [&](const WitnessedLog& l, const Checkpoint& cp) { return (*auditor)->gate(l, cp); });
+  ASSERT_TRUE(witness.load().is_ok());
+  auto add = [&](std::uint64_t old_size, const std::vector<Hash32>& proof,
+                 const std::string& note) {
+    std::string body = "old " + std::to_string(old_size) + "\n";
+    for (const auto& h : proof) body += to_base64(h.view()) + "\n";
+    return witness.add_checkpoint(body + "\n" + note, 1796000000);
+  };
+  EXPECT_EQ(add(0, {}, node.note(7)).status, 503);
+  const auto forged = add(0, {}, node.note(3, forked.root));
+  EXPECT_EQ(forged.status, 422);
+  EXPECT_TRUE(forged.conflicting_note.has_value());
+  EXPECT_EQ(add(0, {}, node.note(3)).status, 200);
+
+  const std::string metrics = (*auditor)->metrics_text();
+  EXPECT_NE(metrics.find("pv_audit_alarm{kind=\"divergent-node\"} 0\n"), std::string::npos);
+  EXPECT_NE(metrics.find("pv_audit_verified_height{node=\"" + url + "\"} 1\n"), std::string::npos)
+      << metrics;
+  const auto status = (*auditor)->status_json();
+  EXPECT_EQ(status["ok"], true);
+  EXPECT_EQ(status["nodes"][0]["verifiedHeight"], 1);
+  EXPECT_EQ(status["nodes"][0]["resumedAtHeight"], 1);
+}
+
+TEST(AuditAlarms, AnAlarmWritesEvidenceSetsItsGaugeAndStaysRaisedAfterARestart) {
+  TempDir dir;
+  {
+    AlarmBoard board(dir.str(), "");
+    ASSERT_TRUE(board.load().is_ok());
+    EXPECT_EQ(board.gauges().at(AlarmKind::stalled), 0);
+    Alarm a;
+    a.kind = AlarmKind::stalled;
+    a.time = 1796000000;
+    a.reason = "no progress";
+    auto first = board.raise(a);
+    auto second = board.raise(a);  // same kind, same second: a file of its own
+    ASSERT_TRUE(first.is_ok() && second.is_ok());
+    EXPECT_NE(*first, *second);
+    EXPECT_EQ(board.gauges().at(AlarmKind::stalled), 1);
+    EXPECT_EQ(board.gauges().at(AlarmKind::equivocation), 0);
+  }
+  AlarmBoard restarted(dir.str(), "");
+  ASSERT_TRUE(restarted.load().is_ok());
+  EXPECT_EQ(restarted.gauges().at(AlarmKind::stalled), 1);
+  EXPECT_EQ(restarted.evidence_files().size(), 2u);
+  auto listed = list_evidence(dir.str());
+  ASSERT_TRUE(listed.is_ok());
+  ASSERT_EQ(listed->size(), 2u);
 }
 
 }  // namespace
