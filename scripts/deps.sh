@@ -8,6 +8,7 @@ packages=(
   libfmt-dev libcpp-httplib-dev libboost-dev zlib1g-dev wrk libgtest-dev libgmock-dev libbenchmark-dev curl python3 ccache
   etcd-server etcd-client libgfshare-dev
   libcrypto++-dev libsecp256k1-dev
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -472,6 +472,7 @@ void add_audit_commands(CLI::App& app, int& exit_code) {
       ->required();
   evidence->add_flag("--json", e->json, "print the result as JSON");
   evidence->callback([e, &exit_code] { exit_code = audit_evidence(*e); });
+  add_audit_report_command(*audit, exit_code);
 }
 
 }  // namespace pv::cli

@@ -27,6 +27,8 @@ void add_evm_commands(CLI::App& app, int& exit_code);
 void add_contract_commands(CLI::App& app, int& exit_code);
 // `pv audit key|witness`: the auditor's C2SP witness (docs/audit.md).
 void add_audit_commands(CLI::App& app, int& exit_code);
+// `pv audit report`: the regulator's report of what the auditor verified (audit/report.hpp).
+void add_audit_report_command(CLI::App& audit, int& exit_code);
 
 // --node URL (or PV_NODE), shared by every client command; it also adds --node-ca FILE (or
 // PV_NODE_CA), the CA that an https node's certificate must chain to.

@@ -308,5 +308,93 @@ TEST(AuditE2e, TwoCopiesOfOneNodeFedDifferentTransactionsAreCaughtEquivocating) 
   EXPECT_FALSE(run({pv, "audit", "evidence", e.tmp / "tampered.json"}, e.env).ok());
 }
 
+// The regulator's report from a running auditor's data directory: counts per kind and
+// organization, a refusal whose reason named an id (masked), integrity with the cosigned
+// checkpoint; no DID of a person anywhere in the JSON or the HTML, and the HTML renders in
+// headless Chromium (a screenshot of the page, checked to be a non-trivial PNG).
+TEST(AuditE2e, ReportCountsWithoutIdentifiersAndRendersInChromium) {
+  AuditEnv e;
+  const int port = free_port(), audit_port = free_port();
+  const std::string pv = pv_bin(), name = "auditor.test/report";
+  auto key =
+      run({pv, "audit", "key", "--data-dir", e.tmp / "audit", "--name", name, "--json"}, e.env);
+  ASSERT_TRUE(key.ok()) << key.err;
+  const std::string vkey = json::parse(key.out)["vkey"];
+  Process node =
+      start_node(e, e.tmp / "node", port, {"--witness", url_of(audit_port) + "=" + vkey});
+  ASSERT_TRUE(wait_for_http_ok(port, "/healthz", 30s)) << node.err();
+  Process auditor =
+      start_auditor(e, e.tmp / "audit", audit_port, e.tmp / "node/genesis.json", {url_of(port)});
+  ASSERT_TRUE(wait_for_http_ok(audit_port, "/healthz", 30s)) << auditor.err();
+  auto alice = run({pv, "id", "create", "--name", "alice", "--json"}, e.with_node(url_of(port)));
+  ASSERT_TRUE(alice.ok()) << alice.err;
+  const std::string alice_did = json::parse(alice.out)["did"];
+  for (char c : {'a', 'b'}) submit_anchor(e, url_of(port), c);
+  // A transaction the ledger refuses, whose reason names an attestation id.
+  auto refused = run({pv, "attest", "revoke", std::string(64, 'f'), "--as", "alice"},
+                     e.with_node(url_of(port)));
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.err.find("not on this ledger"), std::string::npos) << refused.err;
+  const std::uint64_t size = checkpoint_size(port);
+  wait_status(audit_port, [&](const json& j) { return node_verified_to(j, 0, size); });
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < deadline &&
+         get_text(port, "/v1/checkpoint").find("\xE2\x80\x94 " + name + " ") == std::string::npos)
+    std::this_thread::sleep_for(100ms);
+
+  const std::string html = e.tmp / "report.html";
+  auto r = run({pv, "audit", "report", "--data-dir", e.tmp / "audit", "--json", "--html", html},
+               e.env);
+  ASSERT_TRUE(r.ok()) << r.err;
+  json report = json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << r.out;
+  EXPECT_EQ(report["integrity"]["status"], "verified, no alarm");
+  EXPECT_EQ(report["integrity"]["logSize"].get<std::uint64_t>(), size);
+  EXPECT_EQ(report["totals"]["transactions"].get<std::uint64_t>(), size);
+  EXPECT_EQ(report["totals"]["refusedTransactions"], 1);
+  EXPECT_EQ(report["transactionsByKind"]["anchor"], 2) << report.dump();
+  EXPECT_EQ(report["integrity"]["cosignedCheckpoint"]["size"].get<std::uint64_t>(), size);
+  EXPECT_EQ(report["integrity"]["cosignedCheckpoint"]["root"], report["integrity"]["logRoot"]);
+  EXPECT_EQ(report["transactionsByKind"]["attestation-revoke"], 1) << report.dump();
+  EXPECT_EQ(report["transactionsByOrganization"]["persons (not named)"]["anchor"], 2);
+  ASSERT_EQ(report["refusedTransactions"].size(), 1u);
+  const std::string reason = report["refusedTransactions"][0]["reason"];
+  EXPECT_NE(reason.find("<id>"), std::string::npos) << reason;
+  EXPECT_EQ(reason.find("ffffffffffffffff"), std::string::npos) << reason;
+  const std::string text = read_text_file(html);
+  for (const std::string& body : {r.out, text}) {
+    EXPECT_EQ(body.find(alice_did), std::string::npos);
+    EXPECT_EQ(body.find("ffffffffffffffff"), std::string::npos);
+  }
+  EXPECT_NE(text.find("<svg"), std::string::npos);
+  for (const char* fetch : {"src=", "href=", "url(", "@import"})  // nothing to fetch
+    EXPECT_EQ(text.find(fetch), std::string::npos) << fetch;
+  EXPECT_EQ(text.find("<script"), std::string::npos);
+  // A period after everything counts nothing; a bad date is refused with the expected form.
+  auto later = run({pv, "audit", "report", "--data-dir", e.tmp / "audit", "--from", "2100-01-01",
+                    "--json"},
+                   e.env);
+  ASSERT_TRUE(later.ok()) << later.err;
+  EXPECT_EQ(json::parse(later.out)["totals"]["transactions"], 0);
+  auto bad = run({pv, "audit", "report", "--data-dir", e.tmp / "audit", "--from", "12/01/2026"},
+                 e.env);
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.err.find("2026-12-01"), std::string::npos) << bad.err;
+  EXPECT_FALSE(run({pv, "audit", "report", "--data-dir", e.tmp / "nothing"}, e.env).ok());
+
+  // What a regulator sees: the page rendered by headless Chromium, offline.
+  const std::string png = e.tmp / "report.png";
+  auto shot = run({"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                   "--disable-background-networking", "--disable-component-update",
+                   "--no-first-run", "--disable-sync", "--user-data-dir=" + (e.tmp / "chromium"),
+                   "--window-size=1000,1600", "--screenshot=" + png, "file://" + html},
+                  e.env);
+  ASSERT_TRUE(shot.ok()) << shot.err;
+  const std::string image = read_text_file(png);
+  ASSERT_GT(image.size(), 8u);
+  EXPECT_EQ(image.substr(1, 3), "PNG");
+  EXPECT_GT(image.size(), 20'000u);  // a page of text and charts, not a blank one
+}
+
 }  // namespace
 }  // namespace pv::e2e
