@@ -246,5 +246,68 @@ TEST(AuditCluster, ANodeWhoseBlocksDifferFromTheOthersIsNamed) {
   EXPECT_EQ(status["nodes"][1]["halted"], false) << status.dump(2);
 }
 
+TEST(AuditCluster, ANodeWithPendingTransactionsAndNoProgressIsStalled) {
+  LocalCluster cluster;
+  ASSERT_TRUE(cluster.start()) << cluster.last().out << cluster.last().err;
+  TempDir tmp;
+  const std::vector<std::string> env = {"HOME=" + tmp.path(), "XDG_CONFIG_HOME=" + (tmp / "config"),
+                                        "PV_AUDIT_PASSPHRASE=e2e auditor passphrase",
+                                        "PV_WALLET_KDF=interactive"};
+  const int port = cluster.node_port(0), audit_port = free_port();
+  const json info = get_json(port, "/v1/node");
+  ASSERT_TRUE(info.is_object());
+  const NetworkId net = *NetworkId::from_hex(info["networkId"].get<std::string>());
+  const SigningKey key = SigningKey::generate();
+  const std::string signer = did_key_from_public_key(key.public_key());
+  std::uint64_t nonce = 1;
+  // Not waited for: 202 Accepted comes before the transaction is ordered.
+  auto submit = [&] {
+    json txs = json::array({to_base64(testing::make_anchor(net, key, nonce++))});
+    const std::string path = "/v1/tx", body = json{{"txs", txs}}.dump();
+    auto fields = api::signature_headers(
+        {key, signer}, "POST", path, "127.0.0.1:" + std::to_string(port), body, "application/json");
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(5, 0);
+    auto r =
+        c.Post(path, httplib::Headers(fields->begin(), fields->end()), body, "application/json");
+    return r ? r->status : 0;
+  };
+  ASSERT_EQ(submit(), 202);
+  Process auditor = Process::spawn(
+      {pv_bin(), "audit", "serve", "--data-dir", tmp / "audit", "--genesis",
+       cluster.dir() + "/genesis.json", "--listen", "127.0.0.1:" + std::to_string(audit_port),
+       "--poll-ms", "50", "--stall-seconds", "2", "--node", cluster.node_url(0)},
+      env);
+  ASSERT_TRUE(wait_for_http_ok(audit_port, "/healthz", 30s)) << auditor.err();
+  std::this_thread::sleep_for(3s);  // idle: nothing pending is no stall
+  EXPECT_TRUE(run({pv_bin(), "audit", "check", "--data-dir", tmp / "audit"}, env).ok());
+
+  // etcd loses its quorum: the node still answers and accepts a few transactions before it
+  // notices, which then stay pending while its log stands still.
+  ::kill(cluster.etcd_pid(0), SIGSTOP);
+  ::kill(cluster.etcd_pid(1), SIGSTOP);
+  int accepted = 0;
+  for (int i = 0; i < 20 && accepted < 3; ++i) accepted += submit() == 202 ? 1 : 0;
+  json alarms;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto check = run({pv_bin(), "audit", "check", "--data-dir", tmp / "audit", "--json"}, env);
+    alarms = json::parse(check.out, nullptr, false);
+    if (alarms.is_object() && !alarms["alarms"].empty()) break;
+    std::this_thread::sleep_for(300ms);
+  }
+  const std::string metrics = [&] {
+    httplib::Client c("127.0.0.1", audit_port);
+    auto r = c.Get("/metrics");
+    return r ? r->body : std::string();
+  }();
+  ::kill(cluster.etcd_pid(0), SIGCONT);
+  ::kill(cluster.etcd_pid(1), SIGCONT);
+  ASSERT_GT(accepted, 0) << "the node refused every transaction at once; nothing was pending";
+  ASSERT_TRUE(alarms.is_object() && !alarms["alarms"].empty()) << auditor.err();
+  EXPECT_EQ(alarms["alarms"][0]["kind"], "stalled") << alarms.dump();
+  EXPECT_NE(metrics.find("pv_audit_alarm{kind=\"stalled\"} 1"), std::string::npos) << metrics;
+}
+
 }  // namespace
 }  // namespace pv::e2e
