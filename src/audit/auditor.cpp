@@ -137,7 +137,7 @@ void Auditor::watch_stall(Follower& follower, const FollowerStatus& s) {
         " transactions pending and its log has stayed at size " + std::to_string(p.size) + " for " +
         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now - p.since).count()) +
         " s";
-    if (auto note = follower.recent_note(p.size)) a.notes = {*note};
+    if (auto note = follower.recent_note(p.size)) a.notes = {note->note};
     a.auditor = {{"pending", s.node_pending}, {"size", p.size}};
     alarm = std::move(a);
   }
@@ -187,7 +187,17 @@ void Auditor::compare_all() {
   for (std::size_t i = 0; i < followers_.size(); ++i)
     for (std::size_t j = 0; j < followers_.size(); ++j) {
       if (i == j) continue;
-      auto alarm = compare_followers(*followers_[i], *followers_[j], cosignature_time_now());
+      std::uint64_t compared_to = 0;
+      {
+        std::lock_guard lock(mu_);
+        compared_to = compared_to_[{i, j}];
+      }
+      auto alarm =
+          compare_followers(*followers_[i], *followers_[j], cosignature_time_now(), compared_to);
+      {
+        std::lock_guard lock(mu_);
+        compared_to_[{i, j}] = std::max(compared_to_[{i, j}], compared_to);
+      }
       if (!alarm) continue;
       // One alarm per pair of nodes and kind: the evidence of the first finding stands.
       const std::string key = std::string(alarm_kind_name(alarm->kind)) + " " +

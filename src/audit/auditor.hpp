@@ -73,6 +73,8 @@ class Auditor {
   mutable std::mutex mu_;                      // guards the members below
   std::set<std::string> compared_;             // reasons of cross-node alarms already raised
   std::vector<EvidenceBlock> refused_blocks_;  // still to compare with another node's
+  // Per ordered pair of followers: the sizes of the first's notes compared with the second.
+  std::map<std::pair<std::size_t, std::size_t>, std::uint64_t> compared_to_;
   struct Progress {
     std::uint64_t size = 0;
     std::chrono::steady_clock::time_point since;

@@ -115,7 +115,7 @@ Status Follower::load_accepted() {
   accepted_note_ = note;
   status_.accepted = *cp;
   status_.node_key = key->key.hex();
-  recent_[cp->size] = note;
+  recent_[cp->size] = AcceptedNote{note, *cp, key->key};
   return Status::ok();
 }
 
@@ -126,7 +126,7 @@ Status Follower::accept(const EvidenceNote& note, const Checkpoint& cp) {
   std::lock_guard lock(mu_);
   accepted_note_ = note;
   status_.accepted = cp;
-  recent_[cp.size] = note;
+  recent_[cp.size] = AcceptedNote{note, cp, *node_key_};
   while (recent_.size() > kRecentNotes) recent_.erase(recent_.begin());
   return Status::ok();
 }
@@ -368,17 +368,17 @@ GateAnswer Follower::gate(const Checkpoint& cp) const {
   return {GateVerdict::verified, {}};
 }
 
-std::optional<EvidenceNote> Follower::recent_note(std::uint64_t size) const {
+std::optional<AcceptedNote> Follower::recent_note(std::uint64_t size) const {
   std::lock_guard lock(mu_);
   auto it = recent_.find(size);
   if (it == recent_.end()) return std::nullopt;
   return it->second;
 }
 
-std::vector<std::uint64_t> Follower::recent_sizes() const {
+std::vector<std::uint64_t> Follower::recent_sizes(std::uint64_t after) const {
   std::lock_guard lock(mu_);
   std::vector<std::uint64_t> sizes;
-  for (const auto& [size, note] : recent_) sizes.push_back(size);
+  for (auto it = recent_.upper_bound(after); it != recent_.end(); ++it) sizes.push_back(it->first);
   return sizes;
 }
 
@@ -388,42 +388,40 @@ std::optional<Hash32> Follower::verified_root(std::uint64_t size) const {
   return *root;
 }
 
-std::optional<Alarm> compare_followers(const Follower& a, const Follower& b, std::uint64_t now) {
+std::optional<Alarm> compare_followers(const Follower& a, const Follower& b, std::uint64_t now,
+                                       std::uint64_t& compared_to) {
   if (a.origin() != b.origin()) return std::nullopt;
-  for (std::uint64_t size : a.recent_sizes()) {
+  const auto b_accepted = b.status().accepted;
+  if (!b_accepted) return std::nullopt;
+  for (std::uint64_t size : a.recent_sizes(compared_to)) {
+    // b accepts sizes in increasing order: beyond its last one, there is nothing to compare yet.
+    if (size > b_accepted->size) break;
+    compared_to = size;
     auto na = a.recent_note(size);
     if (!na) continue;
-    auto key_a = parse_note_verifier_key(na->vkey);
-    if (!key_a) continue;
-    auto cp_a = open_checkpoint(na->note, key_a->name, key_a->key);
-    if (!cp_a) continue;
+    const Checkpoint& cp_a = na->checkpoint;
     if (auto nb = b.recent_note(size)) {
-      auto key_b = parse_note_verifier_key(nb->vkey);
-      if (!key_b) continue;
-      auto cp_b = open_checkpoint(nb->note, key_b->name, key_b->key);
-      if (!cp_b || cp_b->root == cp_a->root) continue;
-      const bool one_key = key_a->key == key_b->key;
+      if (nb->checkpoint.root == cp_a.root) continue;
+      const bool one_key = na->key == nb->key;
       Alarm alarm;
       alarm.kind = one_key ? AlarmKind::equivocation : AlarmKind::divergent_node;
       alarm.time = now;
       alarm.reason = (one_key ? "one node key signed two trees of size "
                               : "two nodes signed different trees of size ") +
-                     std::to_string(size) + ": " + cp_a->root.hex() + " (" + a.url() + ") and " +
-                     cp_b->root.hex() + " (" + b.url() + ")";
-      alarm.notes = {*na, *nb};
+                     std::to_string(size) + ": " + cp_a.root.hex() + " (" + a.url() + ") and " +
+                     nb->checkpoint.root.hex() + " (" + b.url() + ")";
+      alarm.notes = {na->note, nb->note};
       return alarm;
     }
-    // No note of that size from b: compare with what b's replica verified and b's node vouched
-    // for (a later accepted checkpoint; blocks verified beyond it are not yet compared).
-    const auto b_accepted = b.status().accepted;
-    if (!b_accepted || b_accepted->size < size) continue;
-    if (auto root_b = b.verified_root(size); root_b && *root_b != cp_a->root) {
+    // No note of that size from b: compare with what b's replica verified up to its accepted
+    // checkpoint.
+    if (auto root_b = b.verified_root(size); root_b && *root_b != cp_a.root) {
       Alarm alarm;
       alarm.kind = AlarmKind::divergent_node;
       alarm.time = now;
-      alarm.reason = a.url() + " signed root " + cp_a->root.hex() + " at size " +
+      alarm.reason = a.url() + " signed root " + cp_a.root.hex() + " at size " +
                      std::to_string(size) + "; the blocks of " + b.url() + " give " + root_b->hex();
-      alarm.notes = {*na};
+      alarm.notes = {na->note};
       alarm.auditor = {{"node", b.url()}, {"size", size}, {"root", root_b->hex()}};
       return alarm;
     }

@@ -43,6 +43,14 @@ struct FollowerConfig {
   std::vector<std::string> witnesses;
 };
 
+// A checkpoint note the follower accepted, with what was verified when it was accepted (so
+// comparisons need not verify its signature again).
+struct AcceptedNote {
+  EvidenceNote note;
+  Checkpoint checkpoint;
+  PublicKey key;  // the node key that signed it
+};
+
 struct FollowerStatus {
   std::string url;
   std::string node_key;                 // hex, once known
@@ -73,9 +81,9 @@ class Follower {
   // The witness gate for this node's log: has the replica verified `cp`?
   GateAnswer gate(const Checkpoint& cp) const;
   // The accepted signed note of size `size`, if one of the recent ones has it.
-  std::optional<EvidenceNote> recent_note(std::uint64_t size) const;
-  // Sizes of the recent accepted notes.
-  std::vector<std::uint64_t> recent_sizes() const;
+  std::optional<AcceptedNote> recent_note(std::uint64_t size) const;
+  // Sizes of the recent accepted notes above `after`, in increasing order.
+  std::vector<std::uint64_t> recent_sizes(std::uint64_t after = 0) const;
   // The replica's root at `size`, when verified that far.
   std::optional<Hash32> verified_root(std::uint64_t size) const;
   const std::string& url() const { return config_.url; }
@@ -117,13 +125,15 @@ class Follower {
   mutable std::mutex mu_;  // guards everything below
   FollowerStatus status_;
   std::optional<EvidenceNote> accepted_note_;
-  std::map<std::uint64_t, EvidenceNote> recent_;  // size -> accepted note, the last kRecentNotes
+  std::map<std::uint64_t, AcceptedNote> recent_;  // size -> accepted note, the last kRecentNotes
 };
 
 // Compares what two followers of one log accepted and verified: two notes of one size with
 // different roots (one key: equivocation; two keys: divergent nodes), or one node's note that
-// the other's verified replica contradicts (divergent nodes). nullopt when they agree so far.
+// the other's verified replica contradicts (divergent nodes). Only a's notes above `compared_to`
+// are compared, and it is advanced past those b has caught up with (each size is compared
+// once). nullopt when they agree so far.
 [[nodiscard]] std::optional<Alarm> compare_followers(const Follower& a, const Follower& b,
-                                                     std::uint64_t now);
+                                                     std::uint64_t now, std::uint64_t& compared_to);
 
 }  // namespace pv::audit
