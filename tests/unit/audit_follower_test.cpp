@@ -4,6 +4,9 @@
 // fork or come with a bad consistency proof raise the right alarm; evidence files round-trip and
 // are re-checked offline.
 #include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <thread>
 
 #include "audit/alarms.hpp"
 #include "audit/auditor.hpp"
@@ -417,6 +420,35 @@ TEST(AuditAlarms, AnAlarmWritesEvidenceSetsItsGaugeAndStaysRaisedAfterARestart) 
   auto listed = list_evidence(dir.str());
   ASSERT_TRUE(listed.is_ok());
   ASSERT_EQ(listed->size(), 2u);
+}
+
+TEST(AuditAlarms, AnAlarmIsPostedToTheWebhook) {
+  TempDir dir;
+  httplib::Server hook;
+  std::mutex mu;
+  std::vector<std::string> received;
+  hook.Post("/pv-alarms", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mu);
+    received.push_back(req.body);
+    res.status = 204;
+  });
+  const int port = hook.bind_to_any_port("127.0.0.1");
+  ASSERT_GT(port, 0);
+  std::thread serving([&] { hook.listen_after_bind(); });
+  while (!hook.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  AlarmBoard board(dir.str(), "http://127.0.0.1:" + std::to_string(port) + "/pv-alarms");
+  Alarm a;
+  a.kind = AlarmKind::equivocation;
+  a.time = 1796000000;
+  a.reason = "two trees of size 7";
+  ASSERT_TRUE(board.raise(a).is_ok());
+  hook.stop();
+  serving.join();
+  ASSERT_EQ(received.size(), 1u);  // posted before raise() returned
+  auto posted = parse_evidence(received[0]);
+  ASSERT_TRUE(posted.is_ok()) << received[0];
+  EXPECT_EQ(posted->kind, AlarmKind::equivocation);
+  EXPECT_EQ(posted->reason, "two trees of size 7");
 }
 
 }  // namespace
