@@ -4,7 +4,8 @@
 //  - canonicality: encode(decode(x)) == x, byte for byte;
 //  - 1..64 attributes, names strictly ascending and in the schema's table;
 //  - every commitment decodes as a P-256 point (never the identity), so the validity rules and
-//    the verifier can build the zk statement from any accepted payload.
+//    the verifier can build the zk statement from any accepted payload;
+//  - a practitioner's payload (version 2) carries a non-empty credential, version 1 none.
 // Payloads that do not decode fail with a value naming what failed, never a crash.
 
 #include <algorithm>
@@ -49,6 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto points = attestation_commitments(*a);
     require(points && points->size() == a->attributes.size(), "commitments decode");
     for (const auto& p : *points) require(!p.is_identity(), "no commitment is the identity");
+    require(a->credential.empty() == (payload[4] == kAttestationPayloadVersion),
+            "version 2 exactly when a credential is carried");
   } else {
     auto r = decode_attestation_revoke(payload);
     if (!r) {
