@@ -15,6 +15,9 @@
 #        bench/run.sh evm                                      only the EVM: Mgas/s, and consent
 #                                                              decisions through the ledger's consent
 #                                                              contract and natively (issue 15)
+#        bench/run.sh audit [transactions]                     only the auditor: re-verification from
+#                                                              genesis, add-checkpoint, lag behind a
+#                                                              cluster under load (issue 16)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Zero-knowledge proofs: sizes, prove and verify times on one core next to one P-256 scalar
@@ -47,6 +50,11 @@ if [ "${1:-}" = evm ]; then
   exit
 fi
 scripts/build.sh -DPV_BENCH=ON >/dev/null
+# The auditor (bench/audit_bench.py): Ed25519 on both cores from pv_loadgen in the same run.
+if [ "${1:-}" = audit ]; then
+  exec python3 bench/audit_bench.py --transactions "${2:-200000}" \
+    --cluster-transactions "${PV_BENCH_CLUSTER_TRANSACTIONS:-100000}"
+fi
 export PV_NODE_PASSPHRASE="${PV_NODE_PASSPHRASE:-bench node key passphrase}"
 
 # Records and consent on a fresh development network: record anchors/s, the consented-read route
