@@ -10,19 +10,6 @@ namespace {
 
 const std::string kOtherMethod = "other";
 
-// Label values escape backslash, double quote and newline (exposition format 0.0.4).
-std::string escape_label(const std::string& v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
 
 // Shortest text that reads back as the same double ("0.005", not "0.0050000000000000001").
 std::string number(double v) {
@@ -36,6 +23,20 @@ void metric_header(std::ostringstream& out, const char* name, const char* type, 
 }
 
 }  // namespace
+
+// Label values escape backslash, double quote and newline (exposition format 0.0.4).
+std::string escape_label(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
 
 void HttpMetrics::record_request(const std::string& method, const std::string& route, int status) {
   // Methods are client text: anything but the standard ones is counted as "other", so that a

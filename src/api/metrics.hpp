@@ -33,5 +33,7 @@ class HttpMetrics {
 
 // The HTTP front's own counters: refusals by reason, internal errors, connections, queue.
 std::string render_http_front(const http::Server& server);
+// A Prometheus label value: backslash, double quote and newline escaped (exposition 0.0.4).
+std::string escape_label(std::string_view v);
 
 }  // namespace pv::api

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "api/metrics.hpp"
 #include "ledger/cosignature_clock.hpp"
 
 namespace pv::audit {
@@ -15,19 +16,6 @@ namespace fs = std::filesystem;
 
 // Backoff after a failed poll (node unreachable): doubles up to this.
 constexpr std::chrono::milliseconds kMaxBackoff{5000};
-
-std::string metric_label(std::string_view v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -310,7 +298,7 @@ std::string Auditor::metrics_text() const {
   auto gauge = [&out, &all](const char* name, const char* type, const char* help, auto value) {
     out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
     for (const auto& s : all)
-      out << name << "{node=\"" << metric_label(s.url) << "\"} " << value(s) << '\n';
+      out << name << "{node=\"" << api::escape_label(s.url) << "\"} " << value(s) << '\n';
   };
   gauge("pv_audit_verified_height", "gauge", "Height of the last block the auditor re-executed.",
         [](const FollowerStatus& s) { return s.verified.height; });
