@@ -14,14 +14,15 @@ void get_block(ApiContext& ctx, const http::Request& req, http::Response& res) {
     return send_error(res,
                       make_error(Errc::invalid_argument,
                                  "format must be \"json\" or \"binary\", got \"" + format + "\""));
-  auto block = ctx.node.get_block(*height);
-  if (!block) return send_error(res, block.error());
   if (format == "binary") {
-    Bytes encoded = encode_block(*block);
+    auto encoded = ctx.node.get_block_bytes(*height);
+    if (!encoded) return send_error(res, encoded.error());
     res.status = 200;
-    res.set_content(std::string(as_chars(encoded)), "application/octet-stream");
+    res.set_content(std::string(as_chars(*encoded)), "application/octet-stream");
     return;
   }
+  auto block = ctx.node.get_block(*height);
+  if (!block) return send_error(res, block.error());
   send_json(res, 200, block_json(*block));
 }
 

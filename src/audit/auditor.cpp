@@ -48,7 +48,8 @@ Result<std::unique_ptr<Auditor>> Auditor::open(AuditorConfig config) {
       fs::remove_all(dir, ec);
       if (ec) return make_error(Errc::io, "cannot remove " + dir + ": " + ec.message());
     }
-    auto f = Follower::open({url, dir, a->config_.genesis, a->config_.trust, a->config_.witnesses});
+    auto f = Follower::open(
+        {url, dir, a->config_.genesis, a->config_.trust, a->config_.witnesses, a->signatures_});
     if (!f) return make_error(f.error().code, url + ": " + f.error().message);
     a->followers_.push_back(std::move(*f));
   }

@@ -65,6 +65,7 @@ class Auditor {
 
   AuditorConfig config_;
   AlarmBoard alarms_;
+  std::shared_ptr<SignaturePool> signatures_ = std::make_shared<SignaturePool>();
   std::vector<std::unique_ptr<Follower>> followers_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};

@@ -3,7 +3,9 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
-#include <future>
+#include <condition_variable>
+#include <deque>
+#include <thread>
 #include <sstream>
 
 #include "ledger/cosignature.hpp"
@@ -64,6 +66,56 @@ std::optional<std::uint64_t> queue_depth(api::NodeClient& client) {
   return v;
 }
 
+// Blocks fetched ahead of re-execution: at most this many wait, decoded and being checked.
+constexpr std::size_t kBlocksAhead = 4;
+
+struct FetchedBlock {
+  Bytes encoded;
+  PreparedBlock prepared;
+  std::optional<Error> error;  // the node could not be read
+};
+
+// The queue between the fetcher thread and the thread that re-executes.
+class BlockPipeline {
+ public:
+  // Blocks until fewer than `limit` blocks wait; false once closed.
+  bool wait_for_room(std::size_t limit) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return closed_ || blocks_.size() < limit; });
+    return !closed_;
+  }
+  void push(FetchedBlock block) {
+    {
+      std::lock_guard lock(mu_);
+      blocks_.push_back(std::move(block));
+    }
+    cv_.notify_all();
+  }
+  void close() {
+    {
+      std::lock_guard lock(mu_);
+      closed_ = true;
+    }
+    cv_.notify_all();
+  }
+  // The next block; nullopt once closed and empty.
+  std::optional<FetchedBlock> pop() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return closed_ || !blocks_.empty(); });
+    if (blocks_.empty()) return std::nullopt;
+    FetchedBlock b = std::move(blocks_.front());
+    blocks_.pop_front();
+    cv_.notify_all();
+    return b;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<FetchedBlock> blocks_;
+  bool closed_ = false;
+};
+
 }  // namespace
 
 Result<std::unique_ptr<Follower>> Follower::open(FollowerConfig config) {
@@ -77,7 +129,8 @@ Result<std::unique_ptr<Follower>> Follower::open(FollowerConfig config) {
   for (const auto& org : f->config_.genesis.organizations)
     for (const auto& key : org.node_keys) f->members_.insert(key);
   auto replica =
-      LedgerReplica::open((fs::path(f->config_.dir) / kReplicaDir).string(), f->config_.genesis);
+      LedgerReplica::open((fs::path(f->config_.dir) / kReplicaDir).string(), f->config_.genesis,
+                          f->config_.signatures);
   if (!replica) return replica.error();
   f->replica_ = std::move(*replica);
   f->status_.url = f->config_.url;
@@ -247,29 +300,47 @@ Result<std::optional<Alarm>> Follower::verify_blocks_to(const Checkpoint& cp,
     }
     genesis_checked_ = true;
   }
-  // Pipelined: the next block is fetched and prepared (decoded, seal and signatures checked) on
-  // another thread while this one re-executes the current block.
-  struct Fetched {
-    Bytes encoded;
-    PreparedBlock prepared;
-  };
-  auto fetch = [this](std::uint64_t height) -> Result<Fetched> {
-    auto reply = client_->call("GET", "/v1/blocks/" + std::to_string(height) + "?format=binary");
-    if (!reply) return reply.error();
-    Fetched f{to_bytes(reply->body), {}};
-    f.prepared = replica_->prepare(f.encoded, height, *node_key_);
-    return f;
-  };
   if (replica_->head().log_size >= cp.size) return std::optional<Alarm>();
-  std::uint64_t height = replica_->head().height + 1;
-  std::future<Result<Fetched>> next = std::async(std::launch::async, fetch, height);
-  while (true) {
-    Result<Fetched> current = next.get();
-    if (!current) return current.error();
-    // The header's log size is covered by the seal; a block that lies about it is refused below.
-    const bool more = !current->prepared.refusal &&
-                      current->prepared.block.header.log_size < cp.size && !stopping_;
-    if (more) next = std::async(std::launch::async, fetch, height + 1);
+  // Pipelined: a fetcher thread reads blocks ahead (up to kBlocksAhead, while the node's height
+  // says they exist), decodes them, checks their seals and starts their signature checks on the
+  // shared pool; this thread re-executes them in order.
+  BlockPipeline pipe;
+  const std::uint64_t first = replica_->head().height + 1;
+  std::uint64_t known_height = 0;
+  {
+    std::lock_guard lock(mu_);
+    known_height = status_.node_height;
+  }
+  std::thread fetcher([&] {
+    for (std::uint64_t height = first;; ++height) {
+      if (!pipe.wait_for_room(height > known_height ? 1 : kBlocksAhead)) return;
+      FetchedBlock f;
+      auto reply = client_->call("GET", "/v1/blocks/" + std::to_string(height) + "?format=binary");
+      if (!reply) {
+        f.error = reply.error();
+      } else {
+        f.encoded = to_bytes(reply->body);
+        f.prepared = replica_->prepare(f.encoded, height, *node_key_);
+      }
+      // The header's log size is covered by the seal; a block that lies about it is refused.
+      const bool last = f.error || f.prepared.refusal ||
+                        f.prepared.block.header.log_size >= cp.size || stopping_;
+      pipe.push(std::move(f));
+      if (last) return pipe.close();
+    }
+  });
+  struct JoinOnExit {
+    BlockPipeline& pipe;
+    std::thread& t;
+    ~JoinOnExit() {
+      pipe.close();
+      t.join();
+    }
+  } join_on_exit{pipe, fetcher};
+  for (std::uint64_t height = first;; ++height) {
+    std::optional<FetchedBlock> current = pipe.pop();
+    if (!current) return std::optional<Alarm>();  // the fetcher stopped (done or stopping)
+    if (current->error) return *current->error;
     auto refused = replica_->apply(std::move(current->prepared));
     if (!refused) return refused.error();
     if (*refused) {
@@ -281,12 +352,8 @@ Result<std::optional<Alarm>> Follower::verify_blocks_to(const Checkpoint& cp,
                    {"fault", block_fault_name((*refused)->fault)}};
       return std::optional(std::move(a));
     }
-    {
-      std::lock_guard lock(mu_);
-      status_.verified = replica_->head();
-    }
-    if (!more) return std::optional<Alarm>();
-    ++height;
+    std::lock_guard lock(mu_);
+    status_.verified = replica_->head();
   }
 }
 

@@ -41,6 +41,9 @@ struct FollowerConfig {
   // Witnesses whose cosignatures on the node's checkpoints must verify (cosignature/v1 vkeys);
   // a line of theirs that does not raises witness-signature (once; the follower goes on).
   std::vector<std::string> witnesses;
+  // Checks signatures, shared by the followers of one auditor (a block several nodes serve is
+  // checked once); null: a pool of the follower's own.
+  std::shared_ptr<SignaturePool> signatures;
 };
 
 // A checkpoint note the follower accepted, with what was verified when it was accepted (so

@@ -1,30 +1,12 @@
 #include "audit/ledger_replica.hpp"
 
 #include <filesystem>
-#include <thread>
-
-#include "ledger/signer.hpp"
 
 namespace pv::audit {
 namespace {
 
-// Below this many transactions a second thread costs more than it saves.
-constexpr std::size_t kParallelPrecheckMin = 64;
-
 BlockRefusal refuse(BlockFault fault, std::uint64_t height, const std::string& why) {
   return BlockRefusal{fault, height, "block " + std::to_string(height) + ": " + why};
-}
-
-void precheck_range(const NetworkId& network, const std::vector<Bytes>& txs, std::size_t from,
-                    std::size_t to, std::vector<char>& out) {
-  const TxRegistry& registry = builtin_tx_registry();
-  for (std::size_t i = from; i < to; ++i) {
-    auto tx = decode_transaction(txs[i]);
-    if (!tx) continue;
-    const TxTypeRules* rules = registry.find(tx->type);
-    if (rules == nullptr || !signature_is_stateless(*rules, *tx)) continue;
-    out[i] = verify_transaction_signature(network, *tx).is_ok() ? 1 : 0;
-  }
 }
 
 ReplicaHead head_of(const BlockHeader& h, std::uint64_t transactions) {
@@ -49,21 +31,10 @@ const char* block_fault_name(BlockFault fault) {
   return "unknown";
 }
 
-std::vector<bool> precheck_signatures(const NetworkId& network, const std::vector<Bytes>& txs) {
-  std::vector<char> checked(txs.size(), 0);  // char, not bool: the two halves write in parallel
-  if (txs.size() < kParallelPrecheckMin) {
-    precheck_range(network, txs, 0, txs.size(), checked);
-  } else {
-    const std::size_t half = txs.size() / 2;
-    std::thread other([&] { precheck_range(network, txs, half, txs.size(), checked); });
-    precheck_range(network, txs, 0, half, checked);
-    other.join();
-  }
-  return std::vector<bool>(checked.begin(), checked.end());
-}
-
 Result<std::unique_ptr<LedgerReplica>> LedgerReplica::open(const std::string& dir,
-                                                           const Genesis& genesis) {
+                                                           const Genesis& genesis,
+                                                           std::shared_ptr<SignaturePool> pool) {
+  if (!pool) pool = std::make_shared<SignaturePool>();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return make_error(Errc::io, "cannot create " + dir + ": " + ec.message());
@@ -90,7 +61,8 @@ Result<std::unique_ptr<LedgerReplica>> LedgerReplica::open(const std::string& di
                                             "--from-genesis to rebuild it");
   }
   std::unique_ptr<LedgerReplica> replica(
-      new LedgerReplica(std::move(*store), genesis_network_id(genesis), std::move(key)));
+      new LedgerReplica(std::move(*store), genesis_network_id(genesis), std::move(key),
+                        std::move(pool)));
   replica->genesis_header_ = make_genesis_block(genesis).header;
   auto committer = Committer::resume(*replica->store_, builtin_tx_registry(), replica->key_);
   if (!committer) return committer.error();
@@ -132,7 +104,7 @@ PreparedBlock LedgerReplica::prepare(ByteView encoded, std::uint64_t height,
     out.refusal =
         refuse(BlockFault::bad_seal, height, "seal does not verify: " + sealed.error().message);
   if (out.refusal) return out;
-  out.signature_checked = precheck_signatures(network_, block->transactions);
+  out.signatures = pool_->submit(network_, block->transactions);
   out.block = std::move(*block);
   return out;
 }
@@ -149,12 +121,13 @@ Result<std::optional<BlockRefusal>> LedgerReplica::apply(PreparedBlock&& prepare
     return std::optional(refuse(BlockFault::out_of_order, height,
                                 "block " + std::to_string(prepared.height) + " came out of turn"));
   const BlockHeader h = prepared.block.header;
+  const std::vector<bool> checked = pool_->wait(*prepared.signatures);
   OrderedBatch batch;
   batch.time_ms = h.time_ms;
   batch.transactions.reserve(prepared.block.transactions.size());
   for (std::size_t i = 0; i < prepared.block.transactions.size(); ++i)
     batch.transactions.push_back(
-        OrderedTx{std::move(prepared.block.transactions[i]), prepared.signature_checked[i], 0});
+        OrderedTx{std::move(prepared.block.transactions[i]), checked[i], 0});
   auto committed = committer_->commit(std::move(batch), &h);
   if (!committed) {
     // Errc::conflict is the committer's "came out different"; anything else is the replica's

@@ -9,7 +9,9 @@
 //
 // The replica lives in its own RocksDB directory; a block and its state changes are written in
 // one synced batch, so after any crash (kill -9 included) the replica holds exactly the blocks
-// it verified. Thread-safety: apply() from one thread; prepare(), head() and root_at() from any.
+// it verified. Stateless signatures are checked on the auditor's shared pool
+// (audit/signature_pool.hpp), which prepare() only starts and apply() waits for (helping).
+// Thread-safety: apply() from one thread; prepare(), head() and root_at() from any.
 
 #include <cstdint>
 #include <memory>
@@ -17,6 +19,7 @@
 #include <optional>
 #include <string>
 
+#include "audit/signature_pool.hpp"
 #include "ledger/genesis.hpp"
 #include "node/committer.hpp"
 #include "storage/ledger_store.hpp"
@@ -44,7 +47,7 @@ struct PreparedBlock {
   std::uint64_t height = 0;
   std::optional<BlockRefusal> refusal;  // set: a stateless check failed
   Block block;
-  std::vector<bool> signature_checked;  // see precheck_signatures()
+  std::shared_ptr<SignatureCheck> signatures;  // started by prepare(), awaited by apply()
 };
 
 // What the replica has verified so far.
@@ -60,16 +63,18 @@ struct ReplicaHead {
 class LedgerReplica {
  public:
   // Opens the replica in `dir`, creating it at `genesis` when empty. A replica created from
-  // another genesis is an error (one data directory follows one network).
-  [[nodiscard]] static Result<std::unique_ptr<LedgerReplica>> open(const std::string& dir,
-                                                                   const Genesis& genesis);
+  // another genesis is an error (one data directory follows one network). `pool` checks
+  // signatures (shared with the auditor's other replicas); null: a pool of its own.
+  [[nodiscard]] static Result<std::unique_ptr<LedgerReplica>> open(
+      const std::string& dir, const Genesis& genesis,
+      std::shared_ptr<SignaturePool> pool = nullptr);
 
   // Block 0 as the node serves it must be the genesis block of this network.
   [[nodiscard]] std::optional<BlockRefusal> check_genesis_block(ByteView encoded) const;
 
-  // The checks that need no state (strict decoding, height, network, seal by `sealer`) and the
-  // stateless signature checks, for block `height`. Const and thread-safe: the follower prepares
-  // the next block while the current one executes.
+  // The checks that need no state (strict decoding, height, network, seal by `sealer`) for block
+  // `height`, and starts its stateless signature checks on the pool. Const and thread-safe: the
+  // follower prepares the next blocks while the current one executes.
   [[nodiscard]] PreparedBlock prepare(ByteView encoded, std::uint64_t height,
                                       const PublicKey& sealer) const;
   // Re-executes a prepared block as the next one and keeps it. nullopt: verified and durably
@@ -85,21 +90,18 @@ class LedgerReplica {
   const NetworkId& network() const { return network_; }
 
  private:
-  LedgerReplica(std::unique_ptr<LedgerStore> store, NetworkId network, SigningKey key)
-      : store_(std::move(store)), network_(network), key_(std::move(key)) {}
+  LedgerReplica(std::unique_ptr<LedgerStore> store, NetworkId network, SigningKey key,
+                std::shared_ptr<SignaturePool> pool)
+      : store_(std::move(store)), network_(network), key_(std::move(key)), pool_(std::move(pool)) {}
 
   std::unique_ptr<LedgerStore> store_;
   NetworkId network_;
   SigningKey key_;  // seals the replica's own copy; the seal is outside the block hash
+  std::shared_ptr<SignaturePool> pool_;
   std::unique_ptr<Committer> committer_;
   BlockHeader genesis_header_;
   mutable std::mutex mu_;  // guards head_
   ReplicaHead head_;
 };
-
-// Stateless signature checks of a block's transactions, split over two threads: true where a
-// transaction's signature is a pure function of its bytes and verified (ledger/signer.hpp). The
-// executor re-checks every other one against state.
-std::vector<bool> precheck_signatures(const NetworkId& network, const std::vector<Bytes>& txs);
 
 }  // namespace pv::audit

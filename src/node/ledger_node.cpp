@@ -255,6 +255,11 @@ class LedgerNode final : public Node {
     return store_->block(height);
   }
 
+  Result<Bytes> get_block_bytes(std::uint64_t height) override {
+    if (height > info().height) return make_error(Errc::not_found, "no block at height " + std::to_string(height) + " yet");
+    return store_->block_bytes(height);
+  }
+
   std::string checkpoint_note() override {
     std::lock_guard lock(mu_);
     return checkpoint_note_;

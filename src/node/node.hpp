@@ -116,6 +116,9 @@ class Node {
 
   virtual TxView get_tx(const TxId& id) = 0;
   [[nodiscard]] virtual Result<Block> get_block(std::uint64_t height) = 0;
+  // The block's canonical encoding as stored (what encode_block(get_block(h)) gives), without
+  // decoding it: followers read many.
+  [[nodiscard]] virtual Result<Bytes> get_block_bytes(std::uint64_t height) = 0;
   // Latest checkpoint as a signed note, and parsed.
   virtual std::string checkpoint_note() = 0;
   virtual Checkpoint checkpoint() = 0;

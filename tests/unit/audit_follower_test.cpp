@@ -129,6 +129,45 @@ TEST(AuditReplica, PrecheckMarksOnlyValidSignatures) {
   for (std::size_t i = 0; i < checked.size(); ++i) EXPECT_EQ(checked[i], i != 3) << i;
 }
 
+TEST(AuditReplica, PoolChecksABlockOnceForAllFollowersWithTheSameVerdicts) {
+  NodeLedger node;
+  node.commit(70, 5);
+  node.commit(40, 11);
+  const Block a = node.block(1), b = node.block(2);
+  auto pool = std::make_shared<SignaturePool>(2);
+  // Four followers of three nodes ask at once; two blocks, each checked once.
+  std::vector<std::thread> followers;
+  std::vector<std::vector<bool>> verdicts(4);
+  for (int i = 0; i < 4; ++i)
+    followers.emplace_back([&, i] {
+      const Block& blk = i % 2 ? b : a;
+      auto check = pool->submit(node.network, blk.transactions);
+      verdicts[i] = pool->wait(*check);
+    });
+  for (auto& t : followers) t.join();
+  EXPECT_EQ(pool->checked_blocks(), 2u);
+  EXPECT_EQ(pool->shared_blocks(), 2u);
+  for (int i = 0; i < 4; ++i) {
+    const std::size_t bad = i % 2 ? 11 : 5;
+    ASSERT_EQ(verdicts[i].size(), i % 2 ? 40u : 70u);
+    for (std::size_t j = 0; j < verdicts[i].size(); ++j) EXPECT_EQ(verdicts[i][j], j != bad) << i;
+  }
+  // One byte of one transaction differs: not the same block, checked on its own, and the
+  // flipped transaction fails.
+  std::vector<Bytes> txs = a.transactions;
+  txs[7][txs[7].size() - 1] ^= 0x01;
+  auto check = pool->submit(node.network, txs);
+  const auto flipped = pool->wait(*check);
+  EXPECT_EQ(pool->checked_blocks(), 3u);
+  EXPECT_FALSE(flipped[7]);
+  EXPECT_TRUE(flipped[8]);
+  // Another network's signing domain: nothing verifies.
+  NetworkId other = node.network;
+  other.data()[0] ^= 0x01;
+  auto foreign = pool->submit(other, a.transactions);
+  for (bool v : pool->wait(*foreign)) EXPECT_FALSE(v);
+}
+
 TEST(AuditReplica, RefusesEveryFlippedByte) {
   NodeLedger node;
   node.commit(2);
