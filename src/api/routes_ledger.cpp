@@ -1,7 +1,8 @@
-// GET /v1/blocks/{height}, /v1/checkpoint, /v1/proof/consistency, /v1/node.
+// GET /v1/blocks/{height}, /v1/checkpoint, /v1/proof/consistency, /v1/node, /v1/witnesses.
 
 #include "api/json_views.hpp"
 #include "api/routes.hpp"
+#include "api/witness_submitter.hpp"
 
 namespace pv::api {
 namespace {
@@ -37,11 +38,14 @@ void get_checkpoint(ApiContext& ctx, const http::Request& req, http::Response& r
       if (ctx.witnesses != nullptr) note = ctx.witnesses->newest_cosigned(*k);
       if (!note) {
         res.set_header("Retry-After", "1");
-        return send_error(
-            res, make_error(Errc::unavailable,
-                            "no recent checkpoint has " + std::to_string(*k) +
-                                " witness cosignatures yet" +
-                                (ctx.witnesses == nullptr ? " (this node has no --witness)" : "")));
+        std::string why;
+        if (ctx.witnesses == nullptr) why = " (this node has no --witness)";
+        else
+          for (const auto& w : ctx.witnesses->status())
+            if (!w.last_error.empty()) why += "; witness " + w.name + " " + w.last_error;
+        return send_error(res, make_error(Errc::unavailable,
+                                          "no recent checkpoint has " + std::to_string(*k) +
+                                              " witness cosignatures yet" + why));
       }
       res.status = 200;
       return res.set_content(*note, "text/plain; charset=utf-8");
@@ -85,6 +89,13 @@ void add_ledger_routes(RouteTable& routes, ApiContext& ctx) {
   });
   routes.get("GET /v1/proof/consistency", [&ctx](const http::Request& req, http::Response& res) {
     get_consistency(ctx, req, res);
+  });
+  // The node's witnesses as it sees them (its word, for operators: cosigned sizes, refusals).
+  routes.get("GET /v1/witnesses", [&ctx](const http::Request&, http::Response& res) {
+    res.status = 200;
+    res.set_content(witness_status_json(ctx.witnesses != nullptr ? ctx.witnesses->status()
+                                                                 : std::vector<WitnessStatus>{}),
+                    "application/json");
   });
   routes.get("GET /v1/node",
              [&ctx](const http::Request& req, http::Response& res) { get_node(ctx, req, res); });

@@ -4,6 +4,7 @@
 #include "api/metrics.hpp"
 #include "api/openapi_document.hpp"
 #include "api/routes.hpp"
+#include "api/witness_submitter.hpp"
 #include "node/content_replication.hpp"
 
 namespace pv::api {
@@ -25,6 +26,7 @@ void add_ops_routes(RouteTable& routes, ApiContext& ctx) {
     std::string text = ctx.metrics.render(ctx.node.metrics());
     if (ctx.replication != nullptr) text += render_replication_metrics(ctx.replication->stats());
     if (ctx.http != nullptr) text += render_http_front(*ctx.http);
+    if (ctx.witnesses != nullptr) text += render_witness_metrics(ctx.witnesses->status());
     res.set_content(text, kPrometheusContentType);
   });
   routes.get("GET /openapi.yaml",

@@ -5,7 +5,10 @@
 
 #include <charconv>
 #include <chrono>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
+#include "api/metrics.hpp"
 #include "ledger/checkpoint.hpp"
 #include "ledger/cosignature.hpp"
 #include "ledger/cosignature_clock.hpp"
@@ -21,6 +24,14 @@ std::string add_checkpoint_body(std::uint64_t old_size, const std::vector<Hash32
   std::string body = "old " + std::to_string(old_size) + "\n";
   for (const auto& h : proof) body += to_base64(h.view()) + "\n";
   return body + "\n" + note;
+}
+
+// A witness's answer as one line of text for logs and status: control bytes become spaces.
+std::string printable(std::string text) {
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
 }
 
 }  // namespace
@@ -68,7 +79,8 @@ std::vector<WitnessStatus> WitnessSubmitter::status() const {
   std::lock_guard lock(mu_);
   std::vector<WitnessStatus> out;
   for (const auto& p : peers_)
-    out.push_back({p.config.url, p.config.cosigner.name, p.known_size, p.last_error});
+    out.push_back({p.config.url, p.config.cosigner.name, p.known_size, p.last_error, p.refusals,
+                   p.unreachable});
   return out;
 }
 
@@ -95,8 +107,11 @@ void WitnessSubmitter::run() {
 
 void WitnessSubmitter::submit(Peer& peer, const std::string& note, const std::string& text,
                               std::uint64_t size) {
-  auto fail = [&](std::string why) {
+  enum class Failure { other, refused, unreachable };
+  auto fail = [&](std::string why, Failure kind = Failure::other) {
     std::lock_guard lock(mu_);
+    if (kind == Failure::refused) ++peer.refusals;
+    if (kind == Failure::unreachable) ++peer.unreachable;
     peer.failures = std::min(peer.failures + 1, 8);
     peer.retry_at = std::chrono::steady_clock::now() +
                     std::chrono::milliseconds(250) * (1 << (peer.failures - 1));  // up to 32 s
@@ -127,7 +142,7 @@ void WitnessSubmitter::submit(Peer& peer, const std::string& note, const std::st
     }
     auto res =
         client.Post("/add-checkpoint", add_checkpoint_body(old_size, proof, note), "text/plain");
-    if (!res) return fail("unreachable (" + httplib::to_string(res.error()) + ")");
+    if (!res) return fail("unreachable (" + httplib::to_string(res.error()) + ")", Failure::unreachable);
     if (res->status == 409 && res->get_header_value("Content-Type") == "text/x.tlog.size") {
       std::uint64_t theirs = 0;
       const std::string& b = res->body;
@@ -140,7 +155,8 @@ void WitnessSubmitter::submit(Peer& peer, const std::string& note, const std::st
     }
     if (res->status != 200)
       return fail("refused the checkpoint at size " + std::to_string(size) + ": " +
-                  std::to_string(res->status) + " " + res->body.substr(0, 200));
+                      std::to_string(res->status) + " " + printable(res->body.substr(0, 200)),
+                  Failure::refused);
     const Cosigner trusted[] = {peer.config.cosigner};
     auto verified = verify_cosignatures(note + res->body, trusted, cosignature_time_now());
     if (!verified) return fail("its cosignature does not verify: " + verified.error().message);
@@ -178,6 +194,38 @@ void WitnessSubmitter::submit(Peer& peer, const std::string& note, const std::st
     return;
   }
   fail("the witness's size keeps changing");
+}
+
+std::string witness_status_json(const std::vector<WitnessStatus>& witnesses) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& w : witnesses)
+    list.push_back({{"url", w.url},
+                    {"name", w.name},
+                    {"cosignedSize", w.cosigned_size},
+                    {"lastError", w.last_error},
+                    {"refusals", w.refusals},
+                    {"unreachable", w.unreachable}});
+  return nlohmann::json{{"witnesses", list}}.dump();
+}
+
+std::string render_witness_metrics(const std::vector<WitnessStatus>& witnesses) {
+  std::ostringstream out;
+  out << "# HELP pv_witness_cosigned_size The latest log size this witness cosigned for the node.\n"
+      << "# TYPE pv_witness_cosigned_size gauge\n";
+  for (const auto& w : witnesses)
+    out << "pv_witness_cosigned_size{witness=\"" << escape_label(w.name) << "\"} "
+        << w.cosigned_size << '\n';
+  out << "# HELP pv_witness_refusals_total Checkpoints this witness answered with a refusal.\n"
+      << "# TYPE pv_witness_refusals_total counter\n";
+  for (const auto& w : witnesses)
+    out << "pv_witness_refusals_total{witness=\"" << escape_label(w.name) << "\"} " << w.refusals
+        << '\n';
+  out << "# HELP pv_witness_unreachable_total Checkpoint submissions this witness did not answer.\n"
+      << "# TYPE pv_witness_unreachable_total counter\n";
+  for (const auto& w : witnesses)
+    out << "pv_witness_unreachable_total{witness=\"" << escape_label(w.name) << "\"} "
+        << w.unreachable << '\n';
+  return out.str();
 }
 
 }  // namespace pv::api

@@ -27,7 +27,13 @@ struct WitnessStatus {
   std::string name;
   std::uint64_t cosigned_size = 0;  // the latest size this witness cosigned for us
   std::string last_error;           // "" after a success
+  std::uint64_t refusals = 0;       // answers that refused a checkpoint (4xx/5xx but 409-size)
+  std::uint64_t unreachable = 0;    // submissions that got no answer
 };
+
+// GET /v1/witnesses (JSON) and the pv_witness_* lines of GET /metrics.
+std::string witness_status_json(const std::vector<WitnessStatus>& witnesses);
+std::string render_witness_metrics(const std::vector<WitnessStatus>& witnesses);
 
 class WitnessSubmitter {
  public:
@@ -50,6 +56,7 @@ class WitnessSubmitter {
     WitnessConfig config;
     std::uint64_t known_size = 0;  // the witness's latest size, as far as we know
     std::string last_error;
+    std::uint64_t refusals = 0, unreachable = 0;
     std::chrono::steady_clock::time_point retry_at{};
     int failures = 0;
   };

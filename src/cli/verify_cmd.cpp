@@ -52,6 +52,27 @@ int verify_offline(const VerifyOptions& o, const Output& out) {
                   "restore the data directory from a replica or a backup");
 }
 
+// The given witnesses that did not cosign, with what the node says they answered it (its word:
+// GET /v1/witnesses), e.g. "; w2 did not (the node reports: refused ... 422 ...)".
+std::string missing_witnesses(api::NodeClient& client, const std::vector<Cosigner>& trusted,
+                              const std::vector<VerifiedCosignature>& cosigned) {
+  json reported;
+  if (auto reply = client.call("GET", "/v1/witnesses"); reply && reply->status == 200)
+    reported = json::parse(reply->body, nullptr, false);
+  std::string out;
+  for (const auto& t : trusted) {
+    bool signed_it = false;
+    for (const auto& c : cosigned) signed_it = signed_it || c.name == t.name;
+    if (signed_it) continue;
+    out += "; " + t.name + " did not";
+    if (reported.is_object() && reported["witnesses"].is_array())
+      for (const auto& w : reported["witnesses"])
+        if (w.is_object() && w.value("name", "") == t.name && !w.value("lastError", "").empty())
+          out += " (the node reports: " + w.value("lastError", "") + ")";
+  }
+  return out;
+}
+
 // The witness check of `pv verify --min-witnesses k`: the newest checkpoint that k of the given
 // witnesses cosigned is signed by the audited node's key, carries k valid cosignatures by
 // distinct witnesses (a bad line by a trusted witness fails everything), and is consistent with
@@ -78,7 +99,8 @@ Result<std::vector<VerifiedCosignature>> check_witnesses(api::NodeClient& client
   if (cos->size() < k)
     return make_error(Errc::unauthorized, "only " + std::to_string(cos->size()) +
                                               " of the given witnesses cosigned; " +
-                                              std::to_string(k) + " required");
+                                              std::to_string(k) + " required" +
+                                              missing_witnesses(client, trusted, *cos));
   const Checkpoint& a = audited.checkpoint;
   if (cp->origin != a.origin)
     return make_error(Errc::corruption, "the cosigned checkpoint is of another log");

@@ -1,7 +1,8 @@
 // Witness cosigning end to end (docs/audit.md): real `pv node start` and `pv audit witness`
 // processes. The node submits each checkpoint to the witness, GET /v1/checkpoint carries the
 // cosignature, `pv verify --min-witnesses` trusts the node only with enough valid cosignatures by
-// the witnesses it names, and a witness killed with SIGKILL resumes from its data directory.
+// the witnesses it names, and a witness killed with SIGKILL resumes from its data directory; a
+// witness that refuses is named by the node (GET /v1/witnesses, /metrics) and by `pv verify`.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -151,6 +152,115 @@ TEST(Witness, NodeCheckpointsAreCosignedAndClientsRequireThem) {
   ASSERT_TRUE(wait_for_cosigned(port, name, 3, 60s)) << get_checkpoint(port) << witness->err();
   EXPECT_TRUE(run({pv, "verify", "--state", state, "--witness", vkey, "--min-witnesses", "1"}, env)
                   .ok());
+}
+
+// Two witnesses: one honest, one that refuses every checkpoint of this node (it follows another
+// network's log, so it answers 404 for this origin). The node keeps going with the honest one,
+// counts and reports the refusals with the refusing witness's name and answer, and a client that
+// requires both witnesses is refused with the refusing one named.
+TEST(Witness, AWitnessThatRefusesIsNamedByTheNodeAndByClients) {
+  TempDir tmp;
+  const int port = free_port(), other_port = free_port(), honest_port = free_port(),
+            refuser_port = free_port();
+  const std::string url = "http://127.0.0.1:" + std::to_string(port);
+  const std::vector<std::string> env = {"HOME=" + tmp.path(), "XDG_CONFIG_HOME=" + (tmp / "config"),
+                                        "PV_NODE=" + url, "PV_PASSPHRASE=e2e wallet passphrase",
+                                        "PV_NODE_PASSPHRASE=e2e node passphrase",
+                                        "PV_AUDIT_PASSPHRASE=e2e witness passphrase",
+                                        "PV_WALLET_KDF=interactive"};
+  const std::string pv = pv_bin();
+  const std::string honest = "witness.test/honest", refuser = "witness.test/refuser";
+  auto vkey_of = [&](const std::string& dir, const std::string& name) {
+    auto key = run({pv, "audit", "key", "--data-dir", tmp / dir, "--name", name, "--json"}, env);
+    EXPECT_TRUE(key.ok()) << key.err;
+    return parse_json(key)["vkey"].get<std::string>();
+  };
+  const std::string honest_vkey = vkey_of("honest", honest),
+                    refuser_vkey = vkey_of("refuser", refuser);
+
+  Process other = Process::spawn({pv, "node", "start", "--data-dir", tmp / "other", "--listen",
+                                  "127.0.0.1:" + std::to_string(other_port)},
+                                 env);
+  Process node = Process::spawn(
+      {pv, "node", "start", "--data-dir", tmp / "data", "--listen",
+       "127.0.0.1:" + std::to_string(port), "--block-timeout-ms", "5", "--witness",
+       "http://127.0.0.1:" + std::to_string(honest_port) + "=" + honest_vkey, "--witness",
+       "http://127.0.0.1:" + std::to_string(refuser_port) + "=" + refuser_vkey},
+      env);
+  ASSERT_TRUE(wait_for_http_ok(other_port, "/healthz", 30s)) << other.err();
+  ASSERT_TRUE(wait_for_http_ok(port, "/healthz", 30s)) << node.err();
+  Process honest_witness =
+      Process::spawn({pv, "audit", "witness", "--data-dir", tmp / "honest", "--listen",
+                      "127.0.0.1:" + std::to_string(honest_port), "--node", url},
+                     env);
+  Process refusing_witness = Process::spawn(
+      {pv, "audit", "witness", "--data-dir", tmp / "refuser", "--listen",
+       "127.0.0.1:" + std::to_string(refuser_port), "--node",
+       "http://127.0.0.1:" + std::to_string(other_port)},
+      env);
+  ASSERT_TRUE(wait_for_http_ok(honest_port, "/healthz", 30s)) << honest_witness.err();
+  ASSERT_TRUE(wait_for_http_ok(refuser_port, "/healthz", 30s)) << refusing_witness.err();
+
+  ASSERT_TRUE(run({pv, "id", "create", "--name", "alice"}, env).ok());
+  ASSERT_TRUE(run({pv, "tx", "submit", "--anchor", std::string(64, 'a'), "--wait"}, env).ok());
+  ASSERT_TRUE(wait_for_cosigned(port, honest, 1, 60s)) << get_checkpoint(port);
+  EXPECT_EQ(cosignature_lines(get_checkpoint(port), refuser), 0);
+
+  // The node names the refusing witness, with its answer, and counts its refusals.
+  json witnesses;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    httplib::Client c("127.0.0.1", port);
+    auto res = c.Get("/v1/witnesses");
+    if (res && res->status == 200) witnesses = json::parse(res->body, nullptr, false);
+    if (witnesses.is_object() && witnesses["witnesses"].size() == 2 &&
+        witnesses["witnesses"][1]["refusals"].get<int>() >= 1)
+      break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(witnesses.is_object()) << witnesses.dump();
+  ASSERT_EQ(witnesses["witnesses"].size(), 2u) << witnesses.dump();
+  const json& h = witnesses["witnesses"][0];
+  const json& r = witnesses["witnesses"][1];
+  EXPECT_EQ(h["name"], honest);
+  EXPECT_GE(h["cosignedSize"].get<int>(), 1) << witnesses.dump();
+  EXPECT_EQ(h["refusals"], 0) << witnesses.dump();
+  EXPECT_EQ(r["name"], refuser);
+  EXPECT_EQ(r["cosignedSize"], 0) << witnesses.dump();
+  EXPECT_GE(r["refusals"].get<int>(), 1) << witnesses.dump();
+  EXPECT_NE(r["lastError"].get<std::string>().find("refused the checkpoint"), std::string::npos)
+      << witnesses.dump();
+  EXPECT_NE(r["lastError"].get<std::string>().find("404"), std::string::npos) << witnesses.dump();
+  httplib::Client c("127.0.0.1", port);
+  auto metrics = c.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("pv_witness_refusals_total{witness=\"" + refuser + "\"} "),
+            std::string::npos)
+      << metrics->body;
+  EXPECT_EQ(metrics->body.find("pv_witness_refusals_total{witness=\"" + refuser + "\"} 0"),
+            std::string::npos)
+      << metrics->body;
+  EXPECT_EQ(metrics->body.find("pv_witness_cosigned_size{witness=\"" + honest + "\"} 0"),
+            std::string::npos)
+      << metrics->body;
+
+  // A client that trusts the checkpoint only with both witnesses is refused, and told which
+  // witness did not cosign and what it answered; with one of the two it is served.
+  const std::string state = tmp / "verify-state.json";
+  auto both = run({pv, "verify", "--state", state, "--witness", honest_vkey, "--witness",
+                   refuser_vkey, "--min-witnesses", "2"},
+                  env);
+  EXPECT_FALSE(both.ok()) << both.out;
+  EXPECT_NE(both.err.find(refuser), std::string::npos) << both.err;
+  EXPECT_NE(both.err.find("404"), std::string::npos) << both.err;
+  EXPECT_EQ(both.err.find("witness " + honest), std::string::npos) << both.err;
+  auto one = run({pv, "verify", "--state", state, "--witness", honest_vkey, "--witness",
+                  refuser_vkey, "--min-witnesses", "1", "--json"},
+                 env);
+  ASSERT_TRUE(one.ok()) << one.err;
+  json report = parse_json(one);
+  ASSERT_EQ(report["witnesses"].size(), 1u) << one.out;
+  EXPECT_EQ(report["witnesses"][0]["name"], honest);
 }
 
 }  // namespace
