@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "api/metrics.hpp"
+#include "audit/divergence.hpp"
 #include "ledger/cosignature_clock.hpp"
 
 namespace pv::audit {
@@ -171,6 +172,23 @@ void Auditor::compare_blocks() {
   for (auto& b : later) refused_blocks_.push_back(std::move(b));
 }
 
+void Auditor::explain(Alarm& alarm, const Follower& a, const Follower& b) const {
+  auto d = find_divergence(a, b);
+  if (!d) return;
+  alarm.reason += "; they part at block " + std::to_string(d->height) + ": " + d->what;
+  alarm.auditor["divergedAt"] = d->height;
+  if (d->dropped) alarm.auditor["dropped"] = true;
+  if (!alarm.blocks.empty()) return;
+  // The two blocks as the nodes serve them, each sealed by its node: checkable by anyone.
+  for (const Follower* f : {&a, &b}) {
+    auto client = api::NodeClient::connect(f->url(), config_.trust);
+    if (!client) return;
+    auto reply = client->call("GET", "/v1/blocks/" + std::to_string(d->height) + "?format=binary");
+    if (!reply || reply->status != 200) return;
+    alarm.blocks.push_back({f->url(), d->height, to_bytes(reply->body)});
+  }
+}
+
 void Auditor::compare_all() {
   compare_blocks();
   for (std::size_t i = 0; i < followers_.size(); ++i)
@@ -188,6 +206,7 @@ void Auditor::compare_all() {
         compared_to_[{i, j}] = std::max(compared_to_[{i, j}], compared_to);
       }
       if (!alarm) continue;
+      if (alarm->kind == AlarmKind::divergent_node) explain(*alarm, *followers_[i], *followers_[j]);
       // One alarm per pair of nodes and kind: the evidence of the first finding stands.
       const std::string key = std::string(alarm_kind_name(alarm->kind)) + " " +
                               std::min(followers_[i]->url(), followers_[j]->url()) + " " +

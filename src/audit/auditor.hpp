@@ -60,6 +60,9 @@ class Auditor {
   void follow(Follower& follower);
   void compare_all();
   void compare_blocks();
+  // Adds to a divergent-node alarm between a and b where their verified ledgers part and what
+  // differs there (audit/divergence.hpp), with both nodes' sealed blocks of that height.
+  void explain(Alarm& alarm, const Follower& a, const Follower& b) const;
   void watch_stall(Follower& follower, const FollowerStatus& s);
   void raise(Alarm alarm);
 

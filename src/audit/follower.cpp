@@ -455,6 +455,12 @@ std::optional<Hash32> Follower::verified_root(std::uint64_t size) const {
   return *root;
 }
 
+std::optional<Block> Follower::verified_block(std::uint64_t height) const {
+  auto b = replica_->block(height);
+  if (!b) return std::nullopt;
+  return std::move(*b);
+}
+
 std::optional<Alarm> compare_followers(const Follower& a, const Follower& b, std::uint64_t now,
                                        std::uint64_t& compared_to) {
   if (a.origin() != b.origin()) return std::nullopt;

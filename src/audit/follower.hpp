@@ -89,6 +89,8 @@ class Follower {
   std::vector<std::uint64_t> recent_sizes(std::uint64_t after = 0) const;
   // The replica's root at `size`, when verified that far.
   std::optional<Hash32> verified_root(std::uint64_t size) const;
+  // The block of `height` the replica verified, when it got that far.
+  std::optional<Block> verified_block(std::uint64_t height) const;
   const std::string& url() const { return config_.url; }
   const std::string& origin() const { return origin_; }
 

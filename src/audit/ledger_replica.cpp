@@ -145,6 +145,13 @@ ReplicaHead LedgerReplica::head() const {
   return head_;
 }
 
+Result<Block> LedgerReplica::block(std::uint64_t height) const {
+  if (height > head().height)
+    return make_error(Errc::not_found, "the replica has verified blocks only to height " +
+                                           std::to_string(head().height));
+  return store_->block(height);
+}
+
 Result<Hash32> LedgerReplica::root_at(std::uint64_t size) const {
   const std::uint64_t verified = head().log_size;
   if (size > verified)

@@ -85,6 +85,8 @@ class LedgerReplica {
                                                           const PublicKey& sealer);
 
   ReplicaHead head() const;
+  // A verified block, as the replica keeps it (its own seal). REQUIRES: height <= head().height.
+  [[nodiscard]] Result<Block> block(std::uint64_t height) const;
   // Root of the verified log at `size`. REQUIRES: size <= head().log_size (else an error).
   [[nodiscard]] Result<Hash32> root_at(std::uint64_t size) const;
   const NetworkId& network() const { return network_; }

@@ -2,7 +2,8 @@
 // all three nodes while anchors are written to each, re-executes every block of each, cosigns
 // through its gate, and disagrees with no node in anything. With one node's state corrupted: that
 // node's block is caught by re-execution, and the two nodes' different sealed blocks of one
-// height are evidence of divergent nodes that verifies offline.
+// height are evidence of divergent nodes that verifies offline. A node that drops an ordered
+// transaction is named as divergent, with the block where it parts and the transaction it lacks.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -17,6 +18,7 @@
 #include "cluster_process.hpp"
 #include "codec/binary.hpp"
 #include "ledger/executor.hpp"
+#include "ledger/transaction.hpp"
 #include "storage/ledger_store.hpp"
 
 namespace pv::e2e {
@@ -307,6 +309,97 @@ TEST(AuditCluster, ANodeWithPendingTransactionsAndNoProgressIsStalled) {
   ASSERT_TRUE(alarms.is_object() && !alarms["alarms"].empty()) << auditor.err();
   EXPECT_EQ(alarms["alarms"][0]["kind"], "stalled") << alarms.dump();
   EXPECT_NE(metrics.find("pv_audit_alarm{kind=\"stalled\"} 1"), std::string::npos) << metrics;
+}
+
+// A node that drops a transaction: node 3 is stopped, a transaction is ordered and committed by
+// the other two, and node 3's ordering cursor is moved past it while it is down (what a node that
+// skips an ordered entry leaves behind); restarted, it commits the next transaction in the block
+// where the others hold the dropped one. Each of its blocks re-executes on its own, so only the
+// comparison across nodes can catch it: divergent-node, naming node 3, the block where the
+// ledgers part and the id of the transaction it lacks, with both sealed blocks as evidence.
+TEST(AuditCluster, ANodeThatDropsATransactionIsNamedWithTheTransaction) {
+  LocalCluster cluster;
+  ASSERT_TRUE(cluster.start()) << cluster.last().out << cluster.last().err;
+  TempDir tmp;
+  const std::vector<std::string> env = {"HOME=" + tmp.path(), "XDG_CONFIG_HOME=" + (tmp / "config"),
+                                        "PV_AUDIT_PASSPHRASE=e2e auditor passphrase",
+                                        "PV_WALLET_KDF=interactive"};
+  const int port = cluster.node_port(0);
+  const json info = get_json(port, "/v1/node");
+  ASSERT_TRUE(info.is_object());
+  const NetworkId net = *NetworkId::from_hex(info["networkId"].get<std::string>());
+  const SigningKey key = SigningKey::generate();
+  const std::string signer = did_key_from_public_key(key.public_key());
+  auto submit = [&](const Bytes& tx) {
+    json txs = json::array({to_base64(tx)});
+    const std::string path = "/v1/tx?wait=true", body = json{{"txs", txs}}.dump();
+    auto fields = api::signature_headers({key, signer}, "POST", path,
+                                         "127.0.0.1:" + std::to_string(port), body,
+                                         "application/json");
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(15, 0);
+    auto r =
+        c.Post(path, httplib::Headers(fields->begin(), fields->end()), body, "application/json");
+    return r && r->status == 200;
+  };
+  ASSERT_TRUE(submit(testing::make_anchor(net, key, 1)));
+  LocalCluster::kill9(cluster.node_pid(2));
+  const Bytes dropped = testing::make_anchor(net, key, 2);
+  ASSERT_TRUE(submit(dropped));
+  // Where node 1's ordering stands now (read-only beside the running node): past the dropped
+  // transaction's entry.
+  std::uint64_t position = 0;
+  {
+    auto store = LedgerStore::open(cluster.node_dir(0) + "/ledger", LedgerStore::Mode::read_only);
+    ASSERT_TRUE(store.is_ok()) << store.error().message;
+    auto p = (*store)->ordering_position();
+    ASSERT_TRUE(p.is_ok() && p->has_value());
+    position = **p;
+  }
+  {
+    auto store = LedgerStore::open(cluster.node_dir(2) + "/ledger", LedgerStore::Mode::read_write);
+    ASSERT_TRUE(store.is_ok()) << store.error().message;
+    BinaryWriter w;
+    w.u64(position);
+    ASSERT_TRUE((*store)->raw_put("meta", as_bytes(std::string("ordering")), w.bytes()).is_ok());
+  }
+  ASSERT_TRUE(cluster.start()) << cluster.last().out << cluster.last().err;
+  ASSERT_TRUE(submit(testing::make_anchor(net, key, 3)));
+
+  const int audit_port = free_port();
+  std::vector<std::string> argv = {pv_bin(), "audit", "serve", "--data-dir", tmp / "audit",
+                                   "--genesis", cluster.dir() + "/genesis.json", "--listen",
+                                   "127.0.0.1:" + std::to_string(audit_port), "--poll-ms", "50"};
+  for (int i = 0; i < 3; ++i) argv.insert(argv.end(), {"--node", cluster.node_url(i)});
+  Process auditor = Process::spawn(argv, env);
+  ASSERT_TRUE(wait_for_http_ok(audit_port, "/healthz", 30s)) << auditor.err();
+
+  json alarms;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto check = run({pv_bin(), "audit", "check", "--data-dir", tmp / "audit", "--json"}, env);
+    alarms = json::parse(check.out, nullptr, false);
+    if (alarms.is_object() && alarms["alarms"].size() >= 2) break;
+    std::this_thread::sleep_for(300ms);
+  }
+  ASSERT_TRUE(alarms.is_object()) << auditor.err();
+  ASSERT_GE(alarms["alarms"].size(), 2u) << alarms.dump(2) << auditor.err();
+  const std::string id = transaction_id(dropped).hex();
+  bool named_drop = false;
+  for (const auto& a : alarms["alarms"]) {
+    // Only divergence: node 3's blocks are each valid on their own, and nodes 1 and 2 agree.
+    EXPECT_EQ(a["kind"], "divergent-node") << a.dump();
+    const std::string reason = a["reason"];
+    EXPECT_NE(reason.find(cluster.node_url(2)), std::string::npos) << reason;
+    const bool drop = reason.find("dropped: " + cluster.node_url(2) + "'s ledger from block") !=
+                          std::string::npos &&
+                      reason.find(id) != std::string::npos;
+    named_drop = named_drop || drop;
+    // Both sealed blocks of the height where the ledgers part: anyone can check they differ.
+    auto evidence = run({pv_bin(), "audit", "evidence", a["file"], "--json"}, env);
+    EXPECT_TRUE(evidence.ok()) << evidence.out << evidence.err;
+  }
+  EXPECT_TRUE(named_drop) << alarms.dump(2);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "audit/alarms.hpp"
 #include "audit/auditor.hpp"
+#include "audit/divergence.hpp"
 #include "audit/follower.hpp"
 #include "audit/ledger_replica.hpp"
 #include "ledger/cosignature.hpp"
@@ -166,6 +167,48 @@ TEST(AuditReplica, PoolChecksABlockOnceForAllFollowersWithTheSameVerdicts) {
   other.data()[0] ^= 0x01;
   auto foreign = pool->submit(other, a.transactions);
   for (bool v : pool->wait(*foreign)) EXPECT_FALSE(v);
+}
+
+// Blocks of one height from two nodes, described: a dropped transaction (the dropping node's next
+// block shifted, not invented), an invented one, another order, other verdicts.
+TEST(AuditDivergence, NamesWhatOneNodesBlocksLackOrAdd) {
+  auto block = [](std::uint64_t height, std::vector<std::string> txs) {
+    Block b;
+    b.header.height = height;
+    for (const auto& t : txs) {
+      b.transactions.push_back(to_bytes(t));
+      b.results.push_back({});
+    }
+    return b;
+  };
+  const std::string x = "tx one", y = "tx two", z = "tx three";
+  const std::string id_y = transaction_id(to_bytes(y)).hex();
+  // Node a dropped y: its block 5 holds z, which b holds at block 6.
+  Divergence d = describe_blocks({block(5, {z})}, {block(5, {y}), block(6, {z})}, "a", "b");
+  EXPECT_EQ(d.height, 5u);
+  EXPECT_TRUE(d.dropped);
+  EXPECT_EQ(d.what.rfind("dropped: a's ledger from block 5 on lacks 1 transaction", 0), 0u) << d.what;
+  EXPECT_NE(d.what.find(id_y), std::string::npos) << d.what;
+  EXPECT_EQ(d.what.find(transaction_id(to_bytes(z)).hex()), std::string::npos) << d.what;
+  // Seen from b: it has one that a lacks, which is no drop.
+  Divergence other = describe_blocks({block(5, {y}), block(6, {z})}, {block(5, {z})}, "b", "a");
+  EXPECT_FALSE(other.dropped);
+  EXPECT_NE(other.what.find("has 1 transaction that a's lacks (" + id_y), std::string::npos)
+      << other.what;
+  // Invented and lacking at once.
+  Divergence swap = describe_blocks({block(5, {x})}, {block(5, {y})}, "a", "b");
+  EXPECT_FALSE(swap.dropped);
+  EXPECT_NE(swap.what.find("lacks 1 transaction"), std::string::npos) << swap.what;
+  EXPECT_NE(swap.what.find("; it has 1 transaction"), std::string::npos) << swap.what;
+  // Same transactions, another order.
+  Divergence order = describe_blocks({block(5, {x, y})}, {block(5, {y, x})}, "a", "b");
+  EXPECT_NE(order.what.find("another order"), std::string::npos) << order.what;
+  // Same transactions, one verdict differs.
+  Block refused = block(5, {x, y});
+  refused.results[1].code = TxCode::rejected;
+  Divergence verdict = describe_blocks({refused}, {block(5, {x, y})}, "a", "b");
+  EXPECT_NE(verdict.what.find("1 other verdict"), std::string::npos) << verdict.what;
+  EXPECT_FALSE(verdict.dropped);
 }
 
 TEST(AuditReplica, RefusesEveryFlippedByte) {
