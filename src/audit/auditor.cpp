@@ -97,10 +97,14 @@ void Auditor::follow(Follower& follower) {
     const FollowerStatus s = follower.status();
     watch_stall(follower, s);
     compare_all();
-    for (auto slept = std::chrono::milliseconds(0); slept < wait && !stopping_;
-         slept += std::chrono::milliseconds(50))
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (auto slept = std::chrono::milliseconds(0); slept < wait && !stopping_;) {
+      const auto step = std::min(wait - slept, std::chrono::milliseconds(50));
+      std::this_thread::sleep_for(step);
+      slept += step;
+    }
   }
+  if (auto flushed = follower.flush(); !flushed)
+    spdlog::warn("audit: following {}: {}", follower.url(), flushed.error().message);
 }
 
 void Auditor::watch_stall(Follower& follower, const FollowerStatus& s) {

@@ -20,6 +20,7 @@ using json = nlohmann::json;
 namespace fs = std::filesystem;
 
 constexpr std::size_t kRecentNotes = 256;
+constexpr std::chrono::seconds kPersistEvery{1};
 constexpr const char* kAcceptedFile = "accepted-checkpoint.json";
 constexpr const char* kReplicaDir = "replica";
 
@@ -173,14 +174,40 @@ Status Follower::load_accepted() {
 }
 
 Status Follower::accept(const EvidenceNote& note, const Checkpoint& cp) {
-  const json j = {{"node", note.node}, {"note", note.note}, {"vkey", note.vkey}};
-  PV_TRY(write_file_atomically((fs::path(config_.dir) / kAcceptedFile).string(), j.dump(2) + "\n",
-                               0644));
+  // Written (fsynced) at most once per kPersistEvery while the log grows, and when following
+  // stops: after a kill -9 the follower resumes from an older accepted note, which the next one
+  // must still extend (a consistency proof), so nothing is skipped.
+  const auto now = std::chrono::steady_clock::now();
+  if (now - persisted_at_ >= kPersistEvery || stopping_) {
+    PV_TRY(persist_accepted(note));
+    persisted_at_ = now;
+    persisted_all_ = true;
+  } else {
+    persisted_all_ = false;
+  }
   std::lock_guard lock(mu_);
   accepted_note_ = note;
   status_.accepted = cp;
   recent_[cp.size] = AcceptedNote{note, cp, *node_key_};
   while (recent_.size() > kRecentNotes) recent_.erase(recent_.begin());
+  return Status::ok();
+}
+
+Status Follower::persist_accepted(const EvidenceNote& note) {
+  const json j = {{"node", note.node}, {"note", note.note}, {"vkey", note.vkey}};
+  return write_file_atomically((fs::path(config_.dir) / kAcceptedFile).string(), j.dump(2) + "\n",
+                               0644);
+}
+
+Status Follower::flush() {
+  std::optional<EvidenceNote> note;
+  {
+    std::lock_guard lock(mu_);
+    note = accepted_note_;
+  }
+  if (persisted_all_ || !note) return Status::ok();
+  PV_TRY(persist_accepted(*note));
+  persisted_all_ = true;
   return Status::ok();
 }
 
@@ -209,7 +236,15 @@ Status Follower::connect() {
     return make_error(Errc::conflict, config_.url + " now signs with another node key (" +
                                           info->checkpoint_key.hex() + ")");
   node_key_ = info->checkpoint_key;
-  const std::optional<std::uint64_t> pending = queue_depth(*client_);
+  // Pending transactions matter only to a node whose log stands still (a stall); a node that
+  // moves is not asked for its metrics at every poll.
+  bool standing = false;
+  {
+    std::lock_guard lock(mu_);
+    standing = info->log_size == status_.node_log_size;
+  }
+  const std::optional<std::uint64_t> pending =
+      standing ? queue_depth(*client_) : std::optional<std::uint64_t>(0);
   std::lock_guard lock(mu_);
   status_.node_key = node_key_->hex();
   status_.node_height = info->height;

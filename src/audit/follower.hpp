@@ -17,6 +17,7 @@
 // Thread-safety: poll() from one thread; status(), gate() and recent_note() from any.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -79,6 +80,9 @@ class Follower {
   [[nodiscard]] Result<std::vector<Alarm>> poll();
   // Asks poll() to return at the next block boundary.
   void stop() { stopping_ = true; }
+  // Writes the last accepted checkpoint if accept() left it for later. From poll()'s thread,
+  // when following stops.
+  [[nodiscard]] Status flush();
 
   FollowerStatus status() const;
   // The witness gate for this node's log: has the replica verified `cp`?
@@ -115,6 +119,7 @@ class Follower {
                                                               const EvidenceNote& note);
   [[nodiscard]] Status accept(const EvidenceNote& note, const Checkpoint& cp);
   [[nodiscard]] Status load_accepted();
+  [[nodiscard]] Status persist_accepted(const EvidenceNote& note);
   std::vector<Alarm> halt(Alarm alarm);
 
   FollowerConfig config_;
@@ -126,6 +131,8 @@ class Follower {
   bool genesis_checked_ = false;
   bool witness_alarm_raised_ = false;
   std::atomic<bool> stopping_{false};
+  std::chrono::steady_clock::time_point persisted_at_{};  // last write of the accepted note
+  bool persisted_all_ = true;  // the file holds the last accepted note
 
   mutable std::mutex mu_;  // guards everything below
   FollowerStatus status_;
