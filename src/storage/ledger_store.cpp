@@ -32,6 +32,7 @@ struct LedgerStore::Impl {
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
   bool sync = true;
+  bool index_transactions = true;
   mutable std::mutex read_failure_mu;
   mutable std::string read_failure;
   void note_failure(const rocksdb::Status& s, const char* what) const {
@@ -84,7 +85,8 @@ Bytes LedgerStore::merkle_key(MerkleNodeId id) {
 LedgerStore::LedgerStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 LedgerStore::~LedgerStore() = default;
 
-Result<std::unique_ptr<LedgerStore>> LedgerStore::open(const std::string& path, Mode mode, bool sync_writes) {
+Result<std::unique_ptr<LedgerStore>> LedgerStore::open(const std::string& path, Mode mode, bool sync_writes,
+                                                       bool index_transactions) {
   rocksdb::Options options;
   options.create_if_missing = mode == Mode::read_write;
   options.create_missing_column_families = mode == Mode::read_write;
@@ -106,6 +108,7 @@ Result<std::unique_ptr<LedgerStore>> LedgerStore::open(const std::string& path, 
   for (const char* name : kColumnFamilies) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
   auto impl = std::make_unique<Impl>();
   impl->sync = sync_writes;
+  impl->index_transactions = index_transactions;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = mode == Mode::read_write
                           ? rocksdb::DB::Open(options, path, descriptors, &impl->cfs, &db)
@@ -213,7 +216,7 @@ Status LedgerStore::write(const BlockWrite& w, const Bytes* genesis) {
   }
   // Inserted in key order (state changes come sorted): a memtable insert next to the previous
   // one reuses its place in the skip list, which made a block's writes half as costly.
-  std::vector<const std::pair<TxId, TxIndexEntry>*> index(w.index_entries.size());
+  std::vector<const std::pair<TxId, TxIndexEntry>*> index(impl_->index_transactions ? w.index_entries.size() : 0);
   for (std::size_t i = 0; i < index.size(); ++i) index[i] = &w.index_entries[i];
   std::stable_sort(index.begin(), index.end(),
                    [](const auto* a, const auto* b) { return a->first < b->first; });

@@ -49,8 +49,12 @@ class LedgerStore : public StateView, public MerkleNodeReader {
  public:
   enum class Mode { read_write, read_only };
   // Creates the directory and column families when missing (read_write only).
+  // `index_transactions` false: blocks are kept without the transaction-id index (tx_index()
+  // finds nothing), for a copy that only re-executes and never answers lookups by id (the
+  // auditor's replica); what blocks, the log and the state hold is the same.
   [[nodiscard]] static Result<std::unique_ptr<LedgerStore>> open(const std::string& path, Mode mode,
-                                                                 bool sync_writes = true);
+                                                                 bool sync_writes = true,
+                                                                 bool index_transactions = true);
   ~LedgerStore() override;
 
   // Head height, or nullopt for an empty store (before genesis).
