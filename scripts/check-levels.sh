@@ -15,8 +15,8 @@ order=(base crypto codec zk evm ledger storage identity ordering content http no
 declare -A rank=([base]=0 [crypto]=1 [codec]=2 [zk]=3 [evm]=3 [ledger]=4 [storage]=5 [identity]=5 [ordering]=5 [content]=5 [http]=5 [node]=6 [api]=7 [encryption]=8 [audit]=8 [cli]=9)
 bad=0
 for level in "${order[@]}"; do
-  for f in src/$level/*; do
-    [ -f "$f" ] || continue
+  # Every file of the level, domain folders included (src/ledger/erasure/...).
+  while IFS= read -r f; do
     while IFS= read -r inc; do
       target=${inc%%/*}
       [ -n "${rank[$target]:-}" ] || continue
@@ -25,6 +25,6 @@ for level in "${order[@]}"; do
         bad=1
       fi
     done < <(grep -oE '^#include "[^"]+"' "$f" | sed -E 's/#include "(.*)"/\1/')
-  done
+  done < <(find "src/$level" -type f | sort)
 done
 exit $bad

@@ -1,5 +1,7 @@
 #include "ledger/consent_state.hpp"
 
+#include <algorithm>
+
 #include "codec/binary.hpp"
 
 namespace pv {
@@ -184,6 +186,21 @@ void index_append(StateOverlay& state, const std::string& list, const Hash32& id
   state.put(list, w.take());
 }
 
+std::uint64_t index_remove(StateOverlay& state, const std::string& list, const Hash32& id) {
+  std::uint64_t removed = 0;
+  std::uint64_t n = index_size(state, list);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const std::string key = list + "/" + hex64(i);
+    auto bytes = state.get(key);
+    if (bytes && bytes->size() == id.bytes.size() &&
+        std::equal(bytes->begin(), bytes->end(), id.bytes.begin())) {
+      state.put(key, Bytes{});
+      ++removed;
+    }
+  }
+  return removed;
+}
+
 Result<std::vector<Hash32>> index_read(const StateView& state, const std::string& list,
                                        std::uint64_t from, std::uint64_t limit) {
   std::vector<Hash32> out;
@@ -192,6 +209,7 @@ Result<std::vector<Hash32>> index_read(const StateView& state, const std::string
     auto bytes = state.get(list + "/" + hex64(i));
     if (!bytes)
       return make_error(Errc::corruption, "index " + list + " misses entry " + std::to_string(i));
+    if (bytes->empty()) continue;  // removed by an erasure
     auto id = Hash32::from(*bytes);
     if (!id)
       return make_error(Errc::corruption,

@@ -10,7 +10,9 @@
 //   "catkeyv/<patient>/<category>/<epoch, 8 hex>"  CategoryKeyState of every epoch
 //   "catsec/<consent id>/<epoch, 8 hex>"  WrappedKey: that epoch's category secret for the grantee
 //   "ix/<index>/<owner...>"            u64 count of an append-only list
-//   "ix/<index>/<owner...>/<seq>"      its entries (32-byte ids), seq from 0
+//   "ix/<index>/<owner...>/<seq>"      its entries (32-byte ids), seq from 0; an empty value is
+//                                      a removed entry (erasure, docs/erasure.md): the count and
+//                                      the other entries' numbers stay, the id is gone
 // Lists: rec-patient/<patient>, con-patient/<patient>, con-grantee/<grantee>,
 // con-pair/<patient>/<grantee>, con-category/<patient>/<category>, acc-patient/<patient>,
 // acc-reader/<reader> (access-event transaction ids).
@@ -70,7 +72,10 @@ Bytes encode_category_key_state(const CategoryKeyState& k);
 // Append-only id lists in state.
 std::string index_key(std::string_view index, std::initializer_list<std::string_view> owners);
 void index_append(StateOverlay& state, const std::string& list, const Hash32& id);
-// Every entry of `list`, oldest first (at most `limit`, from entry `from`).
+// Removes every entry equal to `id` from `list` by emptying its slot; returns how many.
+std::uint64_t index_remove(StateOverlay& state, const std::string& list, const Hash32& id);
+// Every entry of `list`, oldest first (at most `limit`, from entry `from`); removed entries are
+// skipped (a page may then hold fewer than `limit`).
 [[nodiscard]] Result<std::vector<Hash32>> index_read(const StateView& state,
                                                      const std::string& list,
                                                      std::uint64_t from = 0,

@@ -6,6 +6,7 @@
 #include "ledger/credential_revocation.hpp"
 #include "ledger/did_pv_rules.hpp"
 #include "ledger/emergency_rules.hpp"
+#include "ledger/erasure/erasure_rules.hpp"
 #include "ledger/org_rules.hpp"
 
 namespace pv {
@@ -29,7 +30,7 @@ const TxRegistry& builtin_tx_registry() {
     TxRegistry r;
     if (!r.add(anchor_rules()) || !add_did_pv_rules(r) || !r.add(org_membership_rules()) ||
         !r.add(credential_revoke_rules()) || !add_consent_rules(r) || !add_emergency_rules(r) ||
-        !add_attestation_rules(r))
+        !add_attestation_rules(r) || !add_erasure_rules(r))
       std::abort();
     return r;
   }();

@@ -1,0 +1,84 @@
+#include "ledger/erasure/record_unlink.hpp"
+
+#include <algorithm>
+
+#include "ledger/emergency_state.hpp"
+
+namespace pv {
+namespace {
+
+// Removes the record's key grant (and, for a records consent, the record itself) from one
+// consent. Returns whether the consent named the record.
+Result<bool> strip_consent(StateOverlay& state, const ConsentId& id, const RecordId& record,
+                           const std::string& patient, UnlinkCounts& counts) {
+  auto loaded = load_consent(state, id);
+  if (!loaded) return loaded.error();
+  if (!*loaded) return false;  // already removed by an earlier erasure
+  ConsentState c = std::move(**loaded);
+  auto& keys = c.grant.record_keys;
+  auto& records = c.grant.records;
+  const std::size_t keys_before = keys.size(), records_before = records.size();
+  keys.erase(std::remove_if(keys.begin(), keys.end(),
+                            [&](const RecordKeyGrant& k) { return k.record == record; }),
+             keys.end());
+  records.erase(std::remove(records.begin(), records.end(), record), records.end());
+  if (keys.size() == keys_before && records.size() == records_before) return false;
+  counts.key_slots += static_cast<std::uint32_t>(keys_before - keys.size());
+  if (c.grant.scope == ScopeKind::records && records.empty()) {
+    // A records consent for nothing: it goes, and so do its entries in the patient's, the
+    // grantee's and the pair's lists (the grantee's list would link grantee and record).
+    state.erase(consent_state_key(id));
+    counts.index_entries += static_cast<std::uint32_t>(
+        index_remove(state, index_key("con-patient", {patient}), id) +
+        index_remove(state, index_key("con-grantee", {c.grant.grantee}), id) +
+        index_remove(state, index_key("con-pair", {patient, c.grant.grantee}), id));
+    ++counts.consents_removed;
+    return true;
+  }
+  state.put(consent_state_key(id), encode_consent_state(c));
+  return true;
+}
+
+Status remove_emergency_events(StateOverlay& state, const RecordId& record, UnlinkCounts& counts) {
+  auto events = index_read(state, emergency_events_list());
+  if (!events) return events.error();
+  for (const auto& event : *events) {
+    auto e = load_emergency_event(state, event);
+    if (!e) return e.error();
+    if (!*e || (*e)->record != record) continue;
+    state.erase(emergency_event_state_key(event));
+    for (std::uint8_t share = 1; share <= kMaxCustodians; ++share) {
+      const std::string key = emergency_release_state_key(event, share);
+      if (!state.get(key)) continue;
+      state.erase(key);
+      ++counts.key_slots;
+    }
+    counts.index_entries +=
+        static_cast<std::uint32_t>(index_remove(state, emergency_events_list(), event));
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<UnlinkCounts> unlink_record(StateOverlay& state, const RecordId& record,
+                                   const RecordState& r) {
+  UnlinkCounts counts;
+  const std::string& patient = r.anchor.patient;
+  // The anchor's own key slots: patient, author, category wrap, emergency shares.
+  counts.key_slots += 2 + (r.anchor.for_category ? 1 : 0) +
+                      (r.anchor.emergency ? static_cast<std::uint32_t>(r.anchor.emergency->shares.size()) : 0);
+  state.erase(record_state_key(record));
+  counts.index_entries += static_cast<std::uint32_t>(
+      index_remove(state, index_key("rec-patient", {patient}), record));
+  auto consents = index_read(state, index_key("con-patient", {patient}));
+  if (!consents) return consents.error();
+  for (const auto& id : *consents) {
+    auto stripped = strip_consent(state, id, record, patient, counts);
+    if (!stripped) return stripped.error();
+  }
+  PV_TRY(remove_emergency_events(state, record, counts));
+  return counts;
+}
+
+}  // namespace pv
