@@ -9,8 +9,10 @@
 #include <spdlog/spdlog.h>
 
 #include "api/content_http.hpp"
+#include "api/erased_record.hpp"
 #include "content/car.hpp"
 #include "content/dag_walk.hpp"
+#include "node/record_access.hpp"
 
 namespace pv::api {
 namespace {
@@ -48,6 +50,11 @@ void get_ipfs(ApiContext& ctx, const http::Request& req, http::Response& res) {
   auto format = requested_format(req);
   if (!format) return send_error(res, format.error());
   content::BlockStore* blocks = *store;
+  // The root of an erased record's content: 410 with the tombstone, whatever this node's
+  // eraser has done so far. Its other blocks are simply gone (404): the node keeps no list of
+  // them, which would itself describe the erased content.
+  if (auto gone = erased_content_problem(NodeStateView(ctx.node), cid->to_v1().bytes()))
+    return send_problem(res, *gone);
 
   // The root block is read (and verified) first in every format, so a missing or corrupt root
   // is a proper problem document rather than a cut stream.

@@ -9,6 +9,7 @@
 
 #include "api/consent_views.hpp"
 #include "api/emergency_views.hpp"
+#include "api/erased_record.hpp"
 #include "api/json_views.hpp"
 #include "api/patient_lists.hpp"
 
@@ -79,6 +80,7 @@ void get_record(ApiContext& ctx, SignedRequest& req, http::Response& res) {
   auto id = parse_tx_id(req.http.matches[1]);
   if (!id) return send_error(res, id.error());
   const std::string* signer = &req.signer.did;
+  if (auto gone = erased_record_problem(NodeStateView(ctx.node), *id)) return send_problem(res, *gone);
   auto rec = load_record_or_404(ctx, *id);
   if (!rec) return send_error(res, rec.error());
   if (!may_see_record(ctx, *id, *rec, *signer))
@@ -105,6 +107,9 @@ json event_view(const RecordAccessResult& r) {
 void access_record(ApiContext& ctx, SignedRequest& req, http::Response& res) {
   auto id = parse_tx_id(req.http.matches[1]);
   if (!id) return send_error(res, id.error());
+  // An erased record is refused before any decision: there is nothing left to decide on, and
+  // an access event would name the record again (docs/erasure.md).
+  if (auto gone = erased_record_problem(NodeStateView(ctx.node), *id)) return send_problem(res, *gone);
   if (!req.http.has_param("purpose"))
     return send_error(res, make_error(Errc::invalid_argument,
                                       "say why you read: ?purpose=CODE, an HL7 v3 PurposeOfUse "
@@ -209,6 +214,7 @@ void get_category_key(ApiContext& ctx, const http::Request& req, http::Response&
 }  // namespace
 
 void add_record_routes(RouteTable& routes, ApiContext& ctx) {
+  add_erasure_routes(routes, ctx);
   routes.get("GET /v1/patients/{did}/records",
              signed_get(ctx, [&ctx](SignedRequest& req, http::Response& res) {
                list_records(ctx, req, res);

@@ -21,6 +21,7 @@
 #include "cli/output.hpp"
 #include "node/content_replication.hpp"
 #include "node/node.hpp"
+#include "node/record_eraser.hpp"
 
 namespace pv::cli {
 namespace {
@@ -188,6 +189,10 @@ int node_start(const NodeStartOptions& o) {
     serve_done = true;
   });
 
+  // Erasures committed while this node was down are done first thing (docs/erasure.md).
+  RecordEraser eraser(**node, blocks->get(), config.data_dir);
+  eraser.start();
+
   NodeInfo info = (*node)->info();
   std::string url = std::string(server.scheme()) + "://" + address->first + ":" + std::to_string(*port);
   spdlog::info("node {} serving network {} at height {} on {}", info.did, info.network, info.height,
@@ -204,6 +209,7 @@ int node_start(const NodeStartOptions& o) {
   }
   if (signal == SIGINT || signal == SIGTERM)
     spdlog::info("received {}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
+  eraser.stop();
   server.stop();
   serving.join();
   (*node)->shutdown();

@@ -47,6 +47,15 @@ struct PackBlockStoreOptions {
   PackAppenderOptions packs{};
 };
 
+// What erasing one DAG did (docs/erasure.md, "On every node, after commit").
+struct EraseReport {
+  std::uint32_t blocks_deleted = 0;  // index entry gone, bytes removed from the pack
+  std::uint32_t blocks_shared = 0;   // kept: reachable from another pinned root
+  std::uint32_t blocks_missing = 0;  // not in this store (never replicated here, or erased before)
+  bool compacted = false;            // the index's forced bottommost compaction completed
+  std::vector<Hash32> erased;        // the digest of every block deleted
+};
+
 class PackBlockStore final : public LocalBlockStore {
  public:
   // Opens or creates the store in `dir` (recovering from a crash as the header says).
@@ -62,6 +71,13 @@ class PackBlockStore final : public LocalBlockStore {
   [[nodiscard]] Status unpin(const Cid& root) override;
   [[nodiscard]] Result<std::vector<Cid>> pins() override;
   [[nodiscard]] Result<GcReport> collect_garbage() override;
+  // Erasure: unpins `root`, then deletes every block of its DAG that no other pinned root
+  // reaches: the index entries in one synced batch, then the bytes (each block's slot punched
+  // out of its pack, or overwritten with zeros where the file system cannot punch, fdatasynced;
+  // a pack left with no live block is removed), then Flush and a forced bottommost compaction
+  // of the index so no SST keeps the old entries. Idempotent: a second call finds the blocks
+  // missing. Exclusive with puts, pins and collections.
+  [[nodiscard]] Result<EraseReport> erase_dag(const Cid& root);
 
   // The directory of the pack files (tests look at them).
   std::filesystem::path pack_dir() const { return dir_ / "packs"; }
@@ -83,6 +99,9 @@ class PackBlockStore final : public LocalBlockStore {
   [[nodiscard]] Status recover_packs();
   [[nodiscard]] Status release_space(const std::vector<PackLocation>& dead,
                                      const std::set<std::uint32_t>& empty_packs);
+  // Erasure's byte removal: punch, or zero-fill where punching is not supported; fdatasync.
+  [[nodiscard]] Status destroy_slots(const std::vector<PackLocation>& dead);
+  [[nodiscard]] Status compact_index();
   std::int64_t now() const { return options_.clock(); }
 
   std::filesystem::path dir_;
