@@ -21,6 +21,7 @@
 #include "cli/party_names.hpp"
 #include "cli/record_access_client.hpp"
 #include "cli/record_content.hpp"
+#include "cli/record_erasure.hpp"
 #include "cli/record_views.hpp"
 #include "ledger/signer.hpp"
 
@@ -188,6 +189,10 @@ int get(const RecordOptions& o) {
     return out.fail("--credential is only sent with --emergency");
   }
   auto read = request_record_access(*client, *actor, *id, o.purpose, o.action, credential);
+  if (!read && read.error().message.find(" was erased at height ") != std::string::npos)
+    return out.fail(make_error(Errc::not_found, "410 Gone: " + read.error().message),
+                    "the record is erased on the ledger; see `pv record erasure-status " +
+                        id->hex() + "`");
   if (!read) {
     if (read.error().code == Errc::forbidden)
       return out.fail(make_error(Errc::forbidden, "refused: " + read.error().message),
@@ -408,6 +413,8 @@ void add_record_commands(CLI::App& app, int& exit_code) {
   common(*list_cmd, *l);
   list_cmd->footer("Example:\n  pv record list --as alice --verify");
   list_cmd->callback([l, &exit_code] { exit_code = list(*l); });
+
+  add_record_erasure_commands(*record, exit_code);
 }
 
 }  // namespace pv::cli
