@@ -1,0 +1,261 @@
+// Erasure end to end on a real node process and the real `pv` binary (docs/erasure.md): a record
+// with a multi-megabyte file is added and read; a legal officer's hold refuses its erasure, a
+// stranger's erasure is refused, the hold is lifted and the patient erases it. Then: the record
+// and its content root answer 410 Gone with the tombstone, the node's eraser confirms with a
+// receipt on the ledger, a byte scan of the node's whole data directory (RocksDB files, pack
+// files, logs) finds none of the 32-byte samples of every ciphertext block (the same scan found
+// them before the erasure), `pv verify --data-dir` passes, and a restarted node keeps all of it
+// without a second receipt.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "codec/did_key.hpp"
+#include "content/car.hpp"
+#include "identity/wallet.hpp"
+#include "node/node_key.hpp"
+#include "process.hpp"
+
+namespace pv::e2e {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+constexpr const char* kPassphrase = "erasure wallet passphrase";
+constexpr const char* kNodePassphrase = "erasure node key passphrase";
+
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+struct Sample {
+  std::string bytes;
+  std::string block;  // the block's CID, for the failure message
+};
+
+// How many samples occur in any file under `root`, and where.
+std::size_t count_found(const fs::path& root, const std::vector<Sample>& samples,
+                        std::vector<std::string>* where = nullptr) {
+  std::vector<bool> found(samples.size(), false);
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string content = read_text_file(entry.path().string());
+    for (std::size_t i = 0; i < samples.size(); ++i)
+      if (content.find(samples[i].bytes) != std::string::npos) {
+        if (!found[i] && where)
+          where->push_back(samples[i].block + " in " + entry.path().string());
+        found[i] = true;
+      }
+  }
+  return static_cast<std::size_t>(std::count(found.begin(), found.end(), true));
+}
+
+class ErasureE2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto wallet = Wallet::open(tmp_ / "wallet", {KdfParams::interactive()});
+    ASSERT_TRUE(wallet) << wallet.error().message;
+    for (const char* name : {"alice", "dr-ben", "st-marys", "counsel-lee", "mallory"}) {
+      auto id = wallet->create(name, DidMethod::key, kPassphrase);
+      ASSERT_TRUE(id) << id.error().message;
+      did_[name] = id->did;
+    }
+    fs::create_directories(tmp_ / "data");
+    auto node_key = load_or_create_node_key(
+        tmp_ / "data", [](bool) -> Result<Passphrase> { return Passphrase(kNodePassphrase); },
+        KdfParams::interactive());
+    ASSERT_TRUE(node_key) << node_key.error().message;
+    node_did_ = did_key_from_public_key(node_key->public_key());
+    json hospital = {{"did", did_["st-marys"]},
+                     {"name", "St Mary's Hospital"},
+                     {"role", "provider"},
+                     {"admins", {did_["st-marys"]}},
+                     {"nodeKeys", {node_did_}}};
+    json genesis = {{"network", "pv-erasure-e2e"},
+                    {"time", 1763856000000},
+                    {"organizations", {hospital}}};
+    std::ofstream(tmp_ / "genesis.json") << genesis.dump(2);
+    port_ = free_port();
+    env_ = {"HOME=" + tmp_.path(),
+            "XDG_CONFIG_HOME=" + (tmp_ / "config"),
+            "PV_NODE=http://127.0.0.1:" + std::to_string(port_),
+            "PV_WALLET=" + (tmp_ / "wallet"),
+            "PV_PASSPHRASE=" + std::string(kPassphrase),
+            "PV_NODE_PASSPHRASE=" + std::string(kNodePassphrase),
+            "PV_WALLET_KDF=interactive",
+            "PV_AS="};
+    start_node();
+  }
+
+  void start_node() {
+    node_ = std::make_unique<Process>(
+        Process::spawn({pv_bin(), "node", "start", "--data-dir", tmp_ / "data", "--listen",
+                        "127.0.0.1:" + std::to_string(port_), "--genesis", tmp_ / "genesis.json",
+                        "--block-timeout-ms", "5"},
+                       env_));
+    ASSERT_TRUE(wait_for_http_ok(port_, "/healthz", 30s)) << node_->err();
+  }
+  void stop_node() {
+    node_->signal(SIGTERM);
+    auto exit = node_->wait(30s);
+    EXPECT_TRUE(exit.exited && exit.code == 0) << node_->err();
+  }
+
+  Completed pv(std::vector<std::string> args) {
+    args.insert(args.begin(), pv_bin());
+    return run(args, env_);
+  }
+  json ok_json(std::vector<std::string> args) {
+    args.push_back("--json");
+    auto c = pv(args);
+    EXPECT_TRUE(c.ok()) << args[0] << " " << args[1] << ": " << c.err << c.out;
+    auto j = json::parse(c.out, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << c.out;
+    return j;
+  }
+  std::string path(const std::string& name) { return tmp_ / name; }
+
+  httplib::Result http_get(const std::string& target) {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(30s);
+    return c.Get(target);
+  }
+
+  TempDir tmp_;
+  std::map<std::string, std::string> did_;
+  std::string node_did_;
+  int port_ = 0;
+  std::vector<std::string> env_;
+  std::unique_ptr<Process> node_;
+};
+
+TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies) {
+  // A 3 MiB imaging file: 12 ciphertext leaves of 256 KiB and a root.
+  std::string file(3 * 1024 * 1024, '\0');
+  std::mt19937_64 rng(17);
+  for (char& c : file) c = static_cast<char>(rng());
+  std::ofstream(path("scan.dcm"), std::ios::binary) << file;
+  json added = ok_json({"record", "add", path("scan.dcm"), "--as", "dr-ben", "--patient", "alice",
+                        "--category", "ImagingStudy", "--media-type", "application/dicom"});
+  const std::string id = added["record"]["id"].get<std::string>();
+  const std::string cid = added["record"]["cid"].get<std::string>();
+  ASSERT_EQ(id.size(), 64u);
+
+  // The patient reads it back, decrypted on her side.
+  auto read = pv({"record", "get", id, "--as", "alice", "--purpose", "PATRQT", "-o",
+                  path("read.dcm")});
+  ASSERT_TRUE(read.ok()) << read.err;
+  ASSERT_EQ(read_text_file(path("read.dcm")), file);
+
+  // Every ciphertext block, from the node's own gateway, sampled three times.
+  auto car = http_get("/ipfs/" + cid + "?format=car");
+  ASSERT_TRUE(car && car->status == 200);
+  auto blocks = content::CarReader::read_in_place(as_bytes(car->body));
+  ASSERT_TRUE(blocks) << blocks.error().message;
+  std::vector<Sample> samples;
+  std::vector<std::string> leaf_cids;
+  for (const auto& b : blocks->blocks) {
+    if (b.bytes.size() < 64) continue;
+    if (b.cid.codec() == content::Multicodec::raw) leaf_cids.push_back(b.cid.to_string());
+    for (std::size_t at : {std::size_t{0}, b.bytes.size() / 2, b.bytes.size() - 32})
+      samples.push_back({std::string(as_chars(b.bytes.subspan(at, 32))), b.cid.to_string()});
+  }
+  ASSERT_GE(leaf_cids.size(), 12u);
+  // The scan finds them while the record lives (so it can fail below).
+  EXPECT_EQ(count_found(tmp_ / "data", samples), samples.size());
+
+  // A legal hold refuses the erasure; so is a stranger's erasure.
+  json counsel = ok_json({"credential", "issue", "--issuer", "st-marys", "--subject",
+                          "counsel-lee", "--role", "legal-officer", "--ledger", "--days", "30"});
+  std::ofstream(path("counsel.jwt")) << counsel["jwt"].get<std::string>() << "\n";
+  ok_json({"record", "legal-hold", "place", id, "--as", "counsel-lee", "--credential",
+           path("counsel.jwt"), "--reason", "litigation"});
+  auto held = pv({"record", "erase", id, "--as", "alice"});
+  EXPECT_FALSE(held.ok());
+  EXPECT_TRUE(has(held.err + held.out, "record under legal hold by " + did_["st-marys"]))
+      << held.err << held.out;
+  json status = ok_json({"record", "erasure-status", id, "--as", "alice"});
+  EXPECT_EQ(status["erased"], false);
+  ASSERT_EQ(status["holds"].size(), 1u);
+  EXPECT_EQ(status["holds"][0]["reason"], "litigation");
+  auto stranger = pv({"record", "erase", id, "--as", "mallory"});
+  EXPECT_FALSE(stranger.ok());
+  EXPECT_TRUE(has(stranger.err + stranger.out, "not the holder")) << stranger.err;
+  ok_json({"record", "legal-hold", "lift", id, "--as", "counsel-lee", "--credential",
+           path("counsel.jwt"), "--reason", "litigation"});
+
+  // The patient erases.
+  json erased = ok_json({"record", "erase", id, "--as", "alice"});
+  ASSERT_EQ(erased["erased"].size(), 1u);
+  const std::uint64_t erased_at = erased["erased"][0]["height"].get<std::uint64_t>();
+
+  // 410 Gone on the record read, with the tombstone; on the content root too.
+  auto gone = pv({"record", "get", id, "--as", "alice", "--purpose", "PATRQT", "-o",
+                  path("again.dcm")});
+  EXPECT_FALSE(gone.ok());
+  EXPECT_TRUE(has(gone.err + gone.out, "410 Gone")) << gone.err;
+  EXPECT_TRUE(has(gone.err + gone.out, "erased at height " + std::to_string(erased_at)));
+  auto root = http_get("/ipfs/" + cid);
+  ASSERT_TRUE(root);
+  EXPECT_EQ(root->status, 410);
+  auto problem = json::parse(root->body, nullptr, false);
+  EXPECT_EQ(problem.value("type", ""), "urn:pv:problem:record-erased");
+  EXPECT_EQ(problem.value("erasedBy", ""), "holder");
+  EXPECT_EQ(problem.value("erasedAtHeight", 0ull), erased_at);
+  for (const auto& leaf : leaf_cids) {
+    auto r = http_get("/ipfs/" + leaf + "?format=raw");
+    ASSERT_TRUE(r);
+    EXPECT_NE(r->status, 200) << leaf;
+  }
+
+  // The node's eraser confirms on the ledger.
+  json confirmed;
+  for (int i = 0; i < 100; ++i) {
+    confirmed = ok_json({"record", "erasure-status", id, "--as", "alice"});
+    if (!confirmed["receipts"].empty()) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_EQ(confirmed["receipts"].size(), 1u) << confirmed.dump(2);
+  EXPECT_TRUE(confirmed["pending"].empty());
+  const json receipt = confirmed["receipts"][0];
+  EXPECT_EQ(receipt["nodeKey"], node_did_);
+  EXPECT_GE(receipt["blocksDeleted"].get<std::uint64_t>(), leaf_cids.size() + 1);
+  EXPECT_EQ(receipt["blocksShared"], 0);
+  EXPECT_GE(receipt["keySlotsDeleted"].get<std::uint64_t>(), 2u);
+  EXPECT_EQ(receipt["compacted"], true);
+  EXPECT_EQ(confirmed["tombstone"]["by"]["kind"], "holder");
+  EXPECT_EQ(confirmed["tombstone"]["reason"], "patient-request");
+
+  // Stopped: no sample of any ciphertext block anywhere in the data directory; the ledger
+  // verifies offline.
+  stop_node();
+  std::vector<std::string> where;
+  EXPECT_EQ(count_found(tmp_ / "data", samples, &where), 0u);
+  for (const auto& w : where) ADD_FAILURE() << "ciphertext sample of block " << w;
+  auto verify = pv({"verify", "--data-dir", tmp_ / "data", "--json"});
+  EXPECT_TRUE(verify.ok()) << verify.err << verify.out;
+
+  // Restarted: still gone, still one receipt, nothing re-erased twice on the ledger.
+  start_node();
+  auto after = http_get("/ipfs/" + cid);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 410);
+  std::this_thread::sleep_for(1s);  // the eraser's first run after start
+  json again = ok_json({"record", "erasure-status", id, "--as", "alice"});
+  EXPECT_EQ(again["receipts"].size(), 1u);
+  EXPECT_TRUE(has(read_text_file(path("data/erasure/cursor")), "1"));
+  auto twice = pv({"record", "erase", id, "--as", "alice"});
+  EXPECT_FALSE(twice.ok());
+  EXPECT_TRUE(has(twice.err + twice.out, "already erased at height " + std::to_string(erased_at)))
+      << twice.err;
+}
+
+}  // namespace
+}  // namespace pv::e2e
