@@ -16,6 +16,7 @@
 #include "ledger/tx_registry.hpp"
 #include "node/committer.hpp"
 #include "node/genesis_file.hpp"
+#include "node/ledger_compaction.hpp"
 #include "node/node.hpp"
 #include "node/node_key.hpp"
 #include "node/startup_check.hpp"
@@ -249,6 +250,8 @@ class LedgerNode final : public Node {
     view.encoded = block->transactions[committed->location.index];
     return view;
   }
+
+  Status compact_state() { return store_->compact_state(); }
 
   Result<Block> get_block(std::uint64_t height) override {
     if (height > info().height) return make_error(Errc::not_found, "no block at height " + std::to_string(height) + " yet");
@@ -673,6 +676,13 @@ Result<Genesis> load_or_init_genesis(const NodeConfig& config, LedgerStore& stor
 }
 
 }  // namespace
+
+Status compact_ledger_state(Node& node) {
+  auto* local = dynamic_cast<LedgerNode*>(&node);
+  if (local == nullptr)
+    return make_error(Errc::unavailable, "this node keeps no local ledger state to compact");
+  return local->compact_state();
+}
 
 Result<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
   crypto_init();

@@ -9,6 +9,7 @@
 #include "ledger/consent_state.hpp"
 #include "ledger/erasure/erasure_state.hpp"
 #include "node/atomic_file.hpp"
+#include "node/ledger_compaction.hpp"
 #include "node/record_access.hpp"
 
 namespace pv {
@@ -66,6 +67,13 @@ Result<bool> RecordEraser::erase_one(const RecordId& record) {
   } else {
     spdlog::warn("eraser: record {}: this node's blockstore cannot erase blocks",
                  record.hex().substr(0, 16));
+  }
+  // The state deletions were committed with the erasing block; now no file of the state keeps
+  // them. `compacted` is true only when both the content index and the state were compacted.
+  if (Status s = compact_ledger_state(node_); !s) {
+    spdlog::warn("eraser: record {}: state compaction failed: {}", record.hex().substr(0, 16),
+                 s.error().message);
+    receipt.compacted = false;
   }
   receipt.done_height = node_.info().height;
   auto tx = node_.submit_as_node(kTxTypeErasureReceipt, encode_erasure_receipt(receipt));

@@ -2,13 +2,10 @@
 // The node's eraser (docs/erasure.md, "On every node, after commit"): walks the ledger's list of
 // erased records ("ix/erased/all") from a persisted cursor and, for each, deletes the record's
 // content blocks from this node's store (PackBlockStore::erase_dag: index, bytes, forced index
-// compaction), then signs and submits an erasure receipt (type 39) with the counts, then moves
-// the cursor. A node that was down or restored from a backup finds the erasures after its cursor
+// compaction), forces a compaction of the ledger's state (node/ledger_compaction.hpp), then
+// signs and submits an erasure receipt (type 39) with the counts, then moves the cursor. A node that was down or restored from a backup finds the erasures after its cursor
 // when it starts; one whose cursor was lost starts from the first erasure (erase_dag is
 // idempotent, and a receipt already on the ledger is not submitted twice).
-//
-// Not done here (docs/erasure.md, "Status"): the forced compaction of the ledger's own state
-// RocksDB, whose SST files may keep the deleted record state until compacted.
 //
 // Thread safety: run_once() from one thread at a time; start()/stop() own that thread.
 

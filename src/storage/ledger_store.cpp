@@ -246,6 +246,16 @@ Status LedgerStore::commit_genesis(ByteView genesis, const BlockWrite& w) {
   return write(w, &g);
 }
 
+Status LedgerStore::compact_state() {
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  PV_TRY(from_rocks(impl_->db->Flush(flush, impl_->cfs), "flush before the state compaction"));
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  return from_rocks(impl_->db->CompactRange(compact, impl_->cfs[kState], nullptr, nullptr),
+                    "state compaction");
+}
+
 Status LedgerStore::commit_block(const BlockWrite& w) { return write(w, nullptr); }
 
 namespace {

@@ -84,6 +84,12 @@ class LedgerStore : public StateView, public MerkleNodeReader {
   [[nodiscard]] Status for_each_tx_index(const std::function<bool(ByteView, ByteView)>& fn) const;
   [[nodiscard]] Status for_each_merkle_node(const std::function<bool(MerkleNodeId, ByteView)>& fn) const;
 
+  // Erasure (docs/erasure.md): flushes every column family, so no memtable or live WAL segment
+  // holds a deleted value, then compacts the state column family to the bottommost level
+  // (BottommostLevelCompaction::kForce), so no SST file keeps one. A value an open snapshot
+  // still needs survives; the node holds no snapshot across requests. Safe while blocks commit.
+  [[nodiscard]] Status compact_state();
+
   // Raw access for tests that corrupt stored data on purpose. Column family names: meta, blocks,
   // state, txindex, merkle.
   [[nodiscard]] Status raw_put(const std::string& cf, ByteView key, ByteView value);

@@ -4,7 +4,7 @@
 // and its content root answer 410 Gone with the tombstone, the node's eraser confirms with a
 // receipt on the ledger, a byte scan of the node's whole data directory (RocksDB files, pack
 // files, logs) finds none of the 32-byte samples of every ciphertext block (the same scan found
-// them before the erasure), `pv verify --data-dir` passes, and a restarted node keeps all of it
+// them before the erasure), the ledger's RocksDB files no longer hold the record's state value, `pv verify --data-dir` passes, and a restarted node keeps all of it
 // without a second receipt.
 
 #include <gtest/gtest.h>
@@ -168,8 +168,21 @@ TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies
       samples.push_back({std::string(as_chars(b.bytes.subspan(at, 32))), b.cid.to_string()});
   }
   ASSERT_GE(leaf_cids.size(), 12u);
-  // The scan finds them while the record lives (so it can fail below).
+  // The scan finds them while the record lives (so it can fail below); and the record's state
+  // value is in the ledger's RocksDB files (its WAL at least). What only the state value holds
+  // (ledger/consent_state.cpp): the author's DID, length-prefixed, then the anchoring height
+  // (a transaction carries its signer before a nonce, never before a height).
   EXPECT_EQ(count_found(tmp_ / "data", samples), samples.size());
+  std::string state_needle;
+  const std::string author = did_["dr-ben"];
+  for (int shift = 24; shift >= 0; shift -= 8)
+    state_needle.push_back(static_cast<char>((author.size() >> shift) & 0xff));
+  state_needle += author;
+  const std::uint64_t anchored_at = added["record"]["height"].get<std::uint64_t>();
+  for (int shift = 56; shift >= 0; shift -= 8)
+    state_needle.push_back(static_cast<char>((anchored_at >> shift) & 0xff));
+  const std::vector<Sample> state_value = {{state_needle, "the record's state value"}};
+  EXPECT_EQ(count_found(tmp_ / "data/ledger", state_value), 1u);
 
   // A legal hold refuses the erasure; so is a stranger's erasure.
   json counsel = ok_json({"credential", "issue", "--issuer", "st-marys", "--subject",
@@ -239,6 +252,13 @@ TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies
   std::vector<std::string> where;
   EXPECT_EQ(count_found(tmp_ / "data", samples, &where), 0u);
   for (const auto& w : where) ADD_FAILURE() << "ciphertext sample of block " << w;
+  // The state deletion was flushed and compacted away: no WAL or SST file holds the record's
+  // state value any more. (Its key, "rec/<id>", may linger in the MANIFEST as a deleted SST
+  // file's boundary until RocksDB rewrites it; the id alone names nothing: the tombstone
+  // carries it too.)
+  where.clear();
+  EXPECT_EQ(count_found(tmp_ / "data/ledger", state_value, &where), 0u);
+  for (const auto& w : where) ADD_FAILURE() << w;
   auto verify = pv({"verify", "--data-dir", tmp_ / "data", "--json"});
   EXPECT_TRUE(verify.ok()) << verify.err << verify.out;
 
