@@ -1,0 +1,111 @@
+// PackBlockStore::erase_dag (docs/erasure.md): the erased DAG's blocks leave the index and their
+// bytes leave the pack files, a block another pinned DAG reaches is kept and counted as shared,
+// the other DAG stays whole, a second erasure finds nothing left, and the result survives a
+// reopen.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "content/dag_pb.hpp"
+#include "content/dag_walk.hpp"
+#include "content/pack_block_store.hpp"
+#include "content_test_support.hpp"
+
+namespace pv::content {
+namespace {
+
+using test::pseudo_random_bytes;
+using test::TempDir;
+
+Cid raw(const Bytes& b) { return Cid::of(Multicodec::raw, b); }
+
+// A dag-pb root over `leaves`.
+Bytes root_over(const std::vector<const Bytes*>& leaves) {
+  PbNode node;
+  for (const Bytes* leaf : leaves) {
+    PbLink link;
+    link.hash = raw(*leaf);
+    link.name = "";
+    link.tsize = leaf->size();
+    node.links.push_back(link);
+  }
+  return encode_pb_node(node);
+}
+
+// Does any pack file hold these 32 bytes taken from the middle of `block`?
+bool on_disk(const std::filesystem::path& packs, const Bytes& block) {
+  const std::string needle(reinterpret_cast<const char*>(block.data()) + block.size() / 2,
+                           std::min<std::size_t>(32, block.size() - block.size() / 2));
+  for (const auto& e : std::filesystem::directory_iterator(packs)) {
+    std::ifstream in(e.path(), std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (content.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(PackBlockStoreErase, ErasesItsDagKeepsSharedBlocksAndLeavesNoBytesInThePacks) {
+  TempDir dir;
+  PackBlockStoreOptions options;
+  options.gc_grace = std::chrono::seconds(0);
+  auto opened = PackBlockStore::open(dir.path() / "blocks", options);
+  ASSERT_TRUE(opened) << opened.error().message;
+  auto store = std::move(*opened);
+  const Bytes mine = pseudo_random_bytes(200'000, 1), shared = pseudo_random_bytes(100'000, 2),
+              theirs = pseudo_random_bytes(150'000, 3);
+  const Bytes root_a = root_over({&mine, &shared}), root_b = root_over({&shared, &theirs});
+  const Cid a = Cid::of(Multicodec::dag_pb, root_a), b = Cid::of(Multicodec::dag_pb, root_b);
+  for (const Bytes* block : {&mine, &shared, &theirs})
+    ASSERT_TRUE(store->put(raw(*block), *block));
+  ASSERT_TRUE(store->put(a, root_a));
+  ASSERT_TRUE(store->put(b, root_b));
+  ASSERT_TRUE(store->pin(a));
+  ASSERT_TRUE(store->pin(b));
+  const auto packs = store->pack_dir();
+  ASSERT_TRUE(on_disk(packs, mine));  // the checks below can fail
+  ASSERT_TRUE(on_disk(packs, raw(mine).bytes()));
+
+  auto report = store->erase_dag(a);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->blocks_deleted, 2u);  // root a and its own leaf
+  EXPECT_EQ(report->blocks_shared, 1u);
+  EXPECT_EQ(report->blocks_missing, 0u);
+  EXPECT_TRUE(report->compacted);
+  EXPECT_FALSE(*store->has(a));
+  EXPECT_FALSE(*store->has(raw(mine)));
+  EXPECT_FALSE(on_disk(packs, mine));
+  // Root a's own bytes: the link to its own leaf (the link to the shared leaf is in root b too).
+  EXPECT_FALSE(on_disk(packs, raw(mine).bytes()));
+  // The other DAG is whole, still pinned, its bytes intact.
+  EXPECT_EQ(*store->get(raw(shared)), shared);
+  EXPECT_EQ(*store->get(raw(theirs)), theirs);
+  EXPECT_TRUE(walk_dag(*store, b, LeafRead::verify, [](const Cid&, ByteView) {
+    return Status::ok();
+  }));
+  auto pins = store->pins();
+  ASSERT_TRUE(pins);
+  EXPECT_EQ(*pins, std::vector<Cid>{b});
+
+  // Again: nothing left to erase.
+  auto again = store->erase_dag(a);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->blocks_deleted, 0u);
+  EXPECT_EQ(again->blocks_missing, 1u);  // the root is gone, so its links cannot be named
+
+  // After a reopen the erasure holds; erasing the other DAG now takes the shared block too.
+  store.reset();
+  opened = PackBlockStore::open(dir.path() / "blocks", options);
+  ASSERT_TRUE(opened) << opened.error().message;
+  store = std::move(*opened);
+  EXPECT_FALSE(*store->has(raw(mine)));
+  auto last = store->erase_dag(b);
+  ASSERT_TRUE(last) << last.error().message;
+  EXPECT_EQ(last->blocks_deleted, 3u);
+  EXPECT_EQ(last->blocks_shared, 0u);
+  for (const Bytes* block : {&mine, &shared, &theirs}) EXPECT_FALSE(on_disk(packs, *block));
+}
+
+}  // namespace
+}  // namespace pv::content
