@@ -18,9 +18,8 @@ TxResult refuse(TxCode code, std::string reason) { return TxResult{code, std::mo
 
 // The verdict on one transaction; on success its writes are in `state`.
 TxResult execute_one(const TxRegistry& registry, StateOverlay& state, const ExecutionInput& in,
-                     std::size_t i, std::set<TxId>& seen) {
+                     std::size_t i, std::set<TxId>& seen, const TxId& id) {
   const Bytes& encoded = in.transactions[i];
-  TxId id = transaction_id(encoded);
   if (!seen.insert(id).second) return refuse(TxCode::duplicate, "duplicate of an earlier transaction in this block");
   auto tx = decode_transaction(encoded);
   if (!tx) return refuse(TxCode::malformed, tx.error().message);
@@ -72,8 +71,11 @@ BlockExecution execute_block(const TxRegistry& registry, const StateView& state,
   out.results.reserve(in.transactions.size());
   StateOverlay overlay(state);
   std::set<TxId> seen;
-  for (std::size_t i = 0; i < in.transactions.size(); ++i)
-    out.results.push_back(execute_one(registry, overlay, in, i, seen));
+  out.ids.reserve(in.transactions.size());
+  for (std::size_t i = 0; i < in.transactions.size(); ++i) {
+    out.ids.push_back(transaction_id(in.transactions[i]));
+    out.results.push_back(execute_one(registry, overlay, in, i, seen, out.ids.back()));
+  }
   out.changes = overlay.changes();
   return out;
 }

@@ -17,6 +17,7 @@ inline constexpr std::uint64_t kTxMaxFutureMs = 5ull * 60 * 1000;
 struct BlockExecution {
   std::vector<TxResult> results;        // one per transaction
   std::vector<StateChange> changes;     // sorted by key
+  std::vector<TxId> ids;                // transaction_id() of each transaction, in block order
 };
 
 struct ExecutionInput {

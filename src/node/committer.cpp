@@ -85,7 +85,7 @@ Result<CommittedBlock> Committer::commit(OrderedBatch&& batch, const BlockHeader
   w.index_entries.reserve(block.transactions.size());
   out.ids.reserve(block.transactions.size());
   for (std::uint32_t i = 0; i < block.transactions.size(); ++i) {
-    TxId id = transaction_id(block.transactions[i]);
+    const TxId& id = exec.ids[i];
     TxIndexEntry entry{h.height, i, frontier.size()};
     frontier.append(merkle_leaf_hash(block.transactions[i]), w.merkle_nodes);
     out.ids.push_back(id);
