@@ -4,8 +4,9 @@
 // content blocks from this node's store (PackBlockStore::erase_dag: index, bytes, forced index
 // compaction), forces a compaction of the ledger's state (node/ledger_compaction.hpp), then
 // signs and submits an erasure receipt (type 39) with the counts, then moves the cursor. A node that was down or restored from a backup finds the erasures after its cursor
-// when it starts; one whose cursor was lost starts from the first erasure (erase_dag is
-// idempotent, and a receipt already on the ledger is not submitted twice).
+// when it starts; one whose cursor was lost, or that was restored from a backup (cursor and
+// packs from before an erasure), erases again from its cursor (erase_dag is idempotent and runs
+// even when this node's receipt is already on the ledger; the receipt is not submitted twice).
 //
 // Thread safety: run_once() from one thread at a time; start()/stop() own that thread.
 
