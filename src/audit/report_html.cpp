@@ -177,8 +177,18 @@ std::string report_html(const json& r) {
   h += "<h2>Attestations</h2><p>issued " + escape(text_of(at.value("issued", json()))) +
        ", revoked " + escape(text_of(at.value("revoked", json()))) + "</p>";
   const json& er = r.value("erasures", json::object());
-  h += "<h2>Erasures</h2><p>" + escape(text_of(er.value("count", json()))) + " — " +
-       escape(text_of(er.value("note", json()))) + "</p>";
+  const json& holds = er.value("legalHolds", json::object());
+  h += "<h2>Erasures</h2><p>" + escape(text_of(er.value("count", json()))) +
+       " records erased. By the records' organization:</p>" +
+       bar_chart(bars_of(er.value("byOrganization", json::object())), "#b06000") +
+       "<p>By reason:</p>" + bar_chart(bars_of(er.value("byReason", json::object())), "#b06000") +
+       "<p>By signer:</p>" + bar_chart(bars_of(er.value("bySigner", json::object())), "#b06000") +
+       "<p>Node erasure receipts by organization:</p>" +
+       bar_chart(bars_of(er.value("nodeReceiptsByOrganization", json::object())), "#5f6368") +
+       "<p>Legal holds placed by organization:</p>" +
+       bar_chart(bars_of(holds.value("placedByOrganization", json::object())), "#9334e6") +
+       "<p>Legal holds lifted by organization:</p>" +
+       bar_chart(bars_of(holds.value("liftedByOrganization", json::object())), "#9334e6");
   return h + "</body></html>\n";
 }
 

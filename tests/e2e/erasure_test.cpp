@@ -247,6 +247,55 @@ TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies
   EXPECT_EQ(confirmed["tombstone"]["by"]["kind"], "holder");
   EXPECT_EQ(confirmed["tombstone"]["reason"], "patient-request");
 
+  // A regulator's auditor re-executes the ledger, erasure included, and its report counts the
+  // erasure, the hold and the receipt by organization, reason and signer, naming no patient and
+  // no record.
+  {
+    std::vector<std::string> audit_env = env_;
+    audit_env.push_back("PV_AUDIT_PASSPHRASE=e2e auditor passphrase");
+    const int audit_port = free_port();
+    const std::string size_line = [&] {
+      auto cp = http_get("/v1/checkpoint");
+      const std::string note = cp && cp->status == 200 ? cp->body : "";
+      const auto nl = note.find('\n');
+      return note.substr(nl + 1, note.find('\n', nl + 1) - nl - 1);
+    }();
+    Process auditor = Process::spawn(
+        {pv_bin(), "audit", "serve", "--data-dir", tmp_ / "audit", "--genesis",
+         tmp_ / "genesis.json", "--listen", "127.0.0.1:" + std::to_string(audit_port),
+         "--poll-ms", "50", "--node", "http://127.0.0.1:" + std::to_string(port_)},
+        audit_env);
+    ASSERT_TRUE(wait_for_http_ok(audit_port, "/healthz", 30s)) << auditor.err();
+    bool caught_up = false;
+    for (int i = 0; i < 200 && !caught_up; ++i) {
+      auto st = httplib::Client("127.0.0.1", audit_port).Get("/v1/status");
+      json j = st && st->status == 200 ? json::parse(st->body, nullptr, false) : json();
+      caught_up = j.is_object() && j["nodes"][0]["verifiedLogSize"].get<std::uint64_t>() >=
+                                       std::stoull(size_line);
+      if (!caught_up) std::this_thread::sleep_for(100ms);
+    }
+    ASSERT_TRUE(caught_up) << auditor.err();
+    auto r = run({pv_bin(), "audit", "report", "--data-dir", tmp_ / "audit", "--json"}, audit_env);
+    ASSERT_TRUE(r.ok()) << r.err;
+    json report = json::parse(r.out, nullptr, false);
+    ASSERT_TRUE(report.is_object()) << r.out;
+    const json& er = report["erasures"];
+    EXPECT_EQ(er["count"], 1) << er.dump(2);
+    EXPECT_EQ(er["bySigner"]["patient"], 1) << er.dump(2);
+    EXPECT_EQ(er["byReason"]["patient-request"], 1) << er.dump(2);
+    ASSERT_EQ(er["byOrganization"].size(), 1u) << er.dump(2);
+    EXPECT_EQ(er["byOrganization"].begin().value(), 1) << er.dump(2);
+    EXPECT_EQ(er["legalHolds"]["placedByReason"]["litigation"], 1) << er.dump(2);
+    EXPECT_EQ(er["legalHolds"]["placedByOrganization"], er["byOrganization"]) << er.dump(2);
+    EXPECT_EQ(er["legalHolds"]["liftedByOrganization"], er["byOrganization"]) << er.dump(2);
+    EXPECT_EQ(er["nodeReceiptsByOrganization"], er["byOrganization"]) << er.dump(2);
+    EXPECT_FALSE(has(r.out, did_["alice"])) << r.out;
+    EXPECT_FALSE(has(r.out, id)) << r.out;
+    EXPECT_FALSE(has(r.out, cid)) << r.out;
+    auditor.signal(SIGTERM);
+    auditor.wait(30s);
+  }
+
   // Stopped: no sample of any ciphertext block anywhere in the data directory; the ledger
   // verifies offline.
   stop_node();
