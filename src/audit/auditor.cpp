@@ -18,6 +18,16 @@ namespace fs = std::filesystem;
 // Backoff after a failed poll (node unreachable): doubles up to this.
 constexpr std::chrono::milliseconds kMaxBackoff{5000};
 
+// A node's block of `height` exactly as it serves it (sealed by it), for evidence.
+std::optional<Bytes> served_block(const std::string& url, const api::NodeTrust& trust,
+                                  std::uint64_t height) {
+  auto client = api::NodeClient::connect(url, trust);
+  if (!client) return std::nullopt;
+  auto reply = client->call("GET", "/v1/blocks/" + std::to_string(height) + "?format=binary");
+  if (!reply || reply->status != 200) return std::nullopt;
+  return to_bytes(reply->body);
+}
+
 }  // namespace
 
 std::string follower_dir(const std::string& data_dir, const std::string& url) {
@@ -152,13 +162,10 @@ void Auditor::compare_blocks() {
       const FollowerStatus s = f->status();
       if (s.halted || s.verified.height < refused.height) continue;
       // That node's block of the same height, sealed by it, verified here: fetch it as served.
-      auto client = api::NodeClient::connect(f->url(), config_.trust);
-      if (!client) continue;
-      auto reply =
-          client->call("GET", "/v1/blocks/" + std::to_string(refused.height) + "?format=binary");
-      if (!reply) continue;
+      auto served = served_block(f->url(), config_.trust, refused.height);
+      if (!served) continue;
       compared = true;
-      auto theirs = decode_block(as_bytes(reply->body));
+      auto theirs = decode_block(*served);
       auto ours = decode_block(refused.encoded);
       if (theirs && ours && block_hash(theirs->header) == block_hash(ours->header)) break;
       Alarm a;
@@ -166,7 +173,7 @@ void Auditor::compare_blocks() {
       a.time = cosignature_time_now();
       a.reason = refused.node + " and " + f->url() + " serve different blocks at height " +
                  std::to_string(refused.height) + "; the auditor verified the one of " + f->url();
-      a.blocks = {refused, {f->url(), refused.height, to_bytes(reply->body)}};
+      a.blocks = {refused, {f->url(), refused.height, *served}};
       raise(std::move(a));
       break;
     }
@@ -185,11 +192,9 @@ void Auditor::explain(Alarm& alarm, const Follower& a, const Follower& b) const 
   if (!alarm.blocks.empty()) return;
   // The two blocks as the nodes serve them, each sealed by its node: checkable by anyone.
   for (const Follower* f : {&a, &b}) {
-    auto client = api::NodeClient::connect(f->url(), config_.trust);
-    if (!client) return;
-    auto reply = client->call("GET", "/v1/blocks/" + std::to_string(d->height) + "?format=binary");
-    if (!reply || reply->status != 200) return;
-    alarm.blocks.push_back({f->url(), d->height, to_bytes(reply->body)});
+    auto served = served_block(f->url(), config_.trust, d->height);
+    if (!served) return;
+    alarm.blocks.push_back({f->url(), d->height, std::move(*served)});
   }
 }
 

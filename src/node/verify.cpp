@@ -111,7 +111,7 @@ struct Replay {
     }
     std::vector<MerkleNode> nodes;
     for (std::uint32_t i = 0; i < block->transactions.size(); ++i) {
-      TxId id = transaction_id(block->transactions[i]);
+      const TxId& id = exec.ids[i];  // computed by the replay above
       std::string key(as_chars(id.view()));
       expected_index.try_emplace(key, TxIndexEntry{h, i, frontier.size()});
       frontier.append(merkle_leaf_hash(block->transactions[i]), nodes);
