@@ -76,13 +76,27 @@ int main(int argc, char** argv) {
   std::size_t total = 200000, batch = 500;
   unsigned connections = 8;
   bool json_out = false;
+  bool limit_only = false;
   app.add_option("--node", node_url, "node URL; several comma-separated spread the connections (a cluster)");
   app.add_option("-n,--transactions", total, "transactions to submit");
   app.add_option("-b,--batch", batch, "transactions per POST");
   app.add_option("-c,--connections", connections, "concurrent connections (one signer each)");
   app.add_flag("--json", json_out, "print the figures as JSON");
+  app.add_flag("--limit-only", limit_only,
+               "only measure the limit (Ed25519 verifications per second on one core and on all "
+               "cores, one second each) and print it as JSON; no node is needed");
   CLI11_PARSE(app, argc, argv);
   crypto_init();
+  if (limit_only) {
+    const double one = measure_verify_rate(1);
+    const double all = measure_verify_rate(std::max(1u, std::thread::hardware_concurrency()));
+    std::cout << nlohmann::json{{"ed25519VerifyPerSecondOneCore", one},
+                                {"ed25519VerifyPerSecondAllCores", all},
+                                {"cores", std::thread::hardware_concurrency()}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
 
   std::vector<Split> targets;
   for (std::size_t start = 0;;) {

@@ -692,7 +692,8 @@ Result<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
   ::chmod(config.data_dir.c_str(), 0700);
   auto key = load_or_create_node_key(config.data_dir, config.key_passphrase, config.key_kdf);
   if (!key) return key.error();
-  auto store = LedgerStore::open(config.data_dir + "/ledger", LedgerStore::Mode::read_write, config.sync_writes);
+  auto store = LedgerStore::open(config.data_dir + "/ledger", LedgerStore::Mode::read_write,
+                                 LedgerStoreOptions{.sync_writes = config.sync_writes});
   if (!store) return store.error();
   auto genesis = load_or_init_genesis(config, **store, *key);
   if (!genesis) return genesis.error();

@@ -26,13 +26,39 @@ Status from_rocks(const rocksdb::Status& s, const std::string& what) {
 rocksdb::Slice slice(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 ByteView view(const rocksdb::Slice& s) { return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}; }
 
+// Node (level, index) is on the right edge of a tree of `size` leaves when it is the complete
+// subtree of bit `level` of size: that bit set, and the subtree just left of the ones below it.
+bool on_right_edge(MerkleNodeId id, std::uint64_t size) {
+  if (id.level >= 64) return false;
+  const std::uint64_t above = size >> id.level;
+  return (above & 1) != 0 && id.index == above - 1;
+}
+
+constexpr std::string_view kLeafEndPrefix = "leaf-end";
+
+Bytes leaf_end_key(std::uint64_t log_size) {
+  BinaryWriter w;
+  w.raw(ByteView(reinterpret_cast<const std::uint8_t*>(kLeafEndPrefix.data()), kLeafEndPrefix.size()));
+  w.u64(log_size);
+  return w.take();
+}
+
+// The log size in a "leaf-end" key, or nullopt for any other meta key.
+std::optional<std::uint64_t> leaf_end_of(const rocksdb::Slice& key) {
+  if (key.size() != kLeafEndPrefix.size() + 8 || !key.starts_with(rocksdb::Slice(kLeafEndPrefix.data(), kLeafEndPrefix.size())))
+    return std::nullopt;
+  BinaryReader r(view(key).subspan(kLeafEndPrefix.size()));
+  auto v = r.u64("leaf end");
+  if (!v) return std::nullopt;
+  return *v;
+}
+
 }  // namespace
 
 struct LedgerStore::Impl {
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
-  bool sync = true;
-  bool index_transactions = true;
+  LedgerStoreOptions options;
   mutable std::mutex read_failure_mu;
   mutable std::string read_failure;
   void note_failure(const rocksdb::Status& s, const char* what) const {
@@ -85,8 +111,8 @@ Bytes LedgerStore::merkle_key(MerkleNodeId id) {
 LedgerStore::LedgerStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 LedgerStore::~LedgerStore() = default;
 
-Result<std::unique_ptr<LedgerStore>> LedgerStore::open(const std::string& path, Mode mode, bool sync_writes,
-                                                       bool index_transactions) {
+Result<std::unique_ptr<LedgerStore>> LedgerStore::open(const std::string& path, Mode mode,
+                                                       LedgerStoreOptions store_options) {
   rocksdb::Options options;
   options.create_if_missing = mode == Mode::read_write;
   options.create_missing_column_families = mode == Mode::read_write;
@@ -107,8 +133,7 @@ Result<std::unique_ptr<LedgerStore>> LedgerStore::open(const std::string& path, 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const char* name : kColumnFamilies) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
   auto impl = std::make_unique<Impl>();
-  impl->sync = sync_writes;
-  impl->index_transactions = index_transactions;
+  impl->options = store_options;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = mode == Mode::read_write
                           ? rocksdb::DB::Open(options, path, descriptors, &impl->cfs, &db)
@@ -176,6 +201,31 @@ Result<std::optional<TxIndexEntry>> LedgerStore::tx_index(const TxId& id) const 
   return std::optional<TxIndexEntry>{*e};
 }
 
+Result<std::optional<LeafSpan>> LedgerStore::leaf_span(std::uint64_t leaf) const {
+  if (impl_->options.merkle != MerkleLayout::right_edge || leaf == UINT64_MAX)
+    return std::optional<LeafSpan>{};
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator({}, impl_->cfs[kMeta]));
+  const Bytes first_key = leaf_end_key(leaf + 1);  // the first block ending after `leaf`
+  it->Seek(slice(first_key));
+  if (!it->Valid()) {
+    PV_TRY(from_rocks(it->status(), "reading the leaf spans"));
+    return std::optional<LeafSpan>{};
+  }
+  auto end = leaf_end_of(it->key());
+  if (!end) return std::optional<LeafSpan>{};
+  BinaryReader r(view(it->value()));
+  auto height = r.u64("leaf span height");
+  if (!height || r.remaining() != 0)
+    return make_error(Errc::corruption, "a stored leaf span's height is not 8 bytes");
+  LeafSpan span{*height, 0, *end};
+  it->Prev();
+  if (it->Valid()) {
+    if (auto before = leaf_end_of(it->key())) span.first = *before;
+  }
+  PV_TRY(from_rocks(it->status(), "reading the leaf spans"));
+  return std::optional<LeafSpan>{span};
+}
+
 std::optional<Bytes> LedgerStore::get(const std::string& key) const {
   std::string v;
   auto s = impl_->db->Get({}, impl_->cfs[kState], key, &v);
@@ -216,7 +266,7 @@ Status LedgerStore::write(const BlockWrite& w, const Bytes* genesis) {
   }
   // Inserted in key order (state changes come sorted): a memtable insert next to the previous
   // one reuses its place in the skip list, which made a block's writes half as costly.
-  std::vector<const std::pair<TxId, TxIndexEntry>*> index(impl_->index_transactions ? w.index_entries.size() : 0);
+  std::vector<const std::pair<TxId, TxIndexEntry>*> index(impl_->options.index_transactions ? w.index_entries.size() : 0);
   for (std::size_t i = 0; i < index.size(); ++i) index[i] = &w.index_entries[i];
   std::stable_sort(index.begin(), index.end(),
                    [](const auto* a, const auto* b) { return a->first < b->first; });
@@ -225,19 +275,25 @@ Status LedgerStore::write(const BlockWrite& w, const Bytes* genesis) {
     batch.Put(impl_->cfs[kTxIndex], slice(e->first.view()), slice(v));
   }
   std::vector<std::pair<Bytes, const Hash32*>> nodes;
-  nodes.reserve(w.merkle_nodes.size());
-  for (const auto& n : w.merkle_nodes) nodes.emplace_back(merkle_key(n.id), &n.hash);
+  const bool right_edge = impl_->options.merkle == MerkleLayout::right_edge;
+  const std::uint64_t log_size = w.block->header.log_size;
+  nodes.reserve(right_edge ? 64 : w.merkle_nodes.size());
+  for (const auto& n : w.merkle_nodes)
+    if (!right_edge || on_right_edge(n.id, log_size)) nodes.emplace_back(merkle_key(n.id), &n.hash);
   std::stable_sort(nodes.begin(), nodes.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [k, hash] : nodes) batch.Put(impl_->cfs[kMerkle], slice(k), slice(hash->view()));
   if (genesis) batch.Put(impl_->cfs[kMeta], "genesis", slice(*genesis));
   batch.Put(impl_->cfs[kMeta], "head", slice(hk));
+  // Blocks without transactions end where the one before ended: only the first of them is kept.
+  if (right_edge && w.block->header.tx_count > 0)
+    batch.Put(impl_->cfs[kMeta], slice(leaf_end_key(log_size)), slice(hk));
   if (w.ordering_position) {
     Bytes pk = height_key(*w.ordering_position);  // the same u64 big-endian encoding
     batch.Put(impl_->cfs[kMeta], "ordering", slice(pk));
   }
   rocksdb::WriteOptions wo;
-  wo.sync = impl_->sync;
+  wo.sync = impl_->options.sync_writes;
   return from_rocks(impl_->db->Write(wo, &batch), "writing block " + std::to_string(w.block->header.height));
 }
 

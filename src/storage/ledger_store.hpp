@@ -7,6 +7,8 @@
 //   state    state key -> value
 //   txindex  tx id (32 bytes) -> u64 height, u32 index in block, u64 log index
 //   merkle   u8 level, u64 index -> 32-byte hash of a complete subtree
+//            (with MerkleLayout::right_edge only the subtrees of each block's right edge, and
+//            meta "leaf-end" u64 log size -> u64 height for each block with transactions)
 //
 // Invariant: commit_block() writes a block, its state changes, its index entries, its Merkle
 // nodes and the new head in one synced WriteBatch, so after any crash either all of a block is
@@ -45,16 +47,40 @@ struct BlockWrite {
   std::optional<std::uint64_t> ordering_position;
 };
 
+// Which Merkle subtrees a store keeps.
+enum class MerkleLayout {
+  // Every complete subtree: inclusion and consistency proofs for any sizes (a node).
+  every_subtree,
+  // Only the subtrees on the right edge after each block (the frontier: one per set bit of the
+  // block's log size), and where each block's leaves end. Roots at block boundaries read them
+  // directly; a root inside a block is the frontier before it plus that block's leaf hashes
+  // (LedgerStore::leaf_span). For a copy that re-executes and compares roots but serves no
+  // proofs (the auditor's replica): two fewer writes per transaction.
+  right_edge,
+};
+
+struct LedgerStoreOptions {
+  // Each block's WriteBatch synced to disk before commit_block returns.
+  bool sync_writes = true;
+  // false: blocks are kept without the transaction-id index (tx_index() finds nothing), for a
+  // copy that never answers lookups by id; what blocks, the log and the state hold is the same.
+  bool index_transactions = true;
+  MerkleLayout merkle = MerkleLayout::every_subtree;
+};
+
+// The leaves [first, end) of the log that block `height` appended.
+struct LeafSpan {
+  std::uint64_t height = 0;
+  std::uint64_t first = 0;
+  std::uint64_t end = 0;
+};
+
 class LedgerStore : public StateView, public MerkleNodeReader {
  public:
   enum class Mode { read_write, read_only };
   // Creates the directory and column families when missing (read_write only).
-  // `index_transactions` false: blocks are kept without the transaction-id index (tx_index()
-  // finds nothing), for a copy that only re-executes and never answers lookups by id (the
-  // auditor's replica); what blocks, the log and the state hold is the same.
   [[nodiscard]] static Result<std::unique_ptr<LedgerStore>> open(const std::string& path, Mode mode,
-                                                                 bool sync_writes = true,
-                                                                 bool index_transactions = true);
+                                                                 LedgerStoreOptions options = {});
   ~LedgerStore() override;
 
   // Head height, or nullopt for an empty store (before genesis).
@@ -65,6 +91,9 @@ class LedgerStore : public StateView, public MerkleNodeReader {
   [[nodiscard]] Result<Bytes> block_bytes(std::uint64_t height) const;
   [[nodiscard]] Result<Block> block(std::uint64_t height) const;
   [[nodiscard]] Result<std::optional<TxIndexEntry>> tx_index(const TxId& id) const;
+  // MerkleLayout::right_edge: the block whose transactions include log leaf `leaf`; nullopt when
+  // no committed block does, or the store does not record spans (MerkleLayout::every_subtree).
+  [[nodiscard]] Result<std::optional<LeafSpan>> leaf_span(std::uint64_t leaf) const;
 
   // StateView. An I/O error reads as absent and is remembered: callers that execute
   // transactions must check take_read_failure() before trusting the verdicts.

@@ -92,33 +92,42 @@ TEST(AuditReplica, VerifiesAnHonestChainAndResumesAfterReopening) {
   NodeLedger node;
   node.commit(3);
   node.commit(100, /*bad_signature=*/17);  // two threads check signatures; one must fail
+  node.commit(0);                          // a block without transactions ends where 2 did
   node.commit(1);
   ASSERT_EQ(node.block(2).results[17].code, TxCode::bad_signature);
   {
     auto replica = open_replica(node);
     EXPECT_FALSE(replica->check_genesis_block(node.block_bytes(0)));
-    for (std::uint64_t h = 1; h <= 3; ++h) {
+    for (std::uint64_t h = 1; h <= 4; ++h) {
       auto refused = replica->apply(node.block_bytes(h), node.key.public_key());
       ASSERT_TRUE(refused.is_ok()) << refused.error().message;
       EXPECT_FALSE(*refused) << (*refused)->reason;
     }
     const ReplicaHead head = replica->head();
-    EXPECT_EQ(head.height, 3u);
+    EXPECT_EQ(head.height, 4u);
     EXPECT_EQ(head.hash, block_hash(node.committer->head()));
     EXPECT_EQ(head.state_digest, node.committer->head().state_digest);
     EXPECT_EQ(head.log_size, 104u);
     EXPECT_EQ(head.transactions, 104u);
-    EXPECT_EQ(*replica->root_at(50), *merkle_root_at(*node.store, 50));
+    // The replica keeps only each block's right edge: every size, at a block boundary or inside
+    // a block, still has the node's root.
+    for (std::uint64_t size = 0; size <= 104; ++size) {
+      auto root = replica->root_at(size);
+      ASSERT_TRUE(root.is_ok()) << size << ": " << root.error().message;
+      EXPECT_EQ(*root, *merkle_root_at(*node.store, size)) << size;
+    }
     EXPECT_FALSE(replica->root_at(105).is_ok());
   }
   // Reopened (as after kill -9): the replica resumes at its head and goes on from there.
   auto replica = open_replica(node);
-  EXPECT_EQ(replica->head().height, 3u);
+  EXPECT_EQ(replica->head().height, 4u);
   EXPECT_EQ(replica->head().transactions, 0u);
   node.commit(2);
-  auto refused = replica->apply(node.block_bytes(4), node.key.public_key());
+  auto refused = replica->apply(node.block_bytes(5), node.key.public_key());
   ASSERT_TRUE(refused.is_ok());
   EXPECT_FALSE(*refused);
+  for (std::uint64_t size : {0u, 1u, 3u, 50u, 103u, 104u, 105u, 106u})
+    EXPECT_EQ(*replica->root_at(size), *merkle_root_at(*node.store, size)) << size;
 }
 
 TEST(AuditReplica, PrecheckMarksOnlyValidSignatures) {
