@@ -27,21 +27,53 @@ std::uint64_t unix_ms() {
           .count());
 }
 
-// Ed25519 verifications per second on `threads` threads over one second.
-double measure_verify_rate(unsigned threads) {
-  auto key = SigningKey::generate();
-  Bytes msg(200, 0x42);
-  Signature sig = key.sign(msg);
+// One signature to verify: a key, the exact message it signed, the signature.
+struct SignedMessage {
+  PublicKey key;
+  Bytes message;
+  Signature signature;
+};
+
+// 1,024 anchors signed by 1,024 keys, as the benchmark submits them: the limit verifies what a
+// node or an auditor verifies (distinct keys and signatures, messages of this size). Verifying one
+// signature again and again is faster than any ledger can be (the scalar multiplications repeat
+// the same steps): that figure is printed too, for reference, but it is not the limit.
+std::vector<SignedMessage> anchor_signatures() {
+  NetworkId network;
+  random_bytes(network.data(), network.size());
+  std::vector<SignedMessage> out;
+  for (int i = 0; i < 1024; ++i) {
+    const SigningKey key = SigningKey::generate();
+    Transaction tx;
+    tx.type = kTxTypeAnchor;
+    tx.signer = did_key_from_public_key(key.public_key());
+    tx.nonce = 1;
+    tx.created_ms = unix_ms();
+    Hash32 doc;
+    random_bytes(doc.data(), doc.size());
+    tx.payload = encode_anchor({doc});
+    sign_transaction(network, key, tx);
+    out.push_back({key.public_key(), signing_message(network, tx), tx.signature});
+  }
+  return out;
+}
+
+// Ed25519 verifications per second on `threads` threads over one second, cycling through
+// `signed_messages` (each thread from its own starting point).
+double measure_verify_rate(unsigned threads, const std::vector<SignedMessage>& signed_messages) {
   std::atomic<std::uint64_t> count{0};
   std::atomic<bool> stop{false};
   std::vector<std::thread> pool;
   auto start = Clock::now();
   for (unsigned t = 0; t < threads; ++t)
-    pool.emplace_back([&] {
+    pool.emplace_back([&, t] {
       std::uint64_t n = 0;
+      std::size_t i = t * signed_messages.size() / threads;
       while (!stop.load(std::memory_order_relaxed)) {
-        if (!ed25519_verify(key.public_key(), msg, sig)) std::abort();
+        const SignedMessage& m = signed_messages[i];
+        if (!ed25519_verify(m.key, m.message, m.signature)) std::abort();
         ++n;
+        if (++i == signed_messages.size()) i = 0;
       }
       count += n;
     });
@@ -49,6 +81,31 @@ double measure_verify_rate(unsigned threads) {
   stop = true;
   for (auto& th : pool) th.join();
   return static_cast<double>(count) / std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+struct Limit {
+  double one_core = 0;
+  double all_cores = 0;
+  double one_signature_all_cores = 0;  // the same signature verified again and again
+  unsigned cores = 1;
+};
+
+Limit measure_limit() {
+  Limit l;
+  l.cores = std::max(1u, std::thread::hardware_concurrency());
+  const auto distinct = anchor_signatures();
+  const std::vector<SignedMessage> one(1, distinct.front());
+  l.one_core = measure_verify_rate(1, distinct);
+  l.all_cores = measure_verify_rate(l.cores, distinct);
+  l.one_signature_all_cores = measure_verify_rate(l.cores, one);
+  return l;
+}
+
+nlohmann::json limit_json(const Limit& l) {
+  return {{"ed25519VerifyPerSecondOneCore", l.one_core},
+          {"ed25519VerifyPerSecondAllCores", l.all_cores},
+          {"ed25519VerifyOneSignaturePerSecondAllCores", l.one_signature_all_cores},
+          {"cores", l.cores}};
 }
 
 struct Split {
@@ -83,18 +140,13 @@ int main(int argc, char** argv) {
   app.add_option("-c,--connections", connections, "concurrent connections (one signer each)");
   app.add_flag("--json", json_out, "print the figures as JSON");
   app.add_flag("--limit-only", limit_only,
-               "only measure the limit (Ed25519 verifications per second on one core and on all "
-               "cores, one second each) and print it as JSON; no node is needed");
+               "only measure the limit (Ed25519 verifications per second of 1,024 distinct anchor "
+               "signatures on one core and on all cores, one second each) and print it as JSON; "
+               "no node is needed");
   CLI11_PARSE(app, argc, argv);
   crypto_init();
   if (limit_only) {
-    const double one = measure_verify_rate(1);
-    const double all = measure_verify_rate(std::max(1u, std::thread::hardware_concurrency()));
-    std::cout << nlohmann::json{{"ed25519VerifyPerSecondOneCore", one},
-                                {"ed25519VerifyPerSecondAllCores", all},
-                                {"cores", std::thread::hardware_concurrency()}}
-                     .dump(2)
-              << "\n";
+    std::cout << limit_json(measure_limit()).dump(2) << "\n";
     return 0;
   }
 
@@ -195,8 +247,9 @@ int main(int argc, char** argv) {
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
 
-  double verify_1 = measure_verify_rate(1);
-  double verify_all = measure_verify_rate(std::max(1u, std::thread::hardware_concurrency()));
+  const Limit limit = measure_limit();
+  const double verify_1 = limit.one_core;
+  const double verify_all = limit.all_cores;
   double tps = static_cast<double>(committed) / seconds;
   nlohmann::json figures = {{"transactions", total},
                             {"committed", committed.load()},
@@ -211,6 +264,8 @@ int main(int argc, char** argv) {
                             {"presignTxPerSecond", static_cast<double>(total) / sign_seconds},
                             {"ed25519VerifyPerSecondOneCore", verify_1},
                             {"ed25519VerifyPerSecondAllCores", verify_all},
+                            {"ed25519VerifyOneSignaturePerSecondAllCores",
+                             limit.one_signature_all_cores},
                             {"verifyLimitTxPerSecond", verify_all / static_cast<double>(targets.size())},
                             {"cores", std::thread::hardware_concurrency()}};
   if (json_out) {

@@ -47,10 +47,11 @@ void run_chunk(SignatureCheck& c, std::size_t chunk) {
 Hash32 bytes_digest(const NetworkId& network, const std::vector<Bytes>& txs) {
   Sha256 h;
   h.update(network.view());
+  BinaryWriter length;
   for (const auto& tx : txs) {
-    BinaryWriter w;
-    w.u64(tx.size());
-    h.update(w.bytes());
+    length.clear();
+    length.u64(tx.size());
+    h.update(length.bytes());
     h.update(tx);
   }
   return h.finish();

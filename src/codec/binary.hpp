@@ -34,6 +34,8 @@ class BinaryWriter {
 
   const Bytes& bytes() const& { return out_; }
   Bytes take() { return std::move(out_); }
+  // Empties the buffer and keeps its capacity, to write the next entry without allocating.
+  void clear() { out_.clear(); }
   void reserve(std::size_t n) { out_.reserve(n); }
 
  private:

@@ -142,21 +142,28 @@ BlockHash block_hash(const BlockHeader& h) {
   return sha256(encode_block_header(h));
 }
 
-Hash32 tx_results_hash(const std::vector<Bytes>& transactions,
-                       const std::vector<TxResult>& results) {
+Hash32 tx_results_hash_of_ids(const std::vector<TxId>& ids, const std::vector<TxResult>& results) {
   // REQUIRES: one result per transaction.
-  assert(transactions.size() == results.size());
-  const std::size_t n = std::min(transactions.size(), results.size());
+  assert(ids.size() == results.size());
+  const std::size_t n = std::min(ids.size(), results.size());
   Sha256 hasher;
   BinaryWriter entry;
   for (std::size_t i = 0; i < n; ++i) {
-    entry = BinaryWriter();
-    entry.fixed(transaction_id(transactions[i]));
+    entry.clear();
+    entry.fixed(ids[i]);
     entry.u16(static_cast<std::uint16_t>(results[i].code));
     entry.var(results[i].reason);
     hasher.update(entry.bytes());
   }
   return hasher.finish();
+}
+
+Hash32 tx_results_hash(const std::vector<Bytes>& transactions,
+                       const std::vector<TxResult>& results) {
+  std::vector<TxId> ids;
+  ids.reserve(transactions.size());
+  for (const auto& tx : transactions) ids.push_back(transaction_id(tx));
+  return tx_results_hash_of_ids(ids, results);
 }
 
 Bytes encode_block(const Block& b) {

@@ -74,6 +74,8 @@ BlockHash block_hash(const BlockHeader& h);
 
 // SHA-256 over, for each transaction in order: its id, its code, its reason.
 Hash32 tx_results_hash(const std::vector<Bytes>& transactions, const std::vector<TxResult>& results);
+// The same from the transactions' ids (transaction_id of each), when the caller has them.
+Hash32 tx_results_hash_of_ids(const std::vector<TxId>& ids, const std::vector<TxResult>& results);
 
 // Whole block: header, transactions, results, seal.
 Bytes encode_block(const Block& b);

@@ -74,7 +74,7 @@ Result<CommittedBlock> Committer::commit(OrderedBatch&& batch, const BlockHeader
   // A state read that failed would have read as "absent" and changed a verdict.
   PV_TRY(store_.take_read_failure());
   block.results = std::move(exec.results);
-  h.tx_results_hash = tx_results_hash(block.transactions, block.results);
+  h.tx_results_hash = tx_results_hash_of_ids(exec.ids, block.results);
 
   // Invariant: every transaction in a block, valid or not, is a leaf of the log.
   MerkleFrontier frontier = frontier_;
