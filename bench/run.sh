@@ -18,6 +18,9 @@
 #        bench/run.sh audit [transactions]                     only the auditor: re-verification from
 #                                                              genesis, add-checkpoint, lag behind a
 #                                                              cluster under load (issue 16)
+#        bench/run.sh erasure [records]                        only erasure: the forced state compaction
+#                                                              on a node of 100,000 records, and erase
+#                                                              to the last receipt on a cluster (issue 17)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Zero-knowledge proofs: sizes, prove and verify times on one core next to one P-256 scalar
@@ -81,6 +84,33 @@ consent_bench() {
 }
 if [ "${1:-}" = consent ]; then
   consent_bench
+  exit
+fi
+
+# Erasure (issue 17): a fresh node filled with records (pv_consent_http_bench's first phases:
+# record anchors with keys really sealed, consents), stopped; the state compaction an erasure
+# forces, timed on its data directory next to a sequential write of the same bytes; then erasures
+# on a 3-node cluster, from `pv record erase` to the last node's receipt (bench/erasure_bench.py).
+erasure_bench() {
+  local dir port pid records
+  records="${1:-100000}"
+  dir=$(mktemp -d /tmp/pv-erasure-bench.XXXXXX)
+  port=$((20000 + RANDOM % 20000))
+  ./build/pv node start --data-dir "$dir/node" --listen "127.0.0.1:$port" >"$dir/node.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  echo "== Erasure: the forced state compaction on a node of $records records; load: $(cut -d' ' -f1-3 /proc/loadavg) =="
+  ./build/bench/pv_consent_http_bench --node "http://127.0.0.1:$port" \
+    --patients $((records / 20)) --records "$records" --reads 100 --latency-reads 10 \
+    --out "$dir/figures.json" >"$dir/fill.txt" || { cat "$dir/fill.txt"; kill "$pid"; rm -rf "$dir"; return 1; }
+  kill -TERM "$pid"
+  wait "$pid" || true
+  ./build/bench/pv_erasure_compaction_bench --data-dir "$dir/node" --runs 3 || { rm -rf "$dir"; return 1; }
+  rm -rf "$dir"
+  python3 bench/erasure_bench.py --records "${PV_BENCH_ERASURES:-10}" --mib 4
+}
+if [ "${1:-}" = erasure ]; then
+  erasure_bench "${2:-100000}"
   exit
 fi
 
