@@ -12,7 +12,18 @@ using nlohmann::json;
 constexpr const char* kPurposeSystem = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
 constexpr const char* kConsentActionSystem = "http://terminology.hl7.org/CodeSystem/consentaction";
 
-json did_reference(const std::string& did, const char* type = nullptr) {
+json wrapped_json(const WrappedKey& k) {
+  return {{"recipient", to_hex(k.recipient.view())}, {"sealed", to_base64(k.sealed.view())}};
+}
+
+std::string cid_text(const Bytes& cid) {
+  auto parsed = content::Cid::decode(cid);
+  return parsed ? parsed->to_string() : to_hex(cid);  // the rules accept any 1..128 bytes
+}
+
+}  // namespace
+
+json did_reference(const std::string& did, const char* type) {
   json r = {{"identifier", {{"system", kDidIdentifierSystem}, {"value", did}}}};
   if (type) r["type"] = type;
   return r;
@@ -24,15 +35,6 @@ json id_reference(const char* system, const Hash32& id, const char* type) {
 
 json coding(const char* system, std::string_view code) {
   return {{"system", system}, {"code", code}};
-}
-
-json wrapped_json(const WrappedKey& k) {
-  return {{"recipient", to_hex(k.recipient.view())}, {"sealed", to_base64(k.sealed.view())}};
-}
-
-std::string cid_text(const Bytes& cid) {
-  auto parsed = content::Cid::decode(cid);
-  return parsed ? parsed->to_string() : to_hex(cid);  // the rules accept any 1..128 bytes
 }
 
 json ledger_extension(std::initializer_list<std::pair<const char*, json>> values) {
@@ -47,8 +49,6 @@ json ledger_extension(std::initializer_list<std::pair<const char*, json>> values
   }
   return json::array({{{"url", "urn:pv:fhir:ledger"}, {"extension", inner}}});
 }
-
-}  // namespace
 
 std::string fhir_instant(std::uint64_t ms) {
   std::time_t seconds = static_cast<std::time_t>(ms / 1000);

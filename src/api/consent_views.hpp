@@ -41,6 +41,16 @@ nlohmann::json audit_event_resource(const AccessEvent& event, const AccessEventC
 // A FHIR R4 Bundle of type searchset holding `resources`.
 nlohmann::json searchset_bundle(const nlohmann::json& resources, std::uint64_t total);
 
+// Pieces of the FHIR views, shared by the erasure entries of the access log
+// (api/access_log_erasures.hpp): a reference to a DID (`type` may be null), a reference to a
+// record or consent id, a Coding, and the "urn:pv:fhir:ledger" extension holding `values`
+// (strings as valueString, booleans as valueBoolean, anything else dumped to valueString).
+nlohmann::json did_reference(const std::string& did, const char* type = nullptr);
+nlohmann::json id_reference(const char* system, const Hash32& id, const char* type);
+nlohmann::json coding(const char* system, std::string_view code);
+nlohmann::json ledger_extension(
+    std::initializer_list<std::pair<const char*, nlohmann::json>> values);
+
 // "YYYY-MM-DDThh:mm:ss.sssZ" (a FHIR instant).
 std::string fhir_instant(std::uint64_t ms);
 

@@ -3,8 +3,11 @@
 //   GET /v1/patients/{did}/consents    the consents a patient granted (signed by the patient)
 //   GET /v1/grantees/{did}/consents    the consents naming a grantee (signed by the grantee)
 //   GET /v1/consents/{id}              one consent (its patient or its grantee)
-//   GET /v1/patients/{did}/access-log  every access and refusal of the patient's records
+//   GET /v1/patients/{did}/access-log  every access and refusal of the patient's records, and
+//                                      on the first page every erasure of one of them and every
+//                                      legal hold active on one (api/access_log_erasures.hpp)
 
+#include "api/access_log_erasures.hpp"
 #include "api/consent_views.hpp"
 #include "api/patient_lists.hpp"
 
@@ -110,7 +113,19 @@ void access_log(ApiContext& ctx, SignedRequest& req, http::Response& res) {
     if (!loaded) return send_error(res, loaded.error());
     resources.push_back(audit_event_resource(loaded->event, loaded->context));
   }
-  send_json(res, 200, searchset_bundle(resources, index_size(state, list)));
+  // Erasures and holds are not in the patient's access list: the first page carries them all,
+  // after the page's access events, and `total` counts them.
+  std::uint64_t extra = 0;
+  if (page->from == 0) {
+    auto erasures = erasure_audit_events(ctx, state, patient);
+    if (!erasures) return send_error(res, erasures.error());
+    auto holds = legal_hold_audit_events(state, patient);
+    if (!holds) return send_error(res, holds.error());
+    for (auto* events : {&*erasures, &*holds})
+      for (auto& e : *events) resources.push_back(std::move(e));
+    extra = erasures->size() + holds->size();
+  }
+  send_json(res, 200, searchset_bundle(resources, index_size(state, list) + extra));
 }
 
 }  // namespace

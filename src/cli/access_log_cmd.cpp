@@ -1,16 +1,20 @@
 // pv access-log: the patient's view of every read and every refusal of their records — who,
-// for which organization, when, under which consent, and the outcome — from the FHIR R4
-// AuditEvents the node serves; with --verify each one is proven to be a ledger transaction
-// written by a node, and what is shown is checked against the proven bytes.
+// for which organization, when, under which consent, and the outcome — and of every erasure of
+// one of them and every legal hold on one (cli/access_log_erasures.hpp), from the FHIR R4
+// AuditEvents the node serves; with --verify each read, refusal and erasure is proven to be a
+// ledger transaction, and what is shown is checked against the proven bytes (an active hold is
+// state, shown as the node serves it).
 
 #include <memory>
 
+#include "cli/access_log_erasures.hpp"
 #include "cli/commands.hpp"
 #include "cli/emergency_views.hpp"
 #include "cli/ledger_prover.hpp"
 #include "cli/output.hpp"
 #include "cli/party_names.hpp"
 #include "cli/record_views.hpp"
+#include "ledger/erasure/erasure_payloads.hpp"
 #include "ledger/signer.hpp"
 
 namespace pv::cli {
@@ -23,15 +27,6 @@ struct AccessLogOptions {
   std::string node, checkpoint_key;
   bool json = false, verify = false;
 };
-
-// The value of the ledger extension `name` of a resource.
-std::string ledger_value(const json& resource, const char* name) {
-  for (const auto& ext : resource.value("extension", json::array()))
-    for (const auto& e : ext.value("extension", json::array()))
-      if (e.value("url", "") == name && e.contains("valueString"))
-        return e["valueString"].get<std::string>();
-  return {};
-}
 
 std::string identifier_of(const json& reference) {
   if (!reference.is_object() || !reference.contains("identifier")) return {};
@@ -108,13 +103,32 @@ int access_log(const AccessLogOptions& o) {
   PartyNames names(o.acting);
   json entries = json::array();
   std::string human;
-  std::uint64_t permitted = 0, refused = 0;
+  std::uint64_t permitted = 0, refused = 0, erasures = 0, holds = 0;
   for (const auto& e : *events) {
+    if (!erasure_event_kind(e).empty()) {
+      auto l = read_erasure_entry(e);
+      if (!l) return out.fail(l.error());
+      json entry = erasure_entry_json(*l);
+      if (prover && l->kind == "erasure") {
+        auto id = TxId::from_hex(l->id);
+        if (!id) return out.fail("the node served an erasure whose id is not a transaction id");
+        auto proven = prover->prove(*id, kTxTypeRecordErase);
+        if (!proven) return out.fail(proven.error(), "do not trust this node's answer");
+        if (Status s = matches_erase(*l, *proven); !s)
+          return out.fail(s.error(), "do not trust this node's answer");
+        entry["proof"] = proven->summary;
+      }
+      entry["auditEvent"] = e;
+      entries.push_back(entry);
+      (l->kind == "erasure" ? erasures : holds) += 1;
+      human += erasure_entry_text(*l, names);
+      continue;
+    }
     auto l = read_entry(e);
     if (!l) return out.fail(l.error());
-    json entry = {{"id", l->id},         {"time", l->time},       {"outcome", l->outcome},
-                  {"reader", l->reader}, {"purpose", l->purpose}, {"record", l->record},
-                  {"node", l->node},     {"basis", l->basis}};
+    json entry = {{"kind", "access"},      {"id", l->id},         {"time", l->time},
+                  {"outcome", l->outcome}, {"reader", l->reader}, {"purpose", l->purpose},
+                  {"record", l->record},   {"node", l->node},     {"basis", l->basis}};
     if (!l->organization.empty()) entry["organization"] = l->organization;
     if (!l->consent.empty()) entry["consent"] = l->consent;
     if (!l->reason.empty()) entry["reason"] = l->reason;
@@ -162,8 +176,12 @@ int access_log(const AccessLogOptions& o) {
                    : "") +
         "\n";
   }
-  human += std::to_string(permitted) + " read(s), " + std::to_string(refused) + " refusal(s)";
-  if (prover) human += "; every entry proven against a checkpoint signed by " + prover->key().name;
+  human += std::to_string(permitted) + " read(s), " + std::to_string(refused) + " refusal(s), " +
+           std::to_string(erasures) + " erasure(s), " + std::to_string(holds) +
+           " active legal hold(s)";
+  if (prover)
+    human += "; every read, refusal and erasure proven against a checkpoint signed by " +
+             prover->key().name;
   out.result({{"patient", actor->did()}, {"entries", entries}}, human);
   return kExitOk;
 }
@@ -175,7 +193,8 @@ void add_access_log_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand(
       "access-log",
       "Every read and every refusal of your records, from the ledger: who, for which "
-      "organization, when, under which consent, and the outcome (FHIR R4 AuditEvent).");
+      "organization, when, under which consent, and the outcome; every erasure of one of your "
+      "records (when, by whom, why) and every legal hold on one (FHIR R4 AuditEvent).");
   add_acting_options(*cmd, o->acting);
   add_node_url_option(*cmd, o->node);
   cmd->add_flag("--json", o->json, "print {\"patient\", \"entries\": [...]} as JSON");

@@ -5,7 +5,9 @@
 // receipt on the ledger, a byte scan of the node's whole data directory (RocksDB files, pack
 // files, logs) finds none of the 32-byte samples of every ciphertext block (the same scan found
 // them before the erasure), the ledger's RocksDB files no longer hold the record's state value, `pv verify --data-dir` passes, and a restarted node keeps all of it
-// without a second receipt.
+// without a second receipt. The patient's `pv access-log` shows the active hold and then the
+// erasure (signer, reason, height, receipts, proven against a checkpoint); another person's
+// access log shows neither.
 
 #include <gtest/gtest.h>
 
@@ -113,6 +115,18 @@ class ErasureE2e : public ::testing::Test {
     args.insert(args.begin(), pv_bin());
     return run(args, env_);
   }
+  // The entries of `kind` in `who`'s `pv access-log --json` (optionally with --verify).
+  std::vector<json> access_log_entries(const std::string& who, const std::string& kind,
+                                       bool verify = false) {
+    std::vector<std::string> args = {"access-log", "--as", who};
+    if (verify) args.push_back("--verify");
+    json log = ok_json(args);
+    std::vector<json> out;
+    for (const auto& e : log.value("entries", json::array()))
+      if (e.value("kind", "") == kind) out.push_back(e);
+    return out;
+  }
+
   json ok_json(std::vector<std::string> args) {
     args.push_back("--json");
     auto c = pv(args);
@@ -199,6 +213,18 @@ TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies
   EXPECT_EQ(status["erased"], false);
   ASSERT_EQ(status["holds"].size(), 1u);
   EXPECT_EQ(status["holds"][0]["reason"], "litigation");
+  // The patient's access log shows the active hold: who placed it, for which organization, why.
+  {
+    auto holds = access_log_entries("alice", "legal-hold");
+    ASSERT_EQ(holds.size(), 1u);
+    EXPECT_EQ(holds[0]["record"], id);
+    EXPECT_EQ(holds[0]["signer"], did_["counsel-lee"]);
+    EXPECT_EQ(holds[0]["organization"], did_["st-marys"]);
+    EXPECT_EQ(holds[0]["reason"], "litigation");
+    EXPECT_TRUE(has(holds[0].value("verdict", ""), "record under legal hold by " + did_["st-marys"]))
+        << holds[0].dump(2);
+    EXPECT_TRUE(access_log_entries("mallory", "legal-hold").empty());
+  }
   auto stranger = pv({"record", "erase", id, "--as", "mallory"});
   EXPECT_FALSE(stranger.ok());
   EXPECT_TRUE(has(stranger.err + stranger.out, "not the holder")) << stranger.err;
@@ -229,6 +255,31 @@ TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies
     EXPECT_NE(r->status, 200) << leaf;
   }
 
+  // The patient's access log shows the erasure: when, signed by her, why; the lifted hold is gone.
+  {
+    auto erasures = access_log_entries("alice", "erasure");
+    ASSERT_EQ(erasures.size(), 1u);
+    const json& e = erasures[0];
+    EXPECT_EQ(e["record"], id);
+    EXPECT_EQ(e["signer"], did_["alice"]);
+    EXPECT_EQ(e["erasedBy"], "holder");
+    EXPECT_EQ(e["reason"], "patient-request");
+    EXPECT_EQ(e["height"], erased_at);
+    EXPECT_EQ(e["id"], erased["erased"][0]["transaction"]);
+    EXPECT_FALSE(e.contains("organization")) << e.dump(2);
+    EXPECT_TRUE(access_log_entries("alice", "legal-hold").empty());
+    // Nobody else's access log shows it.
+    auto other = pv({"access-log", "--as", "mallory", "--json"});
+    ASSERT_TRUE(other.ok()) << other.err;
+    EXPECT_FALSE(has(other.out, id)) << other.out;
+    EXPECT_FALSE(has(other.out, "\"erasure\"")) << other.out;
+    auto human = pv({"access-log", "--as", "alice"});
+    ASSERT_TRUE(human.ok()) << human.err;
+    EXPECT_TRUE(has(human.out, "ERASED  record " + id.substr(0, 12))) << human.out;
+    EXPECT_TRUE(has(human.out, "at height " + std::to_string(erased_at) + " by you")) << human.out;
+    EXPECT_TRUE(has(human.out, "1 erasure(s)")) << human.out;
+  }
+
   // The node's eraser confirms on the ledger.
   json confirmed;
   for (int i = 0; i < 100; ++i) {
@@ -246,6 +297,13 @@ TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies
   EXPECT_EQ(receipt["compacted"], true);
   EXPECT_EQ(confirmed["tombstone"]["by"]["kind"], "holder");
   EXPECT_EQ(confirmed["tombstone"]["reason"], "patient-request");
+  // The access log counts the receipt, and its erasure entry is proven against a checkpoint.
+  {
+    auto erasures = access_log_entries("alice", "erasure", /*verify=*/true);
+    ASSERT_EQ(erasures.size(), 1u);
+    EXPECT_EQ(erasures[0]["receipts"], 1) << erasures[0].dump(2);
+    EXPECT_EQ(erasures[0]["proof"]["verified"], true) << erasures[0].dump(2);
+  }
 
   // A regulator's auditor re-executes the ledger, erasure included, and its report counts the
   // erasure, the hold and the receipt by organization, reason and signer, naming no patient and

@@ -10,12 +10,15 @@
 #include <thread>
 
 #include "api/server.hpp"
+#include "cli/access_log_erasures.hpp"
 #include "cli/consent_writer.hpp"
+#include "cli/ledger_prover.hpp"
 #include "cli/record_access_client.hpp"
 #include "cli/record_views.hpp"
 #include "codec/did_key.hpp"
 #include "identity/record_commitment.hpp"
 #include "ledger/consent_state.hpp"
+#include "ledger/erasure/erasure_payloads.hpp"
 #include "node_test_support.hpp"
 
 namespace pv {
@@ -279,6 +282,71 @@ TEST_F(ConsentApiTest, CategoryConsentCoversLaterRecordsAndRevocationRotatesTheK
   ASSERT_TRUE(view && view->for_category);
   EXPECT_EQ(view->for_category->epoch, 2u);
   EXPECT_FALSE(open_key(view->for_category->sealed, X25519KeyPair::from_secret(*epoch1)));
+}
+
+// The patient's access log shows the erasure of her record (who signed, why, when), a read of it
+// is refused with 410, nobody else's log shows it, and the CLI's check refuses a served erasure
+// that says anything else than the proven transaction.
+TEST_F(ConsentApiTest, ThePatientsAccessLogShowsTheErasureOfHerRecordAndNobodyElses) {
+  Added gone = add_record("Observation", R"({"resourceType":"Observation","id":"gone"})");
+  Added kept = add_record("Observation", R"({"resourceType":"Observation","id":"kept"})");
+  Bytes erase = patient_.actor.sign_transaction(
+      network_, kTxTypeRecordErase,
+      encode_record_erase({gone.id, ErasureReason::consent_withdrawn, ""}));
+  commit(patient_, erase);
+
+  auto read = patient_.client->call("GET", "/v1/records/" + gone.id.hex());
+  ASSERT_FALSE(read);
+  EXPECT_TRUE(contains(read.error().message, "erased at height")) << read.error().message;
+  EXPECT_TRUE(patient_.client->call("GET", "/v1/records/" + kept.id.hex()));
+
+  auto log = cli::fetch_bundle(*patient_.client, "/v1/patients/" + patient_.did + "/access-log");
+  ASSERT_TRUE(log) << log.error().message;
+  std::vector<json> erasures;
+  for (const auto& e : *log)
+    if (cli::erasure_event_kind(e) == "erasure") erasures.push_back(e);
+  ASSERT_EQ(erasures.size(), 1u);
+  EXPECT_EQ(erasures[0]["action"], "D");
+  EXPECT_EQ(erasures[0]["id"], transaction_id(erase).hex());
+  auto entry = cli::read_erasure_entry(erasures[0]);
+  ASSERT_TRUE(entry) << entry.error().message;
+  EXPECT_EQ(entry->record, gone.id.hex());
+  EXPECT_EQ(entry->signer, patient_.did);
+  EXPECT_EQ(entry->erased_by, "holder");
+  EXPECT_EQ(entry->reason, "consent-withdrawn");
+  EXPECT_EQ(entry->category, "Observation");
+  EXPECT_TRUE(entry->organization.empty());
+  EXPECT_EQ(entry->receipts, "0");  // no eraser runs in process
+
+  // Another person's access log has no erasure.
+  auto other = cli::fetch_bundle(*insurer_.client, "/v1/patients/" + insurer_.did + "/access-log");
+  ASSERT_TRUE(other) << other.error().message;
+  for (const auto& e : *other) {
+    EXPECT_EQ(cli::erasure_event_kind(e), "") << e.dump(2);
+    EXPECT_FALSE(contains(e.dump(), gone.id.hex()));
+  }
+
+  // What is shown must be what the erase transaction says.
+  auto tx = decode_transaction(erase);
+  ASSERT_TRUE(tx);
+  cli::ProvenTx proven{*tx, {}, {}};
+  EXPECT_TRUE(cli::matches_erase(*entry, proven));
+  cli::ErasureLogEntry forged = *entry;
+  forged.signer = doctor_.did;
+  EXPECT_FALSE(cli::matches_erase(forged, proven));
+  forged = *entry;
+  forged.reason = "patient-request";
+  EXPECT_FALSE(cli::matches_erase(forged, proven));
+  forged = *entry;
+  forged.record = kept.id.hex();
+  EXPECT_FALSE(cli::matches_erase(forged, proven));
+  forged = *entry;
+  forged.erased_by = "data-protection-officer";
+  EXPECT_FALSE(cli::matches_erase(forged, proven));
+  // A served event without its signer is refused.
+  json no_signer = erasures[0];
+  no_signer["agent"] = json::array();
+  EXPECT_FALSE(cli::read_erasure_entry(no_signer));
 }
 
 }  // namespace
