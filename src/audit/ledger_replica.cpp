@@ -167,21 +167,26 @@ Result<Hash32> LedgerReplica::root_at(std::uint64_t size) const {
   // subtree, which answers any size).
   auto stored = merkle_root_at(*store_, size);
   if (stored || size == 0) return stored;
-  // Inside a block: the frontier where the block began, then its leaves up to `size`.
+  // Inside a block: the frontier where the block began, then its leaves up to `size`. Where it
+  // began is its end less its transactions (a replica written before spans were recorded keeps
+  // every subtree, so the frontier there loads too).
   auto span = store_->leaf_span(size - 1);
   if (!span) return span.error();
   if (!*span) return stored.error();
-  auto frontier = MerkleFrontier::load(*store_, (*span)->first);
-  if (!frontier) return frontier.error();
   auto block = store_->block((*span)->height);
   if (!block) return block.error();
-  if (block->transactions.size() != (*span)->end - (*span)->first)
+  const std::uint64_t leaves = block->transactions.size();
+  if (leaves > (*span)->end || (*span)->end - leaves >= size)
     return make_error(Errc::corruption, "block " + std::to_string((*span)->height) + " holds " +
-                                            std::to_string(block->transactions.size()) +
-                                            " transactions, not the leaves its span records");
+                                            std::to_string(leaves) +
+                                            " transactions, which do not reach leaf " +
+                                            std::to_string(size - 1) + " its span records");
+  const std::uint64_t first = (*span)->end - leaves;
+  auto frontier = MerkleFrontier::load(*store_, first);
+  if (!frontier) return frontier.error();
   std::vector<MerkleNode> completed;
-  for (std::uint64_t leaf = (*span)->first; leaf < size; ++leaf)
-    frontier->append(merkle_leaf_hash(block->transactions[leaf - (*span)->first]), completed);
+  for (std::uint64_t leaf = first; leaf < size; ++leaf)
+    frontier->append(merkle_leaf_hash(block->transactions[leaf - first]), completed);
   return frontier->root();
 }
 

@@ -217,13 +217,7 @@ Result<std::optional<LeafSpan>> LedgerStore::leaf_span(std::uint64_t leaf) const
   auto height = r.u64("leaf span height");
   if (!height || r.remaining() != 0)
     return make_error(Errc::corruption, "a stored leaf span's height is not 8 bytes");
-  LeafSpan span{*height, 0, *end};
-  it->Prev();
-  if (it->Valid()) {
-    if (auto before = leaf_end_of(it->key())) span.first = *before;
-  }
-  PV_TRY(from_rocks(it->status(), "reading the leaf spans"));
-  return std::optional<LeafSpan>{span};
+  return std::optional<LeafSpan>{LeafSpan{*height, *end}};
 }
 
 std::optional<Bytes> LedgerStore::get(const std::string& key) const {
@@ -285,7 +279,7 @@ Status LedgerStore::write(const BlockWrite& w, const Bytes* genesis) {
   for (const auto& [k, hash] : nodes) batch.Put(impl_->cfs[kMerkle], slice(k), slice(hash->view()));
   if (genesis) batch.Put(impl_->cfs[kMeta], "genesis", slice(*genesis));
   batch.Put(impl_->cfs[kMeta], "head", slice(hk));
-  // Blocks without transactions end where the one before ended: only the first of them is kept.
+  // A block without transactions appends no leaves: it gets no span.
   if (right_edge && w.block->header.tx_count > 0)
     batch.Put(impl_->cfs[kMeta], slice(leaf_end_key(log_size)), slice(hk));
   if (w.ordering_position) {

@@ -68,10 +68,10 @@ struct LedgerStoreOptions {
   MerkleLayout merkle = MerkleLayout::every_subtree;
 };
 
-// The leaves [first, end) of the log that block `height` appended.
+// Block `height` appended the log's leaves up to `end` (exclusive); its transaction count says
+// where they began.
 struct LeafSpan {
   std::uint64_t height = 0;
-  std::uint64_t first = 0;
   std::uint64_t end = 0;
 };
 
