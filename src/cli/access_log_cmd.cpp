@@ -176,12 +176,12 @@ int access_log(const AccessLogOptions& o) {
                    : "") +
         "\n";
   }
-  human += std::to_string(permitted) + " read(s), " + std::to_string(refused) + " refusal(s), " +
-           std::to_string(erasures) + " erasure(s), " + std::to_string(holds) +
-           " active legal hold(s)";
+  // Erasures and holds are named only when there are some: most logs have none.
+  human += std::to_string(permitted) + " read(s), " + std::to_string(refused) + " refusal(s)";
+  if (erasures > 0) human += ", " + std::to_string(erasures) + " erasure(s)";
+  if (holds > 0) human += ", " + std::to_string(holds) + " active legal hold(s)";
   if (prover)
-    human += "; every read, refusal and erasure proven against a checkpoint signed by " +
-             prover->key().name;
+    human += "; every entry proven against a checkpoint signed by " + prover->key().name;
   out.result({{"patient", actor->did()}, {"entries", entries}}, human);
   return kExitOk;
 }
