@@ -213,8 +213,9 @@ step "8. Forged and replayed requests are refused, and nothing accepted is distu
 grant_b64=$(curl -sf "$PV_NODE/v1/tx/$consent1" | json_field tx)
 say "Someone replays Alice's original consent transaction to bring Dr Ben's access back:"
 refused "is a replay" "$pv" tx submit --raw "$grant_b64" --as dr-ben
-say "The same with one byte flipped (e.g. to name another grantee): the signature breaks:"
-forged=$(python3 -c 'import base64,sys;b=bytearray(base64.b64decode(sys.argv[1]));b[len(b)//2]^=1;print(base64.b64encode(bytes(b)).decode())' "$grant_b64")
+say "The same with one byte flipped (to name another key envelope): the signature breaks:"
+# The grant's last field, just before the 64-byte signature, is the key envelope's CID.
+forged=$(python3 -c 'import base64,sys;b=bytearray(base64.b64decode(sys.argv[1]));b[len(b)-65]^=1;print(base64.b64encode(bytes(b)).decode())' "$grant_b64")
 refused "signature does not verify" "$pv" tx submit --raw "$forged" --as dr-ben
 say "A read without a request signature never reaches the consent check:"
 show curl -s -X POST "$PV_NODE/v1/records/${rec1:0:12}…/access?purpose=TREAT"

@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "content/cid.hpp"
+#include "ledger/record_key_envelope.hpp"
 
 namespace pv::api {
 namespace {
@@ -73,18 +74,20 @@ json record_json(const RecordId& id, const RecordState& r) {
     for (const auto& w : a.emergency->shares) shares.push_back(wrapped_json(w));
     keys["emergency"] = {{"epoch", a.emergency->epoch}, {"shares", shares}};
   }
-  return {{"id", id.hex()},
-          {"patient", a.patient},
-          {"author", r.author},
-          {"organization", a.organization},
-          {"cid", cid_text(a.cid)},
-          {"commitment", a.commitment.hex()},
-          {"category", a.category},
-          {"mediaType", a.media_type},
-          {"size", a.size},
-          {"height", r.height},
-          {"time", fhir_instant(r.time_ms)},
-          {"keys", keys}};
+  json out = {{"id", id.hex()},
+              {"patient", a.patient},
+              {"author", r.author},
+              {"organization", a.organization},
+              {"cid", cid_text(a.cid)},
+              {"commitment", a.commitment.hex()},
+              {"category", a.category},
+              {"mediaType", a.media_type},
+              {"size", a.size},
+              {"height", r.height},
+              {"time", fhir_instant(r.time_ms)},
+              {"keys", keys}};
+  if (has_key_envelope(a)) out["keyEnvelope"] = cid_text(a.key_envelope);
+  return out;
 }
 
 json consent_resource(const ConsentId& id, const ConsentState& c, std::uint64_t now_ms) {
@@ -207,7 +210,8 @@ json audit_event_resource(const AccessEvent& e, const AccessEventContext& ctx) {
   if (e.basis == AccessBasis::emergency)
     ext[0]["extension"].push_back({{"url", "credential"}, {"valueString", e.credential.hex()}});
   if (!e.contract_code.is_zero())
-    ext[0]["extension"].push_back({{"url", "contractCode"}, {"valueString", e.contract_code.hex()}});
+    ext[0]["extension"].push_back(
+        {{"url", "contractCode"}, {"valueString", e.contract_code.hex()}});
   event["extension"] = ext;
   return event;
 }

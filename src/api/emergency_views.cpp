@@ -18,7 +18,8 @@ json emergency_policy_json(const std::string& patient, const EmergencyPolicyStat
           {"height", p.height}};
 }
 
-Result<json> emergency_event_json(const StateView& state, const TxId& event, std::uint64_t now_ms) {
+Result<json> emergency_event_json(const StateView& state, const TxId& event, std::uint64_t now_ms,
+                                  const KeyEnvelopeReader& read_envelope) {
   auto ev = load_emergency_event(state, event);
   if (!ev) return ev.error();
   if (!*ev)
@@ -40,10 +41,12 @@ Result<json> emergency_event_json(const StateView& state, const TxId& event, std
     if (!policy) return policy.error();
     auto record = load_record(state, e.record);
     if (!record) return record.error();
-    if (!*policy || !*record || !(*record)->anchor.emergency)
+    if (!*policy || !*record || emergency_epoch_of((*record)->anchor) == 0)
       return make_error(Errc::corruption,
                         "emergency event " + event.hex() + " names shares the state does not hold");
-    const auto& shares = (*record)->anchor.emergency->shares;
+    auto anchor = with_record_keys((*record)->anchor, read_envelope);
+    if (!anchor) return anchor.error();
+    const auto& shares = anchor->emergency->shares;
     const auto& names = (*policy)->policy.custodians;
     out["threshold"] = (*policy)->policy.threshold;
     for (std::size_t i = 0; i < names.size() && i < shares.size(); ++i)

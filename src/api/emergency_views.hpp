@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/emergency_state.hpp"
+#include "ledger/record_key_envelope.hpp"
 
 namespace pv::api {
 
@@ -19,6 +20,7 @@ nlohmann::json emergency_policy_json(const std::string& patient, const Emergency
 //  "released", "open"}. "open": the 24-hour release window has not passed at `now_ms`.
 // Errc::not_found when `event` is not a permitted emergency access.
 [[nodiscard]] Result<nlohmann::json> emergency_event_json(const StateView& state, const TxId& event,
-                                                          std::uint64_t now_ms);
+                                                          std::uint64_t now_ms,
+                                                          const KeyEnvelopeReader& read_envelope);
 
 }  // namespace pv::api

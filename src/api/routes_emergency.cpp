@@ -7,6 +7,7 @@
 // collect. Releases are written with POST /v1/tx (type 36, signed by the custodian).
 
 #include "api/emergency_views.hpp"
+#include "api/key_envelopes.hpp"
 #include "api/patient_lists.hpp"
 
 namespace pv::api {
@@ -38,7 +39,7 @@ void list_events(ApiContext& ctx, SignedRequest& req, http::Response& res) {
   const std::uint64_t now = node_now_ms();
   json events = json::array();
   for (const auto& id : *ids) {
-    auto view = emergency_event_json(state, id, now);
+    auto view = emergency_event_json(state, id, now, key_envelope_reader(ctx));
     if (!view) return send_error(res, view.error());
     events.push_back(std::move(*view));
   }
@@ -50,7 +51,7 @@ void get_event(ApiContext& ctx, SignedRequest& req, http::Response& res) {
   auto id = parse_tx_id(req.http.matches[1]);
   if (!id) return send_error(res, id.error());
   NodeStateView state(ctx.node);
-  auto view = emergency_event_json(state, *id, node_now_ms());
+  auto view = emergency_event_json(state, *id, node_now_ms(), key_envelope_reader(ctx));
   if (!view) return send_error(res, view.error());
   send_json(res, 200, *view);
 }
@@ -58,9 +59,8 @@ void get_event(ApiContext& ctx, SignedRequest& req, http::Response& res) {
 }  // namespace
 
 void add_emergency_routes(RouteTable& routes, ApiContext& ctx) {
-  routes.get(
-      "GET /v1/patients/{did}/emergency-policy",
-      [&ctx](const http::Request& req, http::Response& res) { get_policy(ctx, req, res); });
+  routes.get("GET /v1/patients/{did}/emergency-policy",
+             [&ctx](const http::Request& req, http::Response& res) { get_policy(ctx, req, res); });
   routes.get("GET /v1/emergency/events",
              signed_get(ctx, [&ctx](SignedRequest& req, http::Response& res) {
                list_events(ctx, req, res);

@@ -11,6 +11,7 @@
 #include "api/emergency_views.hpp"
 #include "api/erased_record.hpp"
 #include "api/json_views.hpp"
+#include "api/key_envelopes.hpp"
 #include "api/patient_lists.hpp"
 
 namespace pv::api {
@@ -28,6 +29,18 @@ Result<RecordState> load_record_or_404(ApiContext& ctx, const RecordId& id) {
 
 // May `reader` see this record's metadata? Its patient and author may; so may a grantee of a
 // consent in force now that names the record or its category.
+// The record as the views show it, its keys filled from its key envelope (version 2). A node
+// that cannot read the envelope (no replica reachable) shows the record without keys and says
+// why, rather than failing a whole list.
+json record_view(ApiContext& ctx, const RecordId& id, RecordState record) {
+  auto opened = with_opened_keys(ctx, record);
+  if (opened) return record_json(id, *opened);
+  json view = record_json(id, record);
+  view["keys"] = nullptr;
+  view["keysProblem"] = opened.error().message;
+  return view;
+}
+
 bool may_see_record(ApiContext& ctx, const RecordId& id, const RecordState& r,
                     const std::string& reader) {
   if (reader == r.anchor.patient || reader == r.author) return true;
@@ -67,7 +80,7 @@ void list_records(ApiContext& ctx, SignedRequest& req, http::Response& res) {
       return send_error(
           res, make_error(Errc::corruption, "record " + id.hex() + " is listed but unreadable"));
     if (!category.empty() && (*rec)->anchor.category != category) continue;
-    records.push_back(record_json(id, **rec));
+    records.push_back(record_view(ctx, id, std::move(**rec)));
   }
   send_json(res, 200,
             {{"patient", patient},
@@ -80,7 +93,8 @@ void get_record(ApiContext& ctx, SignedRequest& req, http::Response& res) {
   auto id = parse_tx_id(req.http.matches[1]);
   if (!id) return send_error(res, id.error());
   const std::string* signer = &req.signer.did;
-  if (auto gone = erased_record_problem(NodeStateView(ctx.node), *id)) return send_problem(res, *gone);
+  if (auto gone = erased_record_problem(NodeStateView(ctx.node), *id))
+    return send_problem(res, *gone);
   auto rec = load_record_or_404(ctx, *id);
   if (!rec) return send_error(res, rec.error());
   if (!may_see_record(ctx, *id, *rec, *signer))
@@ -89,7 +103,7 @@ void get_record(ApiContext& ctx, SignedRequest& req, http::Response& res) {
                                              " can be seen by its patient, its "
                                              "author and grantees of a consent in force; " +
                                              *signer + " is none of these"));
-  send_json(res, 200, record_json(*id, *rec));
+  send_json(res, 200, record_view(ctx, *id, std::move(*rec)));
 }
 
 json wrapped_view(const WrappedKey& k) {
@@ -109,7 +123,8 @@ void access_record(ApiContext& ctx, SignedRequest& req, http::Response& res) {
   if (!id) return send_error(res, id.error());
   // An erased record is refused before any decision: there is nothing left to decide on, and
   // an access event would name the record again (docs/erasure.md).
-  if (auto gone = erased_record_problem(NodeStateView(ctx.node), *id)) return send_problem(res, *gone);
+  if (auto gone = erased_record_problem(NodeStateView(ctx.node), *id))
+    return send_problem(res, *gone);
   if (!req.http.has_param("purpose"))
     return send_error(res, make_error(Errc::invalid_argument,
                                       "say why you read: ?purpose=CODE, an HL7 v3 PurposeOfUse "
@@ -144,6 +159,7 @@ void access_record(ApiContext& ctx, SignedRequest& req, http::Response& res) {
   }
 
   RecordAccess access(ctx.node);
+  access.read_key_envelopes_with(key_envelope_reader(ctx));
   auto result = access.read(request, credential);
   if (!result) return send_error(res, result.error());
   if (!result->decision.permitted) {
@@ -159,11 +175,12 @@ void access_record(ApiContext& ctx, SignedRequest& req, http::Response& res) {
   if (result->decision.basis == AccessBasis::consent)
     body["consent"] = result->decision.consent.hex();
   if (!result->decision.organization.empty()) body["organization"] = result->decision.organization;
-  if (auto rec = load_record_or_404(ctx, *id)) body["metadata"] = record_json(*id, *rec);
+  if (auto rec = load_record_or_404(ctx, *id))
+    body["metadata"] = record_view(ctx, *id, std::move(*rec));
   if (result->decision.basis == AccessBasis::emergency) {
     // The key comes from the custodians' releases, never from the node.
     NodeStateView state(ctx.node);
-    auto view = emergency_event_json(state, result->event, node_now_ms());
+    auto view = emergency_event_json(state, result->event, node_now_ms(), key_envelope_reader(ctx));
     if (view) body["emergency"] = std::move(*view);
     body["keys"] = nullptr;
     body["keysProblem"] = result->keys
@@ -219,10 +236,9 @@ void add_record_routes(RouteTable& routes, ApiContext& ctx) {
              signed_get(ctx, [&ctx](SignedRequest& req, http::Response& res) {
                list_records(ctx, req, res);
              }));
-  routes.get("GET /v1/patients/{did}/category-keys/{category}",
-             [&ctx](const http::Request& req, http::Response& res) {
-               get_category_key(ctx, req, res);
-             });
+  routes.get(
+      "GET /v1/patients/{did}/category-keys/{category}",
+      [&ctx](const http::Request& req, http::Response& res) { get_category_key(ctx, req, res); });
   routes.get("GET /v1/records/{id}",
              signed_get(ctx, [&ctx](SignedRequest& req, http::Response& res) {
                get_record(ctx, req, res);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "api/json_views.hpp"
+#include "api/key_envelopes.hpp"
 #include "api/metrics.hpp"
 #include "api/routes.hpp"
 
@@ -122,8 +123,11 @@ void post_tx(ApiContext& ctx, SignedRequest& signed_req, http::Response& res) {
       continue;
     }
     results[i].id = transaction_id(*raw);
-    // A record anchor waits here until its content is on enough nodes (or is refused).
-    if (Status replicated = check_anchor_replication(ctx, *raw); !replicated) {
+    // Key envelopes first (on this node, right recipients, pinned and replicated), then a
+    // record anchor waits here until its content is on enough nodes (or is refused).
+    Status admitted = check_key_envelopes(ctx, *raw);
+    if (admitted) admitted = check_anchor_replication(ctx, *raw);
+    if (Status replicated = admitted; !replicated) {
       results[i].problem = problem_from_error(replicated.error());
       ctx.metrics.record_refused_submission();
       continue;
@@ -196,16 +200,14 @@ void get_tx_proof(ApiContext& ctx, const http::Request& req, http::Response& res
 }  // namespace
 
 void add_tx_routes(RouteTable& routes, ApiContext& ctx) {
-  routes.post("POST /v1/tx",
-              signed_post(ctx, [&ctx](SignedRequest& req, http::Response& res) {
+  routes.post("POST /v1/tx", signed_post(ctx, [&ctx](SignedRequest& req, http::Response& res) {
                 post_tx(ctx, req, res);
               }));
-  routes.get(
-      "GET /v1/tx/{id}",
-      [&ctx](const http::Request& req, http::Response& res) { get_tx(ctx, req, res); });
-  routes.get(
-      "GET /v1/tx/{id}/proof",
-      [&ctx](const http::Request& req, http::Response& res) { get_tx_proof(ctx, req, res); });
+  routes.get("GET /v1/tx/{id}",
+             [&ctx](const http::Request& req, http::Response& res) { get_tx(ctx, req, res); });
+  routes.get("GET /v1/tx/{id}/proof", [&ctx](const http::Request& req, http::Response& res) {
+    get_tx_proof(ctx, req, res);
+  });
 }
 
 }  // namespace pv::api

@@ -6,8 +6,10 @@
 
 #include "cli/consent_keys.hpp"
 #include "cli/emergency_views.hpp"
+#include "cli/record_content.hpp"
 #include "cli/record_views.hpp"
 #include "identity/emergency_shares.hpp"
+#include "ledger/record_key_envelope.hpp"
 
 namespace pv::cli {
 
@@ -53,7 +55,13 @@ Result<RecordAnchor> build_record_anchor(api::NodeClient& client, const Actor& a
     if (!shares) return shares.error();
     a.emergency = std::move(*shares);
   }
-  return a;
+  // Version 2: the keys go to the node in a key envelope, never into the transaction, so that
+  // erasing the record leaves none of them in the ledger or the orderer (docs/erasure.md).
+  auto envelope = upload_raw_blocks(client, {encode_record_key_envelope(a)});
+  if (!envelope)
+    return make_error(envelope.error().code,
+                      "uploading the record's key envelope: " + envelope.error().message);
+  return enveloped_anchor(std::move(a), std::move(envelope->front()));
 }
 
 namespace {
@@ -110,7 +118,7 @@ Result<std::vector<Bytes>> build_grant(api::NodeClient& client, const Actor& pat
     auto wrapped = wrap_for(*data_key, *grantee_key);
     sodium_memzero(data_key->data(), data_key->size());
     if (!wrapped) return wrapped.error();
-    return RecordKeyGrant{record.id, *wrapped};
+    return RecordKeyGrant{record.id, *wrapped, {}};
   };
 
   if (!plan.records.empty()) {
@@ -146,6 +154,19 @@ Result<std::vector<Bytes>> build_grant(api::NodeClient& client, const Actor& pat
     }
     std::sort(g.record_keys.begin(), g.record_keys.end(),
               [](const auto& a, const auto& b) { return a.record < b.record; });
+  }
+  // Version 2: each record's key for the grantee goes to the node in a key envelope of its own,
+  // so erasing one record removes its key and leaves the others (docs/erasure.md).
+  std::vector<Bytes> envelopes;
+  for (const auto& k : g.record_keys)
+    envelopes.push_back(encode_grant_key_envelope(k.record, k.key));
+  auto cids = upload_raw_blocks(client, envelopes);
+  if (!cids)
+    return make_error(cids.error().code,
+                      "uploading the grant's key envelopes: " + cids.error().message);
+  for (std::size_t i = 0; i < g.record_keys.size(); ++i) {
+    g.record_keys[i].key_envelope = std::move((*cids)[i]);
+    g.record_keys[i].key = WrappedKey{};
   }
   txs.push_back(patient.sign_transaction(network, kTxTypeConsentGrant, encode_consent_grant(g)));
   return txs;

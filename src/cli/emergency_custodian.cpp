@@ -5,6 +5,7 @@
 #include "cli/consent_keys.hpp"
 #include "cli/emergency_views.hpp"
 #include "cli/ledger_prover.hpp"
+#include "cli/record_content.hpp"
 #include "cli/record_views.hpp"
 #include "identity/emergency_shares.hpp"
 
@@ -66,8 +67,11 @@ Result<ShareRelease> release_emergency_share(api::NodeClient& client, const Acto
     return untrusted("the emergency event served differs from the proven access event");
   auto proven_anchor = prover->prove(view->record, kTxTypeRecordAnchor);
   if (!proven_anchor) return proven_anchor.error();
-  auto anchor = decode_record_anchor(proven_anchor->tx.payload);
-  if (!anchor) return untrusted("the proven record anchor does not decode");
+  auto decoded = decode_record_anchor(proven_anchor->tx.payload);
+  if (!decoded) return untrusted("the proven record anchor does not decode");
+  // A version-2 anchor's shares are in its key envelope, checked against the proven CID.
+  auto anchor = with_fetched_keys(client, std::move(*decoded));
+  if (!anchor) return anchor.error();
   if (anchor->patient != view->patient || !anchor->emergency ||
       anchor->emergency->epoch != view->epoch || anchor->emergency->shares.size() < mine->share)
     return untrusted("the record's shares served differ from the proven anchor");

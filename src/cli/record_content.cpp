@@ -5,9 +5,11 @@
 #include "cli/blob_transfer.hpp"
 #include "content/dag_walk.hpp"
 #include "content/file_importer.hpp"
+#include "crypto/sha256.hpp"
 #include "encryption/blob_decryptor.hpp"
 #include "encryption/blob_encryptor.hpp"
 #include "identity/record_commitment.hpp"
+#include "ledger/record_key_envelope.hpp"
 
 namespace pv::cli {
 namespace {
@@ -20,6 +22,37 @@ SecretKey32 secret_of(const DataKey& key) {
 }
 
 }  // namespace
+
+Result<std::vector<Bytes>> upload_raw_blocks(api::NodeClient& client,
+                                             const std::vector<Bytes>& objects) {
+  std::vector<Bytes> cids;
+  if (objects.empty()) return cids;
+  CarBatchUploader uploader(client, 1);
+  for (const auto& object : objects) {
+    const content::Cid cid = content::Cid::of(content::Multicodec::raw, object);
+    PV_TRY(uploader.put(cid, object));
+    cids.push_back(cid.bytes());
+  }
+  PV_TRY(uploader.flush());
+  return cids;
+}
+
+Result<RecordAnchor> with_fetched_keys(api::NodeClient& client, RecordAnchor anchor) {
+  return with_record_keys(std::move(anchor), [&client](ByteView binary) -> Result<Bytes> {
+    auto cid = content::Cid::decode(binary);
+    if (!cid) return cid.error();
+    auto reply = client.call("GET", "/ipfs/" + cid->to_string() + "?format=raw");
+    if (!reply) return reply.error();
+    if (reply->status != 200)
+      return make_error(Errc::unavailable, "the node answered " + std::to_string(reply->status) +
+                                               " for key envelope " + cid->to_string());
+    Bytes bytes(reply->body.begin(), reply->body.end());
+    if (sha256(bytes) != cid->digest())
+      return make_error(Errc::corruption, "the node served a key envelope that does not match " +
+                                              cid->to_string() + "; do not trust this node");
+    return bytes;
+  });
+}
 
 Result<StoredContent> encrypt_and_upload(api::NodeClient& client, content::ByteSource& plain,
                                          const DataKey& key) {

@@ -12,6 +12,7 @@
 #include "content/byte_stream.hpp"
 #include "content/cid.hpp"
 #include "encryption/data_key.hpp"
+#include "ledger/consent_payloads.hpp"
 
 namespace pv::cli {
 
@@ -27,6 +28,17 @@ struct StoredContent {
 [[nodiscard]] Result<StoredContent> encrypt_and_upload(api::NodeClient& client,
                                                        content::ByteSource& plain,
                                                        const DataKey& key);
+
+// Uploads small objects (key envelopes, ledger/record_key_envelope.hpp) as raw blocks in one
+// signed batch and returns their binary CIDs, in order. The node pins each when it admits the
+// transaction that names it.
+[[nodiscard]] Result<std::vector<Bytes>> upload_raw_blocks(api::NodeClient& client,
+                                                           const std::vector<Bytes>& objects);
+
+// A proven version-2 anchor with its keys filled from its key envelope, fetched from the node's
+// gateway and checked against the CID the anchor names (so a node cannot serve other keys than
+// the ledger committed to). A version-1 anchor is returned as it is.
+[[nodiscard]] Result<RecordAnchor> with_fetched_keys(api::NodeClient& client, RecordAnchor anchor);
 
 // Downloads `cid` from the node at `node_url`, decrypts it into `out` (through
 // a temporary file renamed only on success) and checks the plaintext against

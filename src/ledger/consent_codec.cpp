@@ -14,11 +14,20 @@ Status check_purpose(std::string_view p) {
   return Status::ok();
 }
 
+// Version 2 grants name a key envelope per record instead of carrying the wrapped key
+// (ledger/record_key_envelope.hpp).
+inline constexpr std::uint8_t kGrantVersionEnveloped = 2;
+
+bool enveloped(const ConsentGrant& g) {
+  return !g.record_keys.empty() && !g.record_keys.front().key_envelope.empty();
+}
+
 }  // namespace
 
 Bytes encode_consent_grant(const ConsentGrant& g) {
+  const bool v2 = enveloped(g);
   BinaryWriter w;
-  w.u8(kConsentPayloadVersion);
+  w.u8(v2 ? kGrantVersionEnveloped : kConsentPayloadVersion);
   w.u8(static_cast<std::uint8_t>(g.grantee_kind));
   w.var(g.grantee);
   w.u8(static_cast<std::uint8_t>(g.scope));
@@ -36,7 +45,10 @@ Bytes encode_consent_grant(const ConsentGrant& g) {
   w.u16(static_cast<std::uint16_t>(g.record_keys.size()));
   for (const auto& k : g.record_keys) {
     w.fixed(k.record);
-    write_wrapped_key(w, k.key);
+    if (v2)
+      w.var(ByteView(k.key_envelope));
+    else
+      write_wrapped_key(w, k.key);
   }
   if (g.scope == ScopeKind::category) {
     w.u32(g.category_epoch);
@@ -47,7 +59,11 @@ Bytes encode_consent_grant(const ConsentGrant& g) {
 
 Result<ConsentGrant> decode_consent_grant(ByteView b) {
   BinaryReader r(b);
-  PV_TRY(read_payload_version(r));
+  auto version = r.u8("payload version");
+  if (!version) return version.error();
+  if (*version != kConsentPayloadVersion && *version != kGrantVersionEnveloped)
+    return make_error(Errc::malformed, "unsupported consent grant version " +
+                                           std::to_string(*version) + " (1 or 2)");
   ConsentGrant g;
   auto kind = r.u8("grantee kind");
   if (!kind) return kind.error();
@@ -111,13 +127,24 @@ Result<ConsentGrant> decode_consent_grant(ByteView b) {
   for (std::uint16_t i = 0; i < *nk; ++i) {
     auto id = r.fixed<32>("record key id");
     if (!id) return id.error();
-    auto key = read_wrapped_key(r, "record key");
-    if (!key) return key.error();
+    RecordKeyGrant k{*id, {}, {}};
+    if (*version == kGrantVersionEnveloped) {
+      auto envelope = r.var(kMaxCidBytes, "record key envelope");
+      if (!envelope) return envelope.error();
+      if (envelope->empty()) return make_error(Errc::malformed, "a key envelope's cid is empty");
+      k.key_envelope.assign(envelope->begin(), envelope->end());
+    } else {
+      auto key = read_wrapped_key(r, "record key");
+      if (!key) return key.error();
+      k.key = *key;
+    }
     if (!g.record_keys.empty() && !(g.record_keys.back().record < *id))
       return make_error(Errc::non_canonical,
                         "record keys are listed once each, in ascending record order");
-    g.record_keys.push_back({*id, *key});
+    g.record_keys.push_back(std::move(k));
   }
+  if (*version == kGrantVersionEnveloped && g.record_keys.empty())
+    return make_error(Errc::non_canonical, "a grant without record keys is version 1");
   if (g.scope == ScopeKind::records) {
     if (g.record_keys.size() != g.records.size())
       return make_error(Errc::malformed, "a records consent carries one wrapped key per record");

@@ -169,20 +169,30 @@ AccessEvent access_event_for(const AccessRequest& req, const AccessDecision& d,
 
 namespace pv {
 
-Result<ReaderKeys> reader_keys(const StateView& state, const RecordId& id,
-                               const AccessDecision& d) {
+Result<ReaderKeys> reader_keys(const StateView& state, const RecordId& id, const AccessDecision& d,
+                               const KeyEnvelopeReader& read_envelope) {
   if (!d.permitted) return make_error(Errc::invalid_argument, "the read was refused: " + d.reason);
   auto loaded = load_record(state, id);
   if (!loaded) return loaded.error();
   if (!*loaded) return make_error(Errc::not_found, "no record " + short_id(id));
-  const RecordState& record = **loaded;
+  RecordState& record = **loaded;
+  // A consent's own key for the record is all a consented reader needs from the anchor unless
+  // the grant names none: open the anchor's envelope only when its keys are used.
+  auto open_anchor = [&]() -> Status {
+    auto opened = with_record_keys(std::move(record.anchor), read_envelope);
+    if (!opened) return opened.error();
+    record.anchor = std::move(*opened);
+    return Status::ok();
+  };
   ReaderKeys keys;
   keys.cid = record.anchor.cid;
   switch (d.basis) {
     case AccessBasis::patient:
+      PV_TRY(open_anchor());
       keys.data_key = record.anchor.for_patient;
       return keys;
     case AccessBasis::author:
+      PV_TRY(open_anchor());
       keys.data_key = record.anchor.for_author;
       return keys;
     case AccessBasis::consent: {
@@ -191,10 +201,25 @@ Result<ReaderKeys> reader_keys(const StateView& state, const RecordId& id,
       if (!*c) return make_error(Errc::not_found, "no consent " + short_id(d.consent));
       for (const auto& k : (*c)->grant.record_keys)
         if (k.record == id) {
-          keys.data_key = k.key;
+          if (k.key_envelope.empty()) {
+            keys.data_key = k.key;
+            return keys;
+          }
+          if (!read_envelope)
+            return make_error(Errc::unavailable,
+                              "the consent's key for this record is in a key "
+                              "envelope and no content store can read it");
+          auto bytes = read_envelope(ByteView(k.key_envelope));
+          if (!bytes)
+            return make_error(Errc::unavailable, "the consent's key envelope cannot be read: " +
+                                                     bytes.error().message);
+          auto key = open_grant_key_envelope(id, *bytes);
+          if (!key) return key.error();
+          keys.data_key = *key;
           return keys;
         }
-      if ((*c)->grant.scope == ScopeKind::category && record.anchor.for_category) {
+      if ((*c)->grant.scope == ScopeKind::category && category_epoch_of(record.anchor) != 0) {
+        PV_TRY(open_anchor());
         auto secret =
             state.get(category_secret_state_key(d.consent, record.anchor.for_category->epoch));
         if (secret) {
@@ -213,10 +238,11 @@ Result<ReaderKeys> reader_keys(const StateView& state, const RecordId& id,
     case AccessBasis::emergency:
       // Break-glass: no key is on the ledger for the reader; the patient's custodians release
       // their shares of the record's key to the reader (docs/consent.md section 8).
-      if (!record.anchor.emergency)
+      if (emergency_epoch_of(record.anchor) == 0)
         return make_error(Errc::not_found,
                           "the record was anchored before its patient set up emergency access, so "
                           "no custodian holds a share of its key");
+      PV_TRY(open_anchor());
       keys.emergency = record.anchor.emergency;
       return keys;
     case AccessBasis::none:

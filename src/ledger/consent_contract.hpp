@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "ledger/consent_payloads.hpp"
+#include "ledger/record_key_envelope.hpp"
 
 namespace pv {
 
@@ -95,7 +96,11 @@ struct ReaderKeys {
 // key for this reader (e.g. a category consent granted after a record anchored without a
 // category wrap, whose key the grant did not carry, or an emergency read of a record anchored
 // before its patient's emergency policy); Errc::invalid_argument for a refusal.
+// Version-2 anchors and grants keep their keys in key envelopes (ledger/record_key_envelope.hpp),
+// read through `read_envelope` (the node's content store); without it such keys are
+// Errc::unavailable.
 [[nodiscard]] Result<ReaderKeys> reader_keys(const StateView& state, const RecordId& record,
-                                             const AccessDecision& decision);
+                                             const AccessDecision& decision,
+                                             const KeyEnvelopeReader& read_envelope = {});
 
 }  // namespace pv

@@ -60,6 +60,16 @@ struct RecordAnchor {
   WrappedKey for_author;
   std::optional<CategoryWrap> for_category;
   std::optional<EmergencyShares> emergency;  // required once the patient has an emergency policy
+  // Version 2 (docs/erasure.md, "Key envelopes"): the transaction carries none of the four key
+  // fields above. They travel in a key envelope, a content-store object whose binary CID is
+  // `key_envelope`, replicated node to node and erased with the record, never through the
+  // orderer. The anchor declares only what the envelope was sealed under, for the block rules.
+  // A node fills the key fields from the envelope when it serves them
+  // (ledger/record_key_envelope.hpp); until then they are empty.
+  Bytes key_envelope;                        // empty: version 1, the keys are in the anchor
+  std::uint32_t sealed_category_epoch = 0;   // v2: the category wrap's epoch, 0 for none
+  std::uint32_t sealed_emergency_epoch = 0;  // v2: the emergency shares' epoch, 0 for none
+  std::uint8_t sealed_emergency_shares = 0;  // v2: how many shares (0 with epoch 0)
   friend bool operator==(const RecordAnchor&, const RecordAnchor&) = default;
 };
 
@@ -69,7 +79,11 @@ enum class ScopeKind : std::uint8_t { records = 1, category = 2 };
 // A record's data key sealed to the grantee.
 struct RecordKeyGrant {
   RecordId record;
-  WrappedKey key;
+  WrappedKey key;  // v2 grants: empty on the wire, filled from the envelope when served
+  // Version 2 grants (docs/erasure.md, "Key envelopes"): the binary CID of a content-store
+  // object holding `key`, so the key never passes through the orderer and is erased with the
+  // record. Empty in version 1 grants.
+  Bytes key_envelope;
   friend bool operator==(const RecordKeyGrant&, const RecordKeyGrant&) = default;
 };
 
@@ -161,5 +175,9 @@ Bytes encode_wrapped(const WrappedKey& k);
 // Shared by the codecs.
 void write_wrapped_key(BinaryWriter& w, const WrappedKey& k);
 [[nodiscard]] Result<WrappedKey> read_wrapped_key(BinaryReader& r, const char* what);
+// The key section of a record (patient, author, category wrap, emergency shares): inside a
+// version-1 anchor, or in a key envelope (ledger/record_key_envelope.hpp).
+void write_record_keys(BinaryWriter& w, const RecordAnchor& a);
+[[nodiscard]] Status read_record_keys(BinaryReader& r, RecordAnchor& a);
 
 }  // namespace pv

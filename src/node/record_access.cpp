@@ -42,7 +42,7 @@ Result<RecordAccessResult> RecordAccess::read(AccessRequest request,
   if (!out.decision.permitted && !claim_problem.empty())
     out.decision.reason = "emergency credential refused: " + claim_problem;
   if (out.decision.permitted) {
-    auto keys = reader_keys(state, request.record, out.decision);
+    auto keys = reader_keys(state, request.record, out.decision, read_envelope_);
     if (keys)
       out.keys = std::move(*keys);
     else

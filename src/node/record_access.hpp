@@ -44,6 +44,10 @@ class RecordAccess {
   explicit RecordAccess(Node& node, std::shared_ptr<const ConsentContract> contract = nullptr,
                         std::chrono::milliseconds commit_timeout = std::chrono::seconds(10));
 
+  // Where the keys of version-2 anchors and grants are read (ledger/record_key_envelope.hpp):
+  // the node's content store. Without it such keys are not served (`keys_problem` says why).
+  void read_key_envelopes_with(KeyEnvelopeReader read) { read_envelope_ = std::move(read); }
+
   // Decides `request` (its time_ms is set here, from this node's clock), writes the access
   // event and waits for it to commit. Errors: the event could not be submitted or did not
   // commit as valid in time (Errc::unavailable), which means nothing may be served.
@@ -58,6 +62,7 @@ class RecordAccess {
   Node& node_;
   std::shared_ptr<const ConsentContract> contract_;
   std::chrono::milliseconds commit_timeout_;
+  KeyEnvelopeReader read_envelope_;
 };
 
 }  // namespace pv

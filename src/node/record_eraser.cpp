@@ -18,7 +18,9 @@ RecordEraser::RecordEraser(Node& node, content::BlockStore* blocks,
                            const std::filesystem::path& data_dir)
     : node_(node), blocks_(blocks), cursor_file_(data_dir / "erasure" / "cursor") {}
 
-RecordEraser::~RecordEraser() { stop(); }
+RecordEraser::~RecordEraser() {
+  stop();
+}
 
 Result<std::uint64_t> RecordEraser::load_cursor() const {
   std::ifstream in(cursor_file_);
@@ -41,8 +43,9 @@ Result<bool> RecordEraser::erase_one(const RecordId& record) {
   auto tombstone = load_erasure_tombstone(state, record);
   if (!tombstone) return tombstone.error();
   if (!*tombstone)
-    return make_error(Errc::corruption, "record " + record.hex() + " is listed as erased "
-                                                                   "but has no tombstone");
+    return make_error(Errc::corruption, "record " + record.hex() +
+                                            " is listed as erased "
+                                            "but has no tombstone");
   const NodeInfo info = node_.info();
   auto node_key = public_key_from_did_key(info.did);
   if (!node_key) return node_key.error();
@@ -58,6 +61,16 @@ Result<bool> RecordEraser::erase_one(const RecordId& record) {
     receipt.blocks_deleted = report->blocks_deleted;
     receipt.blocks_shared = report->blocks_shared;
     receipt.compacted = report->compacted;
+    // The key envelopes of the record's anchor and of its consent grants: one block each.
+    for (const auto& binary : (*tombstone)->key_envelopes) {
+      auto envelope = content::Cid::decode(binary);
+      if (!envelope) return envelope.error();
+      auto erased = packs->erase_dag(*envelope);
+      if (!erased) return erased.error();
+      receipt.blocks_deleted += erased->blocks_deleted;
+      receipt.blocks_shared += erased->blocks_shared;
+      receipt.compacted = receipt.compacted && erased->compacted;
+    }
     spdlog::info("eraser: record {}: {} block(s) deleted, {} shared, {} not held here",
                  record.hex().substr(0, 16), report->blocks_deleted, report->blocks_shared,
                  report->blocks_missing);

@@ -4,10 +4,10 @@
 // and its content root answer 410 Gone with the tombstone, the node's eraser confirms with a
 // receipt on the ledger, a byte scan of the node's whole data directory (RocksDB files, pack
 // files, logs) finds none of the 32-byte samples of every ciphertext block (the same scan found
-// them before the erasure), the ledger's RocksDB files no longer hold the record's state value, `pv verify --data-dir` passes, and a restarted node keeps all of it
-// without a second receipt. The patient's `pv access-log` shows the active hold and then the
-// erasure (signer, reason, height, receipts, proven against a checkpoint); another person's
-// access log shows neither.
+// them before the erasure), the ledger's RocksDB files no longer hold the record's state value, `pv
+// verify --data-dir` passes, and a restarted node keeps all of it without a second receipt. The
+// patient's `pv access-log` shows the active hold and then the erasure (signer, reason, height,
+// receipts, proven against a checkpoint); another person's access log shows neither.
 
 #include <gtest/gtest.h>
 
@@ -17,11 +17,12 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "cluster_process.hpp"
 #include "codec/did_key.hpp"
 #include "content/car.hpp"
 #include "identity/wallet.hpp"
+#include "key_envelope_scan.hpp"
 #include "node/node_key.hpp"
-#include "cluster_process.hpp"
 #include "process.hpp"
 
 namespace pv::e2e {
@@ -52,8 +53,7 @@ std::size_t count_found(const fs::path& root, const std::vector<Sample>& samples
     const std::string content = read_text_file(entry.path().string());
     for (std::size_t i = 0; i < samples.size(); ++i)
       if (content.find(samples[i].bytes) != std::string::npos) {
-        if (!found[i] && where)
-          where->push_back(samples[i].block + " in " + entry.path().string());
+        if (!found[i] && where) where->push_back(samples[i].block + " in " + entry.path().string());
         found[i] = true;
       }
   }
@@ -65,7 +65,7 @@ class ErasureE2e : public ::testing::Test {
   void SetUp() override {
     auto wallet = Wallet::open(tmp_ / "wallet", {KdfParams::interactive()});
     ASSERT_TRUE(wallet) << wallet.error().message;
-    for (const char* name : {"alice", "dr-ben", "st-marys", "counsel-lee", "mallory"}) {
+    for (const char* name : {"alice", "dr-ben", "dr-cara", "st-marys", "counsel-lee", "mallory"}) {
       auto id = wallet->create(name, DidMethod::key, kPassphrase);
       ASSERT_TRUE(id) << id.error().message;
       did_[name] = id->did;
@@ -81,9 +81,8 @@ class ErasureE2e : public ::testing::Test {
                      {"role", "provider"},
                      {"admins", {did_["st-marys"]}},
                      {"nodeKeys", {node_did_}}};
-    json genesis = {{"network", "pv-erasure-e2e"},
-                    {"time", 1763856000000},
-                    {"organizations", {hospital}}};
+    json genesis = {
+        {"network", "pv-erasure-e2e"}, {"time", 1763856000000}, {"organizations", {hospital}}};
     std::ofstream(tmp_ / "genesis.json") << genesis.dump(2);
     port_ = free_port();
     env_ = {"HOME=" + tmp_.path(),
@@ -164,10 +163,30 @@ TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies
   ASSERT_EQ(id.size(), 64u);
 
   // The patient reads it back, decrypted on her side.
-  auto read = pv({"record", "get", id, "--as", "alice", "--purpose", "PATRQT", "-o",
-                  path("read.dcm")});
+  auto read =
+      pv({"record", "get", id, "--as", "alice", "--purpose", "PATRQT", "-o", path("read.dcm")});
   ASSERT_TRUE(read.ok()) << read.err;
   ASSERT_EQ(read_text_file(path("read.dcm")), file);
+  // Dr Cara reads it under Alice's consent.
+  json granted = ok_json({"consent", "grant", "--as", "alice", "--to", "dr-cara", "--record", id,
+                          "--purpose", "TREAT", "--days", "30"});
+  const std::string consent_tx = granted["consent"]["id"].get<std::string>();
+  auto consented =
+      pv({"record", "get", id, "--as", "dr-cara", "--purpose", "TREAT", "-o", path("cara.dcm")});
+  ASSERT_TRUE(consented.ok()) << consented.err;
+  ASSERT_EQ(read_text_file(path("cara.dcm")), file);
+  // The record's wrapped keys (patient, author, Dr Cara's) are in key envelopes, not in the
+  // anchor or the grant (checked by record_key_samples); the node holds them until erasure.
+  std::vector<Sample> key_samples;
+  for (const auto& k : record_key_samples(port_, id, {consent_tx}))
+    key_samples.push_back({k.bytes, k.what});
+  ASSERT_EQ(key_samples.size(), 3u);
+  const std::string key_envelope =
+      ok_json({"record", "list", "--as", "alice"})["records"][0].value("keyEnvelope", "");
+  ASSERT_FALSE(key_envelope.empty());
+  auto served = http_get("/ipfs/" + key_envelope + "?format=raw");
+  ASSERT_TRUE(served && served->status == 200);
+  EXPECT_EQ(count_found(tmp_ / "data", key_samples), key_samples.size());
 
   // Every ciphertext block, from the node's own gateway, sampled three times.
   auto car = http_get("/ipfs/" + cid + "?format=car");
@@ -200,8 +219,8 @@ TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies
   EXPECT_EQ(count_found(tmp_ / "data/ledger", state_value), 1u);
 
   // A legal hold refuses the erasure; so is a stranger's erasure.
-  json counsel = ok_json({"credential", "issue", "--issuer", "st-marys", "--subject",
-                          "counsel-lee", "--role", "legal-officer", "--ledger", "--days", "30"});
+  json counsel = ok_json({"credential", "issue", "--issuer", "st-marys", "--subject", "counsel-lee",
+                          "--role", "legal-officer", "--ledger", "--days", "30"});
   std::ofstream(path("counsel.jwt")) << counsel["jwt"].get<std::string>() << "\n";
   ok_json({"record", "legal-hold", "place", id, "--as", "counsel-lee", "--credential",
            path("counsel.jwt"), "--reason", "litigation"});
@@ -221,7 +240,8 @@ TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies
     EXPECT_EQ(holds[0]["signer"], did_["counsel-lee"]);
     EXPECT_EQ(holds[0]["organization"], did_["st-marys"]);
     EXPECT_EQ(holds[0]["reason"], "litigation");
-    EXPECT_TRUE(has(holds[0].value("verdict", ""), "record under legal hold by " + did_["st-marys"]))
+    EXPECT_TRUE(
+        has(holds[0].value("verdict", ""), "record under legal hold by " + did_["st-marys"]))
         << holds[0].dump(2);
     EXPECT_TRUE(access_log_entries("mallory", "legal-hold").empty());
   }
@@ -237,8 +257,8 @@ TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies
   const std::uint64_t erased_at = erased["erased"][0]["height"].get<std::uint64_t>();
 
   // 410 Gone on the record read, with the tombstone; on the content root too.
-  auto gone = pv({"record", "get", id, "--as", "alice", "--purpose", "PATRQT", "-o",
-                  path("again.dcm")});
+  auto gone =
+      pv({"record", "get", id, "--as", "alice", "--purpose", "PATRQT", "-o", path("again.dcm")});
   EXPECT_FALSE(gone.ok());
   EXPECT_TRUE(has(gone.err + gone.out, "410 Gone")) << gone.err;
   EXPECT_TRUE(has(gone.err + gone.out, "erased at height " + std::to_string(erased_at)));
@@ -249,11 +269,6 @@ TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies
   EXPECT_EQ(problem.value("type", ""), "urn:pv:problem:record-erased");
   EXPECT_EQ(problem.value("erasedBy", ""), "holder");
   EXPECT_EQ(problem.value("erasedAtHeight", 0ull), erased_at);
-  for (const auto& leaf : leaf_cids) {
-    auto r = http_get("/ipfs/" + leaf + "?format=raw");
-    ASSERT_TRUE(r);
-    EXPECT_NE(r->status, 200) << leaf;
-  }
 
   // The patient's access log shows the erasure: when, signed by her, why; the lifted hold is gone.
   {
@@ -297,6 +312,15 @@ TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies
   EXPECT_EQ(receipt["compacted"], true);
   EXPECT_EQ(confirmed["tombstone"]["by"]["kind"], "holder");
   EXPECT_EQ(confirmed["tombstone"]["reason"], "patient-request");
+  // Once the eraser has confirmed, no leaf is served any more, and the key envelope answers 410.
+  for (const auto& leaf : leaf_cids) {
+    auto r = http_get("/ipfs/" + leaf + "?format=raw");
+    ASSERT_TRUE(r);
+    EXPECT_NE(r->status, 200) << leaf;
+  }
+  auto envelope = http_get("/ipfs/" + key_envelope + "?format=raw");
+  ASSERT_TRUE(envelope);
+  EXPECT_EQ(envelope->status, 410) << envelope->body;
   // The access log counts the receipt, and its erasure entry is proven against a checkpoint.
   {
     auto erasures = access_log_entries("alice", "erasure", /*verify=*/true);
@@ -320,16 +344,16 @@ TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies
     }();
     Process auditor = Process::spawn(
         {pv_bin(), "audit", "serve", "--data-dir", tmp_ / "audit", "--genesis",
-         tmp_ / "genesis.json", "--listen", "127.0.0.1:" + std::to_string(audit_port),
-         "--poll-ms", "50", "--node", "http://127.0.0.1:" + std::to_string(port_)},
+         tmp_ / "genesis.json", "--listen", "127.0.0.1:" + std::to_string(audit_port), "--poll-ms",
+         "50", "--node", "http://127.0.0.1:" + std::to_string(port_)},
         audit_env);
     ASSERT_TRUE(wait_for_http_ok(audit_port, "/healthz", 30s)) << auditor.err();
     bool caught_up = false;
     for (int i = 0; i < 200 && !caught_up; ++i) {
       auto st = httplib::Client("127.0.0.1", audit_port).Get("/v1/status");
       json j = st && st->status == 200 ? json::parse(st->body, nullptr, false) : json();
-      caught_up = j.is_object() && j["nodes"][0]["verifiedLogSize"].get<std::uint64_t>() >=
-                                       std::stoull(size_line);
+      caught_up = j.is_object() &&
+                  j["nodes"][0]["verifiedLogSize"].get<std::uint64_t>() >= std::stoull(size_line);
       if (!caught_up) std::this_thread::sleep_for(100ms);
     }
     ASSERT_TRUE(caught_up) << auditor.err();
@@ -360,6 +384,10 @@ TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies
   std::vector<std::string> where;
   EXPECT_EQ(count_found(tmp_ / "data", samples, &where), 0u);
   for (const auto& w : where) ADD_FAILURE() << "ciphertext sample of block " << w;
+  // Nor any of the record's wrapped keys: not in a block, not in the state, not in a pack.
+  where.clear();
+  EXPECT_EQ(count_found(tmp_ / "data", key_samples, &where), 0u);
+  for (const auto& w : where) ADD_FAILURE() << w;
   // The state deletion was flushed and compacted away: no WAL or SST file holds the record's
   // state value any more. (Its key, "rec/<id>", may linger in the MANIFEST as a deleted SST
   // file's boundary until RocksDB rewrites it; the id alone names nothing: the tombstone
@@ -385,7 +413,6 @@ TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies
       << twice.err;
 }
 
-
 // Three nodes of three organizations on a real 3-member etcd cluster (scripts/cluster.sh): a
 // record added through node 1 is erased through node 2 while node 3 is down (kill -9); nodes 1
 // and 2 confirm and node 3 is pending; node 3 restarts, catches up and erases (its cursor walks
@@ -400,11 +427,14 @@ TEST(ErasureCluster, EveryNodeErasesAndConfirmsAndNoCiphertextIsLeftAnywhere) {
   TempDir tmp;
   auto wallet = Wallet::open(tmp / "wallet", {KdfParams::interactive()});
   ASSERT_TRUE(wallet);
-  for (const char* name : {"alice", "dr-ben"}) ASSERT_TRUE(wallet->create(name, DidMethod::key, kPassphrase));
-  const std::vector<std::string> env = {"HOME=" + tmp.path(), "XDG_CONFIG_HOME=" + (tmp / "config"),
+  for (const char* name : {"alice", "dr-ben"})
+    ASSERT_TRUE(wallet->create(name, DidMethod::key, kPassphrase));
+  const std::vector<std::string> env = {"HOME=" + tmp.path(),
+                                        "XDG_CONFIG_HOME=" + (tmp / "config"),
                                         "PV_WALLET=" + (tmp / "wallet"),
                                         "PV_PASSPHRASE=" + std::string(kPassphrase),
-                                        "PV_WALLET_KDF=interactive", "PV_AS="};
+                                        "PV_WALLET_KDF=interactive",
+                                        "PV_AS="};
   auto pv = [&](std::vector<std::string> args, int node) {
     args.insert(args.begin(), pv_bin());
     args.insert(args.end(), {"--node", cluster.node_url(node), "--json"});

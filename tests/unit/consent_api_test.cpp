@@ -6,19 +6,24 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
 #include "api/server.hpp"
 #include "cli/access_log_erasures.hpp"
+#include "cli/consent_keys.hpp"
 #include "cli/consent_writer.hpp"
 #include "cli/ledger_prover.hpp"
 #include "cli/record_access_client.hpp"
+#include "cli/record_content.hpp"
 #include "cli/record_views.hpp"
 #include "codec/did_key.hpp"
+#include "content/pack_block_store.hpp"
 #include "identity/record_commitment.hpp"
 #include "ledger/consent_state.hpp"
 #include "ledger/erasure/erasure_payloads.hpp"
+#include "ledger/record_key_envelope.hpp"
 #include "node_test_support.hpp"
 
 namespace pv {
@@ -54,7 +59,11 @@ class ConsentApiTest : public ::testing::Test {
     // One keep-alive connection per party holds a server thread: more threads than parties.
     api::HttpOptions options;
     options.limits.worker_threads = 8;
-    server_ = std::make_unique<api::HttpServer>(*node_, options);
+    // Version-2 anchors and grants keep their keys in key envelopes, blocks of this store.
+    auto blocks = content::PackBlockStore::open(std::filesystem::path(dir_.str()) / "blocks");
+    ASSERT_TRUE(blocks) << blocks.error().message;
+    blocks_ = std::move(*blocks);
+    server_ = std::make_unique<api::HttpServer>(*node_, options, blocks_.get());
     auto port = server_->bind("127.0.0.1", 0);
     ASSERT_TRUE(port);
     url_ = "http://127.0.0.1:" + std::to_string(*port);
@@ -83,16 +92,16 @@ class ConsentApiTest : public ::testing::Test {
     RecordId id;
     SecretKey32 data_key;
   };
-  // What `pv record add` does, with the content's CID standing in for an upload.
+  // What `pv record add` does, with one raw block standing in for the encrypted content.
   Added add_record(const std::string& category, const std::string& plaintext) {
     Added r;
     r.data_key = generate_secret_key();
-    cli::RecordPlan plan{patient_.did,
-                         org_,
-                         category,
-                         "application/fhir+json",
-                         to_bytes("\x01\x55\x12\x20" + std::string(32, 'c')),
-                         record_commitment(r.data_key, as_bytes(plaintext)),
+    auto content =
+        cli::upload_raw_blocks(*doctor_.client, {to_bytes("ciphertext of " + plaintext)});
+    EXPECT_TRUE(content) << content.error().message;
+    cli::RecordPlan plan{patient_.did,     org_,
+                         category,         "application/fhir+json",
+                         content->front(), record_commitment(r.data_key, as_bytes(plaintext)),
                          plaintext.size()};
     auto anchor = cli::build_record_anchor(*doctor_.client, doctor_.actor, plan, r.data_key);
     EXPECT_TRUE(anchor) << anchor.error().message;
@@ -126,6 +135,7 @@ class ConsentApiTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::unique_ptr<Node> node_;
+  std::unique_ptr<content::PackBlockStore> blocks_;
   std::unique_ptr<api::HttpServer> server_;
   std::thread serving_;
   std::string url_, org_;
@@ -347,6 +357,112 @@ TEST_F(ConsentApiTest, ThePatientsAccessLogShowsTheErasureOfHerRecordAndNobodyEl
   json no_signer = erasures[0];
   no_signer["agent"] = json::array();
   EXPECT_FALSE(cli::read_erasure_entry(no_signer));
+}
+
+}  // namespace
+}  // namespace pv
+
+namespace pv {
+namespace {
+
+// Key envelopes (docs/erasure.md): the anchor and the grant that `pv` writes carry no wrapped
+// key; the node admits them only when every envelope they name is on it, is the one they
+// describe and seals each key to the right party. Each attack is refused before it reaches the
+// ledger, and the honest record and consent after them still work.
+TEST_F(ConsentApiTest, KeyEnvelopesAreCheckedWhenAdmittedAndNeverRideInATransaction) {
+  const std::string plaintext = R"({"resourceType":"Observation","status":"final"})";
+  Added rec = add_record("Observation", plaintext);
+  const std::uint64_t height = node_->info().height;
+
+  auto content = cli::upload_raw_blocks(*doctor_.client, {to_bytes("more ciphertext")});
+  ASSERT_TRUE(content);
+  cli::RecordPlan plan{patient_.did,     org_,
+                       "Observation",    "application/fhir+json",
+                       content->front(), record_commitment(rec.data_key, as_bytes(plaintext)),
+                       plaintext.size()};
+  auto honest = cli::build_record_anchor(*doctor_.client, doctor_.actor, plan, rec.data_key);
+  ASSERT_TRUE(honest) << honest.error().message;
+  ASSERT_TRUE(has_key_envelope(*honest));
+  const Bytes payload = encode_record_anchor(*honest);
+  EXPECT_EQ(std::search(payload.begin(), payload.end(), honest->for_patient.sealed.bytes.begin(),
+                        honest->for_patient.sealed.bytes.end()),
+            payload.end())
+      << "the anchor carries the patient's wrapped key";
+  auto submit_anchor = [&](const RecordAnchor& a) {
+    return doctor_.client->submit_and_commit(
+        doctor_.actor.sign_transaction(network_, kTxTypeRecordAnchor, encode_record_anchor(a)),
+        10s);
+  };
+
+  // 1. An envelope the node never received.
+  RecordAnchor missing = *honest;
+  missing.key_envelope =
+      content::Cid::of(content::Multicodec::raw, to_bytes("never uploaded")).bytes();
+  auto refused = submit_anchor(missing);
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(contains(refused.error().message, "is not on this node")) << refused.error().message;
+
+  // 2. The patient's key sealed to the author instead: uploaded, but refused on admission.
+  RecordAnchor misdirected = *honest;
+  auto to_author = cli::wrap_for(rec.data_key, doctor_.key.public_key());
+  ASSERT_TRUE(to_author);
+  misdirected.for_patient = *to_author;
+  auto envelope =
+      cli::upload_raw_blocks(*doctor_.client, {encode_record_key_envelope(misdirected)});
+  ASSERT_TRUE(envelope);
+  refused = submit_anchor(enveloped_anchor(misdirected, envelope->front()));
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(contains(refused.error().message, "the patient's wrapped key"))
+      << refused.error().message;
+
+  // 3. Another anchor's envelope, which does not hold what this anchor declares.
+  RecordAnchor swapped = *honest;
+  swapped.sealed_emergency_epoch = 1;
+  swapped.sealed_emergency_shares = 2;
+  refused = submit_anchor(swapped);
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(contains(refused.error().message, "does not hold what the anchor declares"))
+      << refused.error().message;
+
+  // 4. A grant whose envelope is the grantee's key of another record.
+  cli::GrantPlan plan2;
+  plan2.records = {rec.id};
+  plan2.grantee = doctor2_.did;
+  plan2.purposes = {"TREAT"};
+  plan2.not_before_ms = testing::now_ms() - 1000;
+  plan2.not_after_ms = testing::now_ms() + 3600 * 1000;
+  auto txs = cli::build_grant(*patient_.client, patient_.actor, network_, plan2);
+  ASSERT_TRUE(txs) << txs.error().message;
+  auto tx = decode_transaction(txs->back());
+  ASSERT_TRUE(tx);
+  auto grant = decode_consent_grant(tx->payload);
+  ASSERT_TRUE(grant);
+  ASSERT_EQ(grant->record_keys.size(), 1u);
+  EXPECT_FALSE(grant->record_keys[0].key_envelope.empty()) << "a version-2 grant";
+  auto to_doctor2 = cli::wrap_for(rec.data_key, doctor2_.key.public_key());
+  ASSERT_TRUE(to_doctor2);
+  Hash32 other;
+  other.bytes.fill(7);
+  auto foreign =
+      cli::upload_raw_blocks(*patient_.client, {encode_grant_key_envelope(other, *to_doctor2)});
+  ASSERT_TRUE(foreign);
+  ConsentGrant forged = *grant;
+  forged.record_keys[0].key_envelope = foreign->front();
+  auto forged_tx = patient_.client->submit_and_commit(
+      patient_.actor.sign_transaction(network_, kTxTypeConsentGrant, encode_consent_grant(forged)),
+      10s);
+  ASSERT_FALSE(forged_tx);
+  EXPECT_TRUE(contains(forged_tx.error().message, "is for record")) << forged_tx.error().message;
+  EXPECT_EQ(node_->info().height, height) << "a refused transaction reached the ledger";
+
+  // The honest anchor and grant go through; the grantee reads with the key from its envelope.
+  auto anchored = submit_anchor(*honest);
+  ASSERT_TRUE(anchored) << anchored.error().message;
+  for (const auto& t : *txs) commit(patient_, t);
+  auto read = cli::request_record_access(*doctor2_.client, doctor2_.actor, rec.id, "TREAT");
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(read->basis, "consent");
+  EXPECT_TRUE(read->data_key == rec.data_key) << "the key opened from the grant's envelope";
 }
 
 }  // namespace

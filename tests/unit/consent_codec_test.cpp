@@ -57,7 +57,7 @@ ConsentGrant sample_grant(ScopeKind scope) {
   g.scope = scope;
   if (scope == ScopeKind::records) {
     g.records = {id(1), id(2)};
-    g.record_keys = {{id(1), wrapped(5)}, {id(2), wrapped(6)}};
+    g.record_keys = {{id(1), wrapped(5), {}}, {id(2), wrapped(6), {}}};
   } else {
     g.category = "ImagingStudy";
     g.category_epoch = 2;

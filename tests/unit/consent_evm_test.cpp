@@ -135,7 +135,7 @@ class RandomHistory {
       for (const auto* r : rs) {
         g.records.push_back(r->id);
         g.record_keys.push_back(
-            {r->id, {grantee_key, *seal_key_to_ed25519(r->data_key, grantee_key)}});
+            {r->id, {grantee_key, *seal_key_to_ed25519(r->data_key, grantee_key)}, {}});
       }
     } else {
       g.scope = ScopeKind::category;
@@ -386,7 +386,8 @@ class ConsentGovernanceTest : public ::testing::Test {
     g.records = {record_};
     g.record_keys = {
         {record_,
-         {reader_.key.public_key(), *seal_key_to_ed25519(data_key_, reader_.key.public_key())}}};
+         {reader_.key.public_key(), *seal_key_to_ed25519(data_key_, reader_.key.public_key())},
+         {}}};
     g.actions = static_cast<std::uint8_t>(ConsentAction::access);
     g.purposes = {"TREAT"};
     g.not_before_ms = ledger_.time_ms();

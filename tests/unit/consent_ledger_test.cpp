@@ -86,7 +86,7 @@ class ConsentLedgerTest : public ::testing::Test {
       g.records.push_back(r->id);
       auto key = open_key(r->anchor.for_patient.sealed, patient.key);
       EXPECT_TRUE(key);
-      g.record_keys.push_back({r->id, {grantee_key, *seal_key_to_ed25519(*key, grantee_key)}});
+      g.record_keys.push_back({r->id, {grantee_key, *seal_key_to_ed25519(*key, grantee_key)}, {}});
     }
     g.actions = static_cast<std::uint8_t>(ConsentAction::access);
     g.purposes = std::move(purposes);
@@ -369,7 +369,8 @@ TEST_F(ConsentLedgerTest, CategoryConsentCoversLaterRecordsAndRotationShutsOutTh
   // The earlier record's key travels in the grant itself.
   g.record_keys.push_back({early.id,
                            {other_doctor_.key.public_key(),
-                            *seal_key_to_ed25519(early.data_key, other_doctor_.key.public_key())}});
+                            *seal_key_to_ed25519(early.data_key, other_doctor_.key.public_key())},
+                           {}});
   std::string v =
       ledger_.commit(ledger_.sign(patient_, kTxTypeConsentGrant, encode_consent_grant(g)));
   EXPECT_TRUE(contains(v, "publish a Observation category key")) << v;

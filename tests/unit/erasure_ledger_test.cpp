@@ -34,8 +34,11 @@ class ErasureLedgerTest : public ::testing::Test {
     Genesis g;
     g.network = "erasure-test";
     g.time_ms = 1'700'000'000'000;
-    g.organizations.push_back({hospital_.did, "General Hospital", "provider",
-                               {node_a_.key.public_key()}, {hospital_.did}});
+    g.organizations.push_back({hospital_.did,
+                               "General Hospital",
+                               "provider",
+                               {node_a_.key.public_key()},
+                               {hospital_.did}});
     g.organizations.push_back(
         {clinic_.did, "Hill Clinic", "provider", {node_b_.key.public_key()}, {clinic_.did}});
     return g;
@@ -79,7 +82,8 @@ class ErasureLedgerTest : public ::testing::Test {
       g.records.push_back(r->id);
       g.record_keys.push_back(
           {r->id,
-           {reader.key.public_key(), *seal_key_to_ed25519(r->data_key, reader.key.public_key())}});
+           {reader.key.public_key(), *seal_key_to_ed25519(r->data_key, reader.key.public_key())},
+           {}});
     }
     g.actions = static_cast<std::uint8_t>(ConsentAction::access);
     g.purposes = {"TREAT"};
@@ -145,7 +149,8 @@ TEST_F(ErasureLedgerTest, PayloadsRoundTripAndRefuseEveryTruncationAndUnknownCod
   EXPECT_EQ(*decode_record_erase(encode_record_erase(e)), e);
   EXPECT_EQ(*decode_legal_hold(encode_legal_hold(h)), h);
   EXPECT_EQ(*decode_erasure_receipt(encode_erasure_receipt(rc)), rc);
-  for (const Bytes& p : {encode_record_erase(e), encode_legal_hold(h), encode_erasure_receipt(rc)}) {
+  for (const Bytes& p :
+       {encode_record_erase(e), encode_legal_hold(h), encode_erasure_receipt(rc)}) {
     for (std::size_t cut = 0; cut < p.size(); ++cut) {
       ByteView v = ByteView(p).first(cut);
       EXPECT_FALSE(decode_record_erase(v) || decode_legal_hold(v) || decode_erasure_receipt(v))
@@ -177,7 +182,8 @@ TEST_F(ErasureLedgerTest, PayloadsRoundTripAndRefuseEveryTruncationAndUnknownCod
   EXPECT_FALSE(decode_erasure_receipt(compacted));
   // A hold without a credential, and officer-other without one, do not decode.
   EXPECT_FALSE(decode_legal_hold(encode_legal_hold({HoldAction::place, h.record, h.reason, ""})));
-  EXPECT_FALSE(decode_record_erase(encode_record_erase({e.record, ErasureReason::officer_other, ""})));
+  EXPECT_FALSE(
+      decode_record_erase(encode_record_erase({e.record, ErasureReason::officer_other, ""})));
   EXPECT_EQ(*parse_erasure_reason("unlawful-processing"), ErasureReason::unlawful_processing);
   EXPECT_FALSE(parse_erasure_reason("because"));
   EXPECT_EQ(*parse_hold_reason("archiving-public-interest"), HoldReason::archiving_public_interest);
@@ -250,17 +256,18 @@ TEST_F(ErasureLedgerTest, PatientErasesAndEveryLinkInStateGoes) {
 
   // The other record is untouched; the erased one cannot be erased again.
   EXPECT_TRUE(ledger_.state().get(record_state_key(kept.id)));
-  EXPECT_TRUE(contains(erase(patient_, rec.id),
-                       "already erased at height " + std::to_string(erased_at)));
+  EXPECT_TRUE(
+      contains(erase(patient_, rec.id), "already erased at height " + std::to_string(erased_at)));
   // A new grant naming the erased record is refused.
   Bytes regrant = ledger_.sign(
-      patient_, kTxTypeConsentGrant,
-      encode_consent_grant([&] {
+      patient_, kTxTypeConsentGrant, encode_consent_grant([&] {
         ConsentGrant g;
         g.grantee = reader_.did;
         g.records = {rec.id};
-        g.record_keys = {{rec.id, {reader_.key.public_key(),
-                                   *seal_key_to_ed25519(rec.data_key, reader_.key.public_key())}}};
+        g.record_keys = {{rec.id,
+                          {reader_.key.public_key(),
+                           *seal_key_to_ed25519(rec.data_key, reader_.key.public_key())},
+                          {}}};
         g.actions = static_cast<std::uint8_t>(ConsentAction::access);
         g.purposes = {"TREAT"};
         g.not_before_ms = ledger_.time_ms();
@@ -302,21 +309,21 @@ TEST_F(ErasureLedgerTest, OnlyTheHolderOrAnOfficerOfTheAuthorOrganizationErases)
       erase(clinic_dpo_, rec.id, credential(clinic_, clinic_dpo_, "data-protection-officer")),
       "did not author record"));
   EXPECT_TRUE(contains(erase(mallory_, rec.id, dpo_credential()), "not to the signer"));
-  EXPECT_NE(erase(dpo_, rec.id,
-                  credential(hospital_, dpo_, "data-protection-officer", "LIC-1")),
+  EXPECT_NE(erase(dpo_, rec.id, credential(hospital_, dpo_, "data-protection-officer", "LIC-1")),
             "valid");
   // Expired, and not yet valid.
   EXPECT_NE(erase(dpo_, rec.id,
                   credential(hospital_, dpo_, "data-protection-officer", "", -40 * 86'400, 10)),
             "valid");
-  EXPECT_NE(erase(dpo_, rec.id,
-                  credential(hospital_, dpo_, "data-protection-officer", "", 86'400, 10)),
-            "valid");
+  EXPECT_NE(
+      erase(dpo_, rec.id, credential(hospital_, dpo_, "data-protection-officer", "", 86'400, 10)),
+      "valid");
   // Revoked by the hospital.
   const std::string revoked = dpo_credential();
-  ASSERT_EQ(ledger_.commit(ledger_.sign(hospital_, kTxTypeCredentialRevoke,
-                                        encode_credential_revoke(peek_role_credential(revoked)->id))),
-            "valid");
+  ASSERT_EQ(
+      ledger_.commit(ledger_.sign(hospital_, kTxTypeCredentialRevoke,
+                                  encode_credential_revoke(peek_role_credential(revoked)->id))),
+      "valid");
   EXPECT_TRUE(contains(erase(dpo_, rec.id, revoked), "was revoked"));
   ASSERT_TRUE(ledger_.state().get(record_state_key(rec.id)));
   EXPECT_FALSE(tombstone(rec.id));
@@ -335,8 +342,8 @@ TEST_F(ErasureLedgerTest, LegalHoldRefusesErasureUntilItsOrganizationLiftsIt) {
   NewRecord rec = add_record(patient_);
   const std::string counsel = legal_credential(hospital_, counsel_);
   // Not a legal officer: refused.
-  EXPECT_TRUE(contains(hold(dpo_, HoldAction::place, rec.id, dpo_credential()),
-                       "not \"legal-officer\""));
+  EXPECT_TRUE(
+      contains(hold(dpo_, HoldAction::place, rec.id, dpo_credential()), "not \"legal-officer\""));
   EXPECT_TRUE(contains(hold(mallory_, HoldAction::place, rec.id, counsel), "not to the signer"));
   ASSERT_EQ(hold(counsel_, HoldAction::place, rec.id, counsel, HoldReason::legal_claims), "valid");
   const std::uint64_t held_at = ledger_.height();
@@ -363,8 +370,8 @@ TEST_F(ErasureLedgerTest, LegalHoldRefusesErasureUntilItsOrganizationLiftsIt) {
   ASSERT_EQ(erase(patient_, rec.id), "valid");
   // No hold on an erased or unknown record.
   EXPECT_TRUE(contains(hold(counsel_, HoldAction::place, rec.id, counsel), "already erased"));
-  EXPECT_TRUE(contains(hold(counsel_, HoldAction::place, sha256(as_bytes("none")), counsel),
-                       "no record"));
+  EXPECT_TRUE(
+      contains(hold(counsel_, HoldAction::place, sha256(as_bytes("none")), counsel), "no record"));
 }
 
 TEST_F(ErasureLedgerTest, OneReceiptPerNodeKeyForTheCommittedErase) {

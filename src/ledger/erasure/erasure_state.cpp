@@ -32,13 +32,21 @@ std::string_view erased_by_name(ErasedBy b) {
   return b == ErasedBy::officer ? "data-protection-officer" : "holder";
 }
 
-std::string erasure_tombstone_key(const RecordId& record) { return "erased/" + record.hex(); }
-std::string legal_holds_key(const RecordId& record) { return "hold/" + record.hex(); }
+std::string erasure_tombstone_key(const RecordId& record) {
+  return "erased/" + record.hex();
+}
+std::string legal_holds_key(const RecordId& record) {
+  return "hold/" + record.hex();
+}
 std::string erasure_receipt_key(const RecordId& record, const PublicKey& node_key) {
   return "erasure-receipt/" + record.hex() + "/" + to_hex(node_key.view());
 }
-std::string erased_records_list() { return "ix/erased/all"; }
-std::string erased_cid_key(ByteView binary_cid) { return "erased-cid/" + to_hex(binary_cid); }
+std::string erased_records_list() {
+  return "ix/erased/all";
+}
+std::string erased_cid_key(ByteView binary_cid) {
+  return "erased-cid/" + to_hex(binary_cid);
+}
 
 Bytes encode_erasure_tombstone(const ErasureTombstone& t) {
   BinaryWriter w;
@@ -51,6 +59,8 @@ Bytes encode_erasure_tombstone(const ErasureTombstone& t) {
   w.u8(static_cast<std::uint8_t>(t.reason));
   w.var(ByteView(t.cid));
   w.u32(t.key_slots);
+  w.u16(static_cast<std::uint16_t>(t.key_envelopes.size()));
+  for (const auto& e : t.key_envelopes) w.var(ByteView(e));
   return w.take();
 }
 
@@ -75,6 +85,13 @@ Result<ErasureTombstone> decode_erasure_tombstone(ByteView b) {
   if (!cid) return cid.error();
   auto slots = r.u32("key slots");
   if (!slots) return slots.error();
+  auto envelopes = r.u16("key envelope count");
+  if (!envelopes) return envelopes.error();
+  for (std::uint16_t i = 0; i < *envelopes; ++i) {
+    auto e = r.var(kMaxCidBytes, "key envelope");
+    if (!e) return e.error();
+    t.key_envelopes.emplace_back(e->begin(), e->end());
+  }
   PV_TRY(r.expect_end("erasure tombstone"));
   t.key_slots = *slots;
   t.erase_tx = *tx;
@@ -174,8 +191,8 @@ Result<std::optional<ErasureTombstone>> load_erasure_tombstone(const StateView& 
 
 Result<std::vector<LegalHoldState>> load_legal_holds(const StateView& state,
                                                      const RecordId& record) {
-  auto holds = load<std::vector<LegalHoldState>>(state, legal_holds_key(record),
-                                                 decode_legal_holds, "legal holds");
+  auto holds = load<std::vector<LegalHoldState>>(state, legal_holds_key(record), decode_legal_holds,
+                                                 "legal holds");
   if (!holds) return holds.error();
   return *holds ? std::move(**holds) : std::vector<LegalHoldState>{};
 }

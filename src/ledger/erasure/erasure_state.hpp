@@ -35,6 +35,8 @@ struct ErasureTombstone {
   ErasureReason reason = ErasureReason::patient_request;
   Bytes cid;  // the erased content's root CID (binary CIDv1): the eraser's and gateway's input
   std::uint32_t key_slots = 0;  // wrapped keys and shares the state change deleted
+  // The key envelopes (binary CIDs) of the record's keys: the eraser's input beside `cid`.
+  std::vector<Bytes> key_envelopes;
   friend bool operator==(const ErasureTombstone&, const ErasureTombstone&) = default;
 };
 

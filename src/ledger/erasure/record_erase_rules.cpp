@@ -9,7 +9,9 @@
 namespace pv {
 namespace {
 
-std::string short_id(const Hash32& id) { return id.hex().substr(0, 16); }
+std::string short_id(const Hash32& id) {
+  return id.hex().substr(0, 16);
+}
 
 // Who erases: the holder, or an officer of the record's author organization.
 Status check_eraser(TxContext& ctx, const RecordErase& e, const RecordState& r,
@@ -19,8 +21,8 @@ Status check_eraser(TxContext& ctx, const RecordErase& e, const RecordState& r,
     if (signer != r.anchor.patient)
       return make_error(Errc::forbidden,
                         "only the record's patient or a data-protection officer of its author "
-                        "organization may erase record " + short_id(e.record) +
-                            ": the signer is not the holder");
+                        "organization may erase record " +
+                            short_id(e.record) + ": the signer is not the holder");
     t.by = ErasedBy::holder;
     return Status::ok();
   }
@@ -29,8 +31,8 @@ Status check_eraser(TxContext& ctx, const RecordErase& e, const RecordState& r,
   if (!org) return org.error();
   if (*org != r.anchor.organization)
     return make_error(Errc::forbidden, "the officer's organization " + *org +
-                                           " did not author record " + short_id(e.record) +
-                                           " (" + r.anchor.organization + " did)");
+                                           " did not author record " + short_id(e.record) + " (" +
+                                           r.anchor.organization + " did)");
   t.by = ErasedBy::officer;
   t.officer_organization = std::move(*org);
   return Status::ok();
@@ -71,8 +73,15 @@ TxTypeRules record_erase_rules() {
     t.reason = e->reason;
     t.cid = (*record)->anchor.cid;
     t.key_slots = unlinked->key_slots;
+    // The anchor's and one per consent grant that named the record.
+    if (unlinked->key_envelopes.size() > 0xffff)
+      return make_error(Errc::conflict, "the record's keys are in more than 65,535 key envelopes");
+    t.key_envelopes = std::move(unlinked->key_envelopes);
     ctx.state.put(erasure_tombstone_key(e->record), encode_erasure_tombstone(t));
     ctx.state.put(erased_cid_key(t.cid), Bytes(e->record.bytes.begin(), e->record.bytes.end()));
+    for (const auto& envelope : t.key_envelopes)
+      ctx.state.put(erased_cid_key(envelope),
+                    Bytes(e->record.bytes.begin(), e->record.bytes.end()));
     index_append(ctx.state, erased_records_list(), e->record);
     return Status::ok();
   };

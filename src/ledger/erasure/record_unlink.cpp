@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ledger/emergency_state.hpp"
+#include "ledger/record_key_envelope.hpp"
 
 namespace pv {
 namespace {
@@ -18,6 +19,9 @@ Result<bool> strip_consent(StateOverlay& state, const ConsentId& id, const Recor
   auto& keys = c.grant.record_keys;
   auto& records = c.grant.records;
   const std::size_t keys_before = keys.size(), records_before = records.size();
+  for (const auto& k : keys)
+    if (k.record == record && !k.key_envelope.empty())
+      counts.key_envelopes.push_back(k.key_envelope);
   keys.erase(std::remove_if(keys.begin(), keys.end(),
                             [&](const RecordKeyGrant& k) { return k.record == record; }),
              keys.end());
@@ -66,11 +70,12 @@ Result<UnlinkCounts> unlink_record(StateOverlay& state, const RecordId& record,
   UnlinkCounts counts;
   const std::string& patient = r.anchor.patient;
   // The anchor's own key slots: patient, author, category wrap, emergency shares.
-  counts.key_slots += 2 + (r.anchor.for_category ? 1 : 0) +
-                      (r.anchor.emergency ? static_cast<std::uint32_t>(r.anchor.emergency->shares.size()) : 0);
+  counts.key_slots += 2 + (category_epoch_of(r.anchor) != 0 ? 1 : 0) +
+                      static_cast<std::uint32_t>(emergency_share_count(r.anchor));
+  if (has_key_envelope(r.anchor)) counts.key_envelopes.push_back(r.anchor.key_envelope);
   state.erase(record_state_key(record));
-  counts.index_entries += static_cast<std::uint32_t>(
-      index_remove(state, index_key("rec-patient", {patient}), record));
+  counts.index_entries +=
+      static_cast<std::uint32_t>(index_remove(state, index_key("rec-patient", {patient}), record));
   auto consents = index_read(state, index_key("con-patient", {patient}));
   if (!consents) return consents.error();
   for (const auto& id : *consents) {
