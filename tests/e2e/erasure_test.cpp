@@ -427,7 +427,7 @@ TEST(ErasureCluster, EveryNodeErasesAndConfirmsAndNoCiphertextIsLeftAnywhere) {
   TempDir tmp;
   auto wallet = Wallet::open(tmp / "wallet", {KdfParams::interactive()});
   ASSERT_TRUE(wallet);
-  for (const char* name : {"alice", "dr-ben"})
+  for (const char* name : {"alice", "dr-ben", "dr-cara"})
     ASSERT_TRUE(wallet->create(name, DidMethod::key, kPassphrase));
   const std::vector<std::string> env = {"HOME=" + tmp.path(),
                                         "XDG_CONFIG_HOME=" + (tmp / "config"),
@@ -471,6 +471,41 @@ TEST(ErasureCluster, EveryNodeErasesAndConfirmsAndNoCiphertextIsLeftAnywhere) {
         samples.push_back({std::string(as_chars(b.bytes.subspan(at, 32))), b.cid.to_string()});
   ASSERT_GE(samples.size(), 24u);
   EXPECT_EQ(count_found(cluster.dir(), samples), samples.size());
+  // Alice consents through node 1; Dr Cara reads under it through node 2, which serves her key
+  // from the grant's key envelope (replicated peer to peer, never through etcd).
+  auto granted = pv({"consent", "grant", "--as", "alice", "--to", "dr-cara", "--record", id,
+                     "--purpose", "TREAT", "--days", "30"},
+                    0);
+  ASSERT_TRUE(granted.ok()) << granted.err;
+  const std::string consent_tx = json::parse(granted.out)["consent"]["id"].get<std::string>();
+  Completed consented;
+  for (int t = 0; t < 50; ++t) {  // node 2 may not have applied the grant yet
+    consented = pv(
+        {"record", "get", id, "--as", "dr-cara", "--purpose", "TREAT", "-o", tmp / "cara.dcm"}, 1);
+    if (consented.ok()) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_TRUE(consented.ok()) << consented.err;
+  ASSERT_EQ(read_text_file(tmp / "cara.dcm"), file);
+  // The record's sealed keys (the patient's, the author's, Dr Cara's) are in no transaction, so
+  // in no etcd member's log; the nodes hold them in their content stores until the erasure.
+  std::vector<Sample> key_samples;
+  for (const auto& k : record_key_samples(cluster.node_port(0), id, {consent_tx}))
+    key_samples.push_back({k.bytes, k.what});
+  ASSERT_EQ(key_samples.size(), 3u);
+  EXPECT_EQ(count_found(cluster.dir(), key_samples), key_samples.size());
+  // etcd's WAL and snapshots: never, even while the record lives, though they hold the anchor
+  // (the scan finds its content CID there).
+  const Bytes binary_cid = content::Cid::parse(cid)->bytes();
+  const std::vector<Sample> anchor_field = {
+      {std::string(binary_cid.begin(), binary_cid.end()), "the anchor's content CID"}};
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(count_found(cluster.dir() + "/etcd" + std::to_string(i + 1), anchor_field), 1u);
+    std::vector<std::string> where;
+    EXPECT_EQ(count_found(cluster.dir() + "/etcd" + std::to_string(i + 1), key_samples, &where),
+              0u);
+    for (const auto& w : where) ADD_FAILURE() << w;
+  }
 
   // Node 3 goes down before the erasure (once it has the record: the scan above saw every block
   // in the cluster, and it applied the anchor's block or will on restart).
@@ -527,6 +562,9 @@ TEST(ErasureCluster, EveryNodeErasesAndConfirmsAndNoCiphertextIsLeftAnywhere) {
   std::vector<std::string> where;
   EXPECT_EQ(count_found(cluster.dir(), samples, &where), 0u);
   for (const auto& w : where) ADD_FAILURE() << "ciphertext sample of block " << w;
+  where.clear();
+  EXPECT_EQ(count_found(cluster.dir(), key_samples, &where), 0u);
+  for (const auto& w : where) ADD_FAILURE() << w;
 }
 
 }  // namespace
