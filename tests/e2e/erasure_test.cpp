@@ -4,8 +4,9 @@
 // and its content root answer 410 Gone with the tombstone, the node's eraser confirms with a
 // receipt on the ledger, a byte scan of the node's whole data directory (RocksDB files, pack
 // files, logs) finds none of the 32-byte samples of every ciphertext block (the same scan found
-// them before the erasure), the ledger's RocksDB files no longer hold the record's state value, `pv
-// verify --data-dir` passes, and a restarted node keeps all of it without a second receipt. The
+// them before the erasure) nor any of the record's sealed keys (the patient's, the author's and a
+// consented reader's: kept in key envelopes, never in a transaction), the ledger's RocksDB files
+// no longer hold the record's state value, `pv verify --data-dir` passes, and a restarted node keeps all of it without a second receipt. The
 // patient's `pv access-log` shows the active hold and then the erasure (signer, reason, height,
 // receipts, proven against a checkpoint); another person's access log shows neither.
 
