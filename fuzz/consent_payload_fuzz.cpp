@@ -1,7 +1,7 @@
 // Fuzzes the record, consent and access payload decoders (ledger/consent_payloads.hpp). The first
-// byte picks the decoder (mod 7: record anchor, consent grant, consent revoke, category key,
-// access event, emergency policy, emergency release); the rest is the payload. Invariants, for
-// every payload that decodes:
+// byte picks the decoder (mod 8: record anchor, consent grant, consent revoke, category key,
+// access event, emergency policy, emergency release, key envelope); the rest is the payload.
+// Invariants, for every payload that decodes:
 //  - canonicality: encode(decode(x)) == x, byte for byte;
 //  - lists are strictly ascending (one encoding per set), windows non-empty, epochs >= 1;
 //  - an access event's outcome, basis and reason agree.
@@ -12,6 +12,7 @@
 #include <cstdlib>
 
 #include "ledger/emergency_payloads.hpp"
+#include "ledger/record_key_envelope.hpp"
 
 namespace {
 
@@ -44,7 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace pv;
   if (size == 0) return 0;
   const ByteView payload(data + 1, size - 1);
-  switch (data[0] % 7) {
+  switch (data[0] % 8) {
     case 0: {
       auto a = decode_record_anchor(payload);
       check(a, payload, encode_record_anchor);
@@ -91,6 +92,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       auto r = decode_emergency_release(payload);
       check(r, payload, encode_emergency_release);
       if (r) require(r->share >= 1 && r->share <= kMaxCustodians, "share number in range");
+      break;
+    }
+    case 7: {
+      // A key envelope, opened for an anchor that declares no category wrap and no shares, and
+      // as a grantee's key of record 0.
+      RecordAnchor declared;
+      declared.key_envelope = {0x01};
+      auto a = open_record_key_envelope(declared, payload);
+      if (a) {
+        const Bytes again = encode_record_key_envelope(*a);
+        require(again.size() == payload.size() &&
+                    std::equal(again.begin(), again.end(), payload.begin()),
+                "a record key envelope has one encoding");
+        require(!a->for_category && !a->emergency, "the envelope holds what the anchor declares");
+      }
+      auto k = open_grant_key_envelope(RecordId{}, payload);
+      if (k) {
+        const Bytes again = encode_grant_key_envelope(RecordId{}, *k);
+        require(again.size() == payload.size() &&
+                    std::equal(again.begin(), again.end(), payload.begin()),
+                "a grant key envelope has one encoding");
+      }
       break;
     }
     default: {

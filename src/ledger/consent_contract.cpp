@@ -201,19 +201,7 @@ Result<ReaderKeys> reader_keys(const StateView& state, const RecordId& id, const
       if (!*c) return make_error(Errc::not_found, "no consent " + short_id(d.consent));
       for (const auto& k : (*c)->grant.record_keys)
         if (k.record == id) {
-          if (k.key_envelope.empty()) {
-            keys.data_key = k.key;
-            return keys;
-          }
-          if (!read_envelope)
-            return make_error(Errc::unavailable,
-                              "the consent's key for this record is in a key "
-                              "envelope and no content store can read it");
-          auto bytes = read_envelope(ByteView(k.key_envelope));
-          if (!bytes)
-            return make_error(Errc::unavailable, "the consent's key envelope cannot be read: " +
-                                                     bytes.error().message);
-          auto key = open_grant_key_envelope(id, *bytes);
+          auto key = grant_key(k, read_envelope);
           if (!key) return key.error();
           keys.data_key = *key;
           return keys;

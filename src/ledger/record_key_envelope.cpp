@@ -145,17 +145,31 @@ Status check_record_keys(const StateView& state, const RecordAnchor& a, const st
   return check_key_declarations(state, a);
 }
 
-Result<RecordAnchor> with_record_keys(RecordAnchor a, const KeyEnvelopeReader& read) {
-  if (!has_key_envelope(a)) return a;
+Result<Bytes> read_key_envelope(const KeyEnvelopeReader& read, ByteView cid,
+                                const std::string& whose) {
   if (!read)
-    return make_error(Errc::unavailable,
-                      "this record's keys are in a key envelope and no "
-                      "content store is available to read it");
-  auto bytes = read(ByteView(a.key_envelope));
+    return make_error(Errc::unavailable, whose +
+                                             " keys are in a key envelope and no content store "
+                                             "is available to read it");
+  auto bytes = read(cid);
   if (!bytes)
     return make_error(Errc::unavailable,
-                      "the record's key envelope cannot be read: " + bytes.error().message);
+                      whose + " key envelope cannot be read: " + bytes.error().message);
+  return bytes;
+}
+
+Result<RecordAnchor> with_record_keys(RecordAnchor a, const KeyEnvelopeReader& read) {
+  if (!has_key_envelope(a)) return a;
+  auto bytes = read_key_envelope(read, ByteView(a.key_envelope), "the record's");
+  if (!bytes) return bytes.error();
   return open_record_key_envelope(std::move(a), *bytes);
+}
+
+Result<WrappedKey> grant_key(const RecordKeyGrant& k, const KeyEnvelopeReader& read) {
+  if (k.key_envelope.empty()) return k.key;
+  auto bytes = read_key_envelope(read, ByteView(k.key_envelope), "the consent's");
+  if (!bytes) return bytes.error();
+  return open_grant_key_envelope(k.record, *bytes);
 }
 
 }  // namespace pv

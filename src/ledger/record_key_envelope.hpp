@@ -61,8 +61,15 @@ Bytes encode_grant_key_envelope(const RecordId& record, const WrappedKey& key);
 // How a node reads a key envelope: the bytes of the content-store object `cid` (binary CID).
 using KeyEnvelopeReader = std::function<Result<Bytes>(ByteView cid)>;
 
+// The bytes of envelope `cid` through `read`; Errc::unavailable, naming `whose` ("the
+// record's"), when there is no reader or it cannot read them.
+[[nodiscard]] Result<Bytes> read_key_envelope(const KeyEnvelopeReader& read, ByteView cid,
+                                              const std::string& whose);
 // `a` with its keys filled: unchanged for version 1; for version 2 read through `read` and
 // opened. Errc::unavailable when there is no reader or the envelope cannot be read.
 [[nodiscard]] Result<RecordAnchor> with_record_keys(RecordAnchor a, const KeyEnvelopeReader& read);
+// The grantee's key of one record in a consent grant: in the grant (version 1) or read through
+// `read` from its envelope (version 2).
+[[nodiscard]] Result<WrappedKey> grant_key(const RecordKeyGrant& k, const KeyEnvelopeReader& read);
 
 }  // namespace pv
