@@ -6,9 +6,10 @@
 // files, logs) finds none of the 32-byte samples of every ciphertext block (the same scan found
 // them before the erasure) nor any of the record's sealed keys (the patient's, the author's and a
 // consented reader's: kept in key envelopes, never in a transaction), the ledger's RocksDB files
-// no longer hold the record's state value, `pv verify --data-dir` passes, and a restarted node keeps all of it without a second receipt. The
-// patient's `pv access-log` shows the active hold and then the erasure (signer, reason, height,
-// receipts, proven against a checkpoint); another person's access log shows neither.
+// no longer hold the record's state value, `pv verify --data-dir` passes, and a restarted node
+// keeps all of it without a second receipt. The patient's `pv access-log` shows the active hold and
+// then the erasure (signer, reason, height, receipts, proven against a checkpoint); another
+// person's access log shows neither.
 
 #include <gtest/gtest.h>
 
@@ -18,11 +19,14 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "api/client.hpp"
 #include "cluster_process.hpp"
 #include "codec/did_key.hpp"
 #include "content/car.hpp"
 #include "identity/wallet.hpp"
 #include "key_envelope_scan.hpp"
+#include "ledger/erasure/erasure_payloads.hpp"
+#include "ledger/transaction.hpp"
 #include "node/node_key.hpp"
 #include "process.hpp"
 
@@ -414,11 +418,46 @@ TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies
       << twice.err;
 }
 
+// Waits (up to 30 s a node) until every node sees its two peers in etcd.
+void wait_for_peers(const LocalCluster& cluster) {
+  for (int i = 0; i < 3; ++i)
+    for (auto deadline = std::chrono::steady_clock::now() + 30s;
+         std::chrono::steady_clock::now() < deadline;) {
+      auto r = httplib::Client("127.0.0.1", cluster.node_port(i)).Get("/metrics");
+      if (r && r->body.find("\npv_cluster_peers 2") != std::string::npos) break;
+      std::this_thread::sleep_for(200ms);
+    }
+}
+
+// Node `i`'s committed height (0 while it does not answer).
+std::uint64_t node_height(const LocalCluster& cluster, int i) {
+  auto r = httplib::Client("127.0.0.1", cluster.node_port(i)).Get("/v1/node");
+  json j = r && r->status == 200 ? json::parse(r->body, nullptr, false) : json();
+  return j.is_object() ? j.value("height", std::uint64_t{0}) : 0;
+}
+
+// Stops node `i` cleanly: SIGTERM, then waits until the process is gone (the script started it,
+// so it is not our child to wait for) and its log says it stopped in order.
+bool stop_cluster_node(const LocalCluster& cluster, int i) {
+  const pid_t pid = cluster.node_pid(i);
+  if (::kill(pid, SIGTERM) != 0) return false;
+  for (auto deadline = std::chrono::steady_clock::now() + 30s;
+       std::chrono::steady_clock::now() < deadline;) {
+    if (::kill(pid, 0) != 0) {
+      const std::string log = read_text_file(cluster.node_log(i));
+      const auto stopped = log.rfind("node stopped");
+      return stopped != std::string::npos && stopped > log.rfind("serving network");
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
 // Three nodes of three organizations on a real 3-member etcd cluster (scripts/cluster.sh): a
-// record added through node 1 is erased through node 2 while node 3 is down (kill -9); nodes 1
-// and 2 confirm and node 3 is pending; node 3 restarts, catches up and erases (its cursor walks
-// the tombstones after it); every node answers 410 for it, every node's eraser confirms with its
-// own receipt, and a byte scan of the whole cluster directory
+// record with a 20 MB imaging file (issue 17) added through node 1 is erased through node 2 while
+// node 3 is down (kill -9); nodes 1 and 2 confirm and node 3 is pending; node 3 restarts, catches
+// up and erases (its cursor walks the tombstones after it); every node answers 410 for it, every
+// node's eraser confirms with its own receipt, and a byte scan of the whole cluster directory
 // (every node's data directory and every etcd member's, logs included) finds no sample of any
 // ciphertext block, which it found before the erasure; pv verify passes against every node.
 TEST(ErasureCluster, EveryNodeErasesAndConfirmsAndNoCiphertextIsLeftAnywhere) {
@@ -441,17 +480,12 @@ TEST(ErasureCluster, EveryNodeErasesAndConfirmsAndNoCiphertextIsLeftAnywhere) {
     args.insert(args.end(), {"--node", cluster.node_url(node), "--json"});
     return run(args, env);
   };
-  for (int i = 0; i < 3; ++i)
-    for (int t = 0; t < 150; ++t) {
-      auto r = httplib::Client("127.0.0.1", cluster.node_port(i)).Get("/metrics");
-      if (r && r->body.find("\npv_cluster_peers 2") != std::string::npos) break;
-      std::this_thread::sleep_for(200ms);
-    }
+  wait_for_peers(cluster);
   auto orgs = httplib::Client("127.0.0.1", cluster.node_port(0)).Get("/v1/organizations");
   ASSERT_TRUE(orgs && orgs->status == 200);
   const std::string org = json::parse(orgs->body)["organizations"][0]["did"].get<std::string>();
 
-  std::string file(2 * 1024 * 1024, '\0');
+  std::string file(20'000'000, '\0');  // 20 MB: some 77 ciphertext leaves of 256 KiB
   std::mt19937_64 rng(39);
   for (char& c : file) c = static_cast<char>(rng());
   std::ofstream(tmp / "scan.dcm", std::ios::binary) << file;
@@ -470,7 +504,7 @@ TEST(ErasureCluster, EveryNodeErasesAndConfirmsAndNoCiphertextIsLeftAnywhere) {
     if (b.bytes.size() >= 64)
       for (std::size_t at : {std::size_t{0}, b.bytes.size() / 2, b.bytes.size() - 32})
         samples.push_back({std::string(as_chars(b.bytes.subspan(at, 32))), b.cid.to_string()});
-  ASSERT_GE(samples.size(), 24u);
+  ASSERT_GE(samples.size(), 3u * 77);
   EXPECT_EQ(count_found(cluster.dir(), samples), samples.size());
   // Alice consents through node 1; Dr Cara reads under it through node 2, which serves her key
   // from the grant's key envelope (replicated peer to peer, never through etcd).
@@ -566,6 +600,200 @@ TEST(ErasureCluster, EveryNodeErasesAndConfirmsAndNoCiphertextIsLeftAnywhere) {
   where.clear();
   EXPECT_EQ(count_found(cluster.dir(), key_samples, &where), 0u);
   for (const auto& w : where) ADD_FAILURE() << w;
+}
+
+// A node restored from a backup taken before an erasure (docs/erasure.md, "On every node, after
+// commit"): on the 3-node etcd cluster, node 1 takes a record, is stopped cleanly and its whole
+// data directory copied (the backup holds every ciphertext block); it restarts, the record is
+// erased through node 2 and all three nodes confirm. Node 1 is stopped again and its data
+// directory replaced by the backup. Restarted, it catches up past the erasure from the cluster,
+// and its eraser, whose cursor came back from before the erasure, erases again: node 1 answers
+// 410 for the record and its content root and serves none of its blocks, a byte scan of its data
+// directory (and of the whole cluster) finds no ciphertext or sealed-key sample, and its receipt is
+// not sent a second time (the ledger holds exactly one receipt transaction per node key, the one
+// from before the restore). A single node on embedded ordering cannot do this: its backup is its
+// whole ledger, and the blocks after it, the erasure among them, are gone with nobody to replay
+// them.
+TEST(ErasureCluster, NodeRestoredFromABackupErasesAgainWithoutASecondReceipt) {
+  if (!std::getenv("PV_NODE_PASSPHRASE")) setenv("PV_NODE_PASSPHRASE", "pv-e2e", 1);
+  LocalCluster cluster;
+  ASSERT_TRUE(cluster.start()) << cluster.last().out << cluster.last().err;
+  TempDir tmp;
+  auto wallet = Wallet::open(tmp / "wallet", {KdfParams::interactive()});
+  ASSERT_TRUE(wallet);
+  for (const char* name : {"alice", "dr-ben"})
+    ASSERT_TRUE(wallet->create(name, DidMethod::key, kPassphrase));
+  const std::vector<std::string> env = {"HOME=" + tmp.path(),
+                                        "XDG_CONFIG_HOME=" + (tmp / "config"),
+                                        "PV_WALLET=" + (tmp / "wallet"),
+                                        "PV_PASSPHRASE=" + std::string(kPassphrase),
+                                        "PV_WALLET_KDF=interactive",
+                                        "PV_AS="};
+  auto pv = [&](std::vector<std::string> args, int node) {
+    args.insert(args.begin(), pv_bin());
+    args.insert(args.end(), {"--node", cluster.node_url(node), "--json"});
+    return run(args, env);
+  };
+  wait_for_peers(cluster);
+  auto orgs = httplib::Client("127.0.0.1", cluster.node_port(0)).Get("/v1/organizations");
+  ASSERT_TRUE(orgs && orgs->status == 200);
+  const std::string org = json::parse(orgs->body)["organizations"][0]["did"].get<std::string>();
+
+  std::string file(1024 * 1024, '\0');
+  std::mt19937_64 rng(41);
+  for (char& c : file) c = static_cast<char>(rng());
+  std::ofstream(tmp / "scan.dcm", std::ios::binary) << file;
+  auto added = pv({"record", "add", tmp / "scan.dcm", "--as", "dr-ben", "--patient", "alice",
+                   "--org", org, "--category", "ImagingStudy"},
+                  0);
+  ASSERT_TRUE(added.ok()) << added.err;
+  const json record = json::parse(added.out)["record"];
+  const std::string id = record["id"].get<std::string>(), cid = record["cid"].get<std::string>();
+  auto car = httplib::Client("127.0.0.1", cluster.node_port(0)).Get("/ipfs/" + cid + "?format=car");
+  ASSERT_TRUE(car && car->status == 200);
+  auto blocks = content::CarReader::read_in_place(as_bytes(car->body));
+  ASSERT_TRUE(blocks);
+  std::vector<Sample> samples;
+  std::vector<std::string> leaf_cids;
+  for (const auto& b : blocks->blocks) {
+    if (b.bytes.size() < 64) continue;
+    if (b.cid.codec() == content::Multicodec::raw) leaf_cids.push_back(b.cid.to_string());
+    for (std::size_t at : {std::size_t{0}, b.bytes.size() / 2, b.bytes.size() - 32})
+      samples.push_back({std::string(as_chars(b.bytes.subspan(at, 32))), b.cid.to_string()});
+  }
+  ASSERT_GE(leaf_cids.size(), 4u);
+  // The record's sealed keys (the patient's and the author's), held in its key envelope: the
+  // scans below look for them too.
+  std::size_t keys = 0;
+  for (const auto& k : record_key_samples(cluster.node_port(0), id, {})) {
+    samples.push_back({k.bytes, k.what});
+    ++keys;
+  }
+  ASSERT_EQ(keys, 2u);
+
+  // The backup: node 1 stopped cleanly, its whole data directory copied. It holds every block
+  // and every sealed key.
+  const fs::path node_dir = cluster.node_dir(0), backup = tmp / "node1-backup";
+  ASSERT_TRUE(stop_cluster_node(cluster, 0)) << read_text_file(cluster.node_log(0));
+  fs::copy(node_dir, backup, fs::copy_options::recursive);
+  ASSERT_EQ(count_found(backup, samples), samples.size());
+  ASSERT_FALSE(fs::exists(backup / "erasure" / "cursor"));  // its eraser never erased anything
+  ASSERT_TRUE(cluster.start()) << cluster.last().out << cluster.last().err;
+  wait_for_peers(cluster);
+
+  // Erased through node 2; every node confirms.
+  json erased;
+  for (auto deadline = std::chrono::steady_clock::now() + 10s;
+       erased.is_null() && std::chrono::steady_clock::now() < deadline;) {
+    auto e = pv({"record", "erase", id, "--as", "alice"}, 1);  // node 2 may lag the anchor
+    if (e.ok())
+      erased = json::parse(e.out);
+    else
+      std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_EQ(erased["erased"].size(), 1u);
+  const std::uint64_t erased_at = erased["erased"][0]["height"].get<std::uint64_t>();
+  auto status_on = [&](int node, std::size_t want) {
+    json status;
+    for (auto deadline = std::chrono::steady_clock::now() + 30s;
+         std::chrono::steady_clock::now() < deadline;) {
+      auto s = pv({"record", "erasure-status", id, "--as", "alice"}, node);
+      if (s.ok()) {
+        status = json::parse(s.out);
+        if (status["receipts"].size() == want) break;
+      }
+      std::this_thread::sleep_for(200ms);
+    }
+    return status;
+  };
+  const json confirmed = status_on(1, 3);
+  ASSERT_EQ(confirmed["receipts"].size(), 3u) << confirmed.dump(2);
+  auto node1 = api::NodeClient::connect(cluster.node_url(0));
+  ASSERT_TRUE(node1);
+  auto node1_info = node1->info();
+  ASSERT_TRUE(node1_info) << node1_info.error().message;
+  const std::string node1_key = node1_info->did;
+  std::string node1_receipt;
+  for (const auto& r : confirmed["receipts"])
+    if (r["nodeKey"] == node1_key) node1_receipt = r["transaction"].get<std::string>();
+  ASSERT_FALSE(node1_receipt.empty()) << confirmed.dump(2);
+  EXPECT_EQ(count_found(node_dir, samples), 0u);
+
+  // Node 1 restored from the backup: stopped cleanly, its data directory replaced, restarted.
+  const std::uint64_t head = node_height(cluster, 1);
+  ASSERT_TRUE(stop_cluster_node(cluster, 0)) << read_text_file(cluster.node_log(0));
+  fs::remove_all(node_dir);
+  fs::copy(backup, node_dir, fs::copy_options::recursive);
+  ASSERT_EQ(count_found(node_dir, samples), samples.size());
+  ASSERT_TRUE(cluster.start()) << cluster.last().out << cluster.last().err;
+  // It catches up past the erasure and its eraser finishes it again (the cursor moves past an
+  // erasure only once it is done here and this node's receipt is on the ledger).
+  const fs::path cursor = node_dir / "erasure" / "cursor";
+  bool caught_up = false;
+  for (auto deadline = std::chrono::steady_clock::now() + 60s;
+       !caught_up && std::chrono::steady_clock::now() < deadline;) {
+    caught_up = node_height(cluster, 0) >= head && fs::exists(cursor) &&
+                read_text_file(cursor.string()) == "1\n";
+    if (!caught_up) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(caught_up) << "height " << node_height(cluster, 0) << " of " << head << "\n"
+                         << read_text_file(cluster.node_log(0));
+
+  // Node 1 answers 410 for the record and its content root, and serves none of its blocks.
+  auto gone =
+      pv({"record", "get", id, "--as", "alice", "--purpose", "PATRQT", "-o", tmp / "again.dcm"}, 0);
+  EXPECT_FALSE(gone.ok());
+  EXPECT_TRUE(has(gone.err + gone.out, "410 Gone")) << gone.err << gone.out;
+  EXPECT_TRUE(has(gone.err + gone.out, "erased at height " + std::to_string(erased_at)))
+      << gone.err << gone.out;
+  auto root = httplib::Client("127.0.0.1", cluster.node_port(0)).Get("/ipfs/" + cid);
+  ASSERT_TRUE(root);
+  EXPECT_EQ(root->status, 410);
+  EXPECT_EQ(json::parse(root->body, nullptr, false).value("type", ""),
+            "urn:pv:problem:record-erased")
+      << root->body;
+  for (const auto& leaf : leaf_cids) {
+    auto r =
+        httplib::Client("127.0.0.1", cluster.node_port(0)).Get("/ipfs/" + leaf + "?format=raw");
+    ASSERT_TRUE(r);
+    EXPECT_NE(r->status, 200) << leaf;
+  }
+  // No ciphertext or sealed-key sample on node 1's disk, nor anywhere else in the cluster.
+  std::vector<std::string> where;
+  EXPECT_EQ(count_found(cluster.dir(), samples, &where), 0u);
+  for (const auto& w : where) ADD_FAILURE() << "ciphertext sample of block " << w;
+
+  // No second receipt: still three, node 1's is the one from before the restore, and the ledger
+  // as node 1 holds it has exactly one receipt transaction (valid or refused) per node key.
+  const json after = status_on(0, 3);
+  ASSERT_EQ(after["receipts"].size(), 3u) << after.dump(2);
+  for (const auto& r : after["receipts"]) {
+    if (r["nodeKey"] == node1_key) {
+      EXPECT_EQ(r["transaction"], node1_receipt) << after.dump(2);
+    }
+  }
+  const std::uint64_t height = node_height(cluster, 0);
+  std::map<std::string, int> receipts_by_signer;
+  for (std::uint64_t h = erased_at; h <= height; ++h) {
+    auto block = node1->block(h);
+    ASSERT_TRUE(block) << h << ": " << block.error().message;
+    for (const auto& encoded : block->transactions) {
+      auto tx = decode_transaction(encoded);
+      ASSERT_TRUE(tx) << tx.error().message;
+      if (tx->type != kTxTypeErasureReceipt) continue;
+      auto receipt = decode_erasure_receipt(tx->payload);
+      ASSERT_TRUE(receipt) << receipt.error().message;
+      if (receipt->record.hex() == id) ++receipts_by_signer[tx->signer];
+    }
+  }
+  EXPECT_EQ(receipts_by_signer.size(), 3u);
+  for (const auto& [signer, count] : receipts_by_signer)
+    EXPECT_EQ(count, 1) << signer << " sent " << count << " receipts";
+  EXPECT_EQ(receipts_by_signer[node1_key], 1);
+  auto verify = run({pv_bin(), "verify", "--node", cluster.node_url(0), "--state",
+                     tmp / "verify-restored.json", "--json"},
+                    env);
+  EXPECT_TRUE(verify.ok()) << verify.err << verify.out;
 }
 
 }  // namespace
