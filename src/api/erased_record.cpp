@@ -12,8 +12,8 @@ Problem record_erased_problem(const RecordId& record, const ErasureTombstone& t)
   const std::string by = t.by == ErasedBy::officer
                              ? "a data-protection officer of " + t.officer_organization
                              : std::string("its holder (the patient)");
-  p.detail = "record " + record.hex() + " was erased at height " + std::to_string(t.height) +
-             " (" + rfc3339_from_ms(t.time_ms) + ") by " + by + ", reason " +
+  p.detail = "record " + record.hex() + " was erased at height " + std::to_string(t.height) + " (" +
+             rfc3339_from_ms(t.time_ms) + ") by " + by + ", reason " +
              std::string(erasure_reason_code(t.reason));
   p.extensions["record"] = record.hex();
   p.extensions["erasedAtHeight"] = t.height;
@@ -37,6 +37,18 @@ std::optional<Problem> erased_content_problem(const StateView& state, ByteView b
   auto record = Hash32::from(*id);
   if (!record) return std::nullopt;
   return erased_record_problem(state, *record);
+}
+
+Problem erased_block_problem(const content::Cid& cid) {
+  Problem p;
+  p.status = 410;
+  p.type = kRecordErasedProblemType;
+  p.title = "Block erased";
+  p.detail = "block " + cid.to_string() +
+             " belonged to an erased record and was removed from this node; it is not served or "
+             "fetched again";
+  p.extensions["cid"] = cid.to_string();
+  return p;
 }
 
 }  // namespace pv::api

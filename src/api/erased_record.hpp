@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "api/problem.hpp"
+#include "content/cid.hpp"
 #include "ledger/erasure/erasure_state.hpp"
 
 namespace pv {
@@ -24,6 +25,9 @@ Problem record_erased_problem(const RecordId& record, const ErasureTombstone& t)
 std::optional<Problem> erased_record_problem(const StateView& state, const RecordId& record);
 // The same for a content root CID (binary CIDv1) that an erased record anchored.
 std::optional<Problem> erased_content_problem(const StateView& state, ByteView binary_cid);
+// 410 for a block this node's eraser removed (content::BlockStore::erased): an erased record's
+// block other than its root, which names no record.
+Problem erased_block_problem(const content::Cid& cid);
 
 }  // namespace pv::api
 

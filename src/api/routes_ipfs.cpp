@@ -51,15 +51,19 @@ void get_ipfs(ApiContext& ctx, const http::Request& req, http::Response& res) {
   if (!format) return send_error(res, format.error());
   content::BlockStore* blocks = *store;
   // The root of an erased record's content: 410 with the tombstone, whatever this node's
-  // eraser has done so far. Its other blocks are simply gone (404): the node keeps no list of
-  // them, which would itself describe the erased content.
+  // eraser has done so far. Its other blocks: 410 once this node's eraser removed them (the
+  // content store keeps their digests, node-local, so that they are never fetched again).
   if (auto gone = erased_content_problem(NodeStateView(ctx.node), cid->to_v1().bytes()))
     return send_problem(res, *gone);
 
   // The root block is read (and verified) first in every format, so a missing or corrupt root
   // is a proper problem document rather than a cut stream.
   auto root = blocks->get(*cid);
-  if (!root) return send_error(res, root.error());
+  if (!root) {
+    if (auto erased = blocks->erased(*cid); erased && *erased)
+      return send_problem(res, erased_block_problem(*cid));
+    return send_error(res, root.error());
+  }
 
   if (*format == GatewayFormat::raw) {
     immutable_headers(res, *cid, ".bin");
@@ -104,9 +108,8 @@ void get_ipfs(ApiContext& ctx, const http::Request& req, http::Response& res) {
 }  // namespace
 
 void add_ipfs_routes(RouteTable& routes, ApiContext& ctx) {
-  routes.get(
-      "GET /ipfs/{cid}",
-      [&ctx](const http::Request& req, http::Response& res) { get_ipfs(ctx, req, res); });
+  routes.get("GET /ipfs/{cid}",
+             [&ctx](const http::Request& req, http::Response& res) { get_ipfs(ctx, req, res); });
 }
 
 }  // namespace pv::api

@@ -72,6 +72,12 @@ class BlockStore : public BlockSink {
     return Status::ok();
   }
   [[nodiscard]] virtual Result<bool> has(const Cid& cid) = 0;
+  // True when this store erased the block (a record's erasure, docs/erasure.md): it is not
+  // stored again and must not be fetched again from anywhere. Stores that cannot erase: false.
+  [[nodiscard]] virtual Result<bool> erased(const Cid& cid) {
+    (void)cid;
+    return false;
+  }
   // Makes every put so far durable (survives a crash of the process or the machine).
   [[nodiscard]] virtual Status sync() = 0;
 

@@ -40,7 +40,8 @@ Result<std::unique_ptr<PackBlockStore>> PackBlockStore::open(const std::filesyst
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
       {"locations", rocksdb::ColumnFamilyOptions()},
       {"pins", rocksdb::ColumnFamilyOptions()},
-      {"packs", rocksdb::ColumnFamilyOptions()}};
+      {"packs", rocksdb::ColumnFamilyOptions()},
+      {"erased", rocksdb::ColumnFamilyOptions()}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(db_options, (dir / "index").string(), families, &handles, &raw);
@@ -52,6 +53,17 @@ Result<std::unique_ptr<PackBlockStore>> PackBlockStore::open(const std::filesyst
   store->locations_ = handles[1];
   store->pins_ = handles[2];
   store->packs_ = handles[3];
+  store->erased_ = handles[4];
+  {
+    std::unique_ptr<rocksdb::Iterator> it(store->db_->NewIterator({}, store->erased_));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (it->key().size() != 32) continue;
+      Hash32 digest;
+      std::memcpy(digest.bytes.data(), it->key().data(), 32);
+      store->erased_digests_.insert(digest);
+    }
+    if (!it->status().ok()) return rocks_error(it->status(), "reading the erased blocks");
+  }
   if (!options.clock)
     options.clock = [] {
       return std::chrono::duration_cast<std::chrono::seconds>(
@@ -70,7 +82,7 @@ PackBlockStore::~PackBlockStore() {
     if (appender_) (void)commit();
   }
   appender_.reset();
-  for (auto* h : {locations_, pins_, packs_})
+  for (auto* h : {locations_, pins_, packs_, erased_})
     if (h) db_->DestroyColumnFamilyHandle(h);
   (void)db_->Close();
 }
@@ -111,6 +123,15 @@ Status PackBlockStore::recover_packs() {
 }
 
 Status PackBlockStore::write_blocks(std::span<const BlockView> blocks) {
+  {
+    std::lock_guard lock(erased_mutex_);
+    if (!erased_digests_.empty())
+      for (const auto& b : blocks)
+        if (erased_digests_.contains(b.cid.digest()))
+          return make_error(Errc::conflict, "block " + b.cid.to_string() +
+                                                " was erased on this node (a record's erasure) "
+                                                "and is not stored again");
+  }
   std::shared_lock no_collection(gc_mutex_);
   const std::int64_t written_at = now();
   // A block already in the index whose stored copy is good only gets a new write time; a

@@ -78,6 +78,10 @@ class PackBlockStore final : public LocalBlockStore {
   // of the index so no SST keeps the old entries. Idempotent: a second call finds the blocks
   // missing. Exclusive with puts, pins and collections.
   [[nodiscard]] Result<EraseReport> erase_dag(const Cid& root);
+  // Every block erase_dag removed (or found missing) stays marked erased, across restarts: a put
+  // of it is refused and erased() says so, so that no read falls back to a peer for it and no
+  // replication brings its bytes back onto this node.
+  [[nodiscard]] Result<bool> erased(const Cid& cid) override;
 
   // The directory of the pack files (tests look at them).
   std::filesystem::path pack_dir() const { return dir_ / "packs"; }
@@ -110,6 +114,9 @@ class PackBlockStore final : public LocalBlockStore {
   rocksdb::ColumnFamilyHandle* locations_ = nullptr;
   rocksdb::ColumnFamilyHandle* pins_ = nullptr;
   rocksdb::ColumnFamilyHandle* packs_ = nullptr;
+  rocksdb::ColumnFamilyHandle* erased_ = nullptr;  // digests of erased blocks (empty values)
+  std::set<Hash32> erased_digests_;                // the same, in memory (erasures are rare)
+  mutable std::mutex erased_mutex_;
 
   // Guards the appender and the unsynced entries (puts since the last sync).
   std::mutex write_mutex_;

@@ -73,6 +73,9 @@ Result<EraseReport> PackBlockStore::erase_dag(const Cid& root) {
       ++report.blocks_shared;
       continue;
     }
+    // Marked erased whether or not this node held it, so it is never fetched or stored again.
+    if (auto s = gone.Put(erased_, rocks_slice(digest.view()), rocksdb::Slice()); !s.ok())
+      return rocks_error(s, "erasure");
     auto entry = find_indexed(digest);
     if (!entry) return entry.error();
     if (!*entry) continue;
@@ -86,6 +89,9 @@ Result<EraseReport> PackBlockStore::erase_dag(const Cid& root) {
     rocksdb::WriteOptions sync_write;
     sync_write.sync = true;
     if (auto s = db_->Write(sync_write, &gone); !s.ok()) return rocks_error(s, "erasure");
+    std::lock_guard lock(erased_mutex_);
+    for (const auto& digest : dag)
+      if (!live->contains(digest)) erased_digests_.insert(digest);
   }
   {
     std::lock_guard lock(read_files_mutex_);
@@ -106,8 +112,8 @@ Status PackBlockStore::destroy_slots(const std::vector<PackLocation>& dead) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) {
       if (errno == ENOENT) continue;  // already gone
-      return make_error(Errc::io, "erasure: cannot open " + path.string() + ": " +
-                                      std::strerror(errno));
+      return make_error(Errc::io,
+                        "erasure: cannot open " + path.string() + ": " + std::strerror(errno));
     }
     int err = 0;
     for (const auto& where : slots) {
@@ -122,9 +128,10 @@ Status PackBlockStore::destroy_slots(const std::vector<PackLocation>& dead) {
     if (err == 0 && ::fdatasync(fd) != 0) err = errno;
     ::close(fd);
     if (err != 0)
-      return make_error(Errc::io, "erasure: the index no longer names the blocks, but their bytes "
-                                  "in " + path.string() + " were not removed: " +
-                                      std::strerror(err));
+      return make_error(Errc::io,
+                        "erasure: the index no longer names the blocks, but their bytes "
+                        "in " +
+                            path.string() + " were not removed: " + std::strerror(err));
   }
   return Status::ok();
 }
@@ -139,6 +146,11 @@ Status PackBlockStore::compact_index() {
   if (auto s = db_->CompactRange(compact, locations_, nullptr, nullptr); !s.ok())
     return rocks_error(s, "erasure compaction");
   return Status::ok();
+}
+
+Result<bool> PackBlockStore::erased(const Cid& cid) {
+  std::lock_guard lock(erased_mutex_);
+  return erased_digests_.contains(cid.digest());
 }
 
 }  // namespace pv::content

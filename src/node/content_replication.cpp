@@ -35,6 +35,10 @@ class ContentReplication::FetchingStore final : public content::BlockStore {
     Status here = local_.read_into(cid, out);
     if (here) return here;
     if (here.error().code != Errc::not_found && here.error().code != Errc::corruption) return here;
+    // An erased block is never fetched back from a peer that has not erased it yet.
+    if (auto gone = local_.erased(cid); gone && *gone)
+      return make_error(Errc::not_found, "block " + cid.to_string() +
+                                             " was erased on this node (a record's erasure)");
     auto fetched = fetcher_.fetch(cid);
     if (!fetched) {
       // Keep the local verdict (corruption) when no peer could do better.
@@ -49,6 +53,7 @@ class ContentReplication::FetchingStore final : public content::BlockStore {
     return Status::ok();
   }
   Result<bool> has(const content::Cid& cid) override { return local_.has(cid); }
+  Result<bool> erased(const content::Cid& cid) override { return local_.erased(cid); }
   Status sync() override { return local_.sync(); }
   Status pin(const content::Cid& root) override { return local_.pin(root); }
   Status unpin(const content::Cid& root) override { return local_.unpin(root); }

@@ -262,7 +262,7 @@ TEST(ContractCluster, BadContractCodeGivesTheSameVerdictOnEveryNode) {
     g.not_before_ms = unix_millis() - 60'000;
     g.not_after_ms = unix_millis() + 86'400'000;
     g.record_keys = {
-        {record, {reader.public_key(), *seal_key_to_ed25519(data_key, reader.public_key())}}};
+        {record, {reader.public_key(), *seal_key_to_ed25519(data_key, reader.public_key())}, {}}};
     return signed_tx(net, patient, kTxTypeConsentGrant, encode_consent_grant(g), patient_nonce++);
   };
 

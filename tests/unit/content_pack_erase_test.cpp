@@ -109,3 +109,46 @@ TEST(PackBlockStoreErase, ErasesItsDagKeepsSharedBlocksAndLeavesNoBytesInThePack
 
 }  // namespace
 }  // namespace pv::content
+
+namespace pv::content {
+namespace {
+
+// An erased block stays erased: erased() says so (also after a reopen), and a put of the same
+// bytes (a peer that has not erased yet replicating it back, say) is refused, so the bytes never
+// return to this node. A block shared with a live DAG was not erased and stays writable.
+TEST(PackBlockStoreErase, AnErasedBlockIsNeverStoredAgain) {
+  TempDir dir;
+  auto opened = PackBlockStore::open(dir.path() / "blocks");
+  ASSERT_TRUE(opened) << opened.error().message;
+  auto store = std::move(*opened);
+  const Bytes mine = pseudo_random_bytes(50'000, 4), shared = pseudo_random_bytes(40'000, 5);
+  const Bytes root_a = root_over({&mine, &shared}), root_b = root_over({&shared});
+  const Cid a = Cid::of(Multicodec::dag_pb, root_a), b = Cid::of(Multicodec::dag_pb, root_b);
+  for (const Bytes* block : {&mine, &shared}) ASSERT_TRUE(store->put(raw(*block), *block));
+  ASSERT_TRUE(store->put(a, root_a));
+  ASSERT_TRUE(store->put(b, root_b));
+  ASSERT_TRUE(store->pin(a));
+  ASSERT_TRUE(store->pin(b));
+  EXPECT_FALSE(*store->erased(raw(mine)));
+  ASSERT_TRUE(store->erase_dag(a));
+
+  for (int round = 0; round < 2; ++round) {  // before and after a reopen
+    EXPECT_TRUE(*store->erased(raw(mine)));
+    EXPECT_TRUE(*store->erased(a));
+    EXPECT_FALSE(*store->erased(raw(shared)));
+    Status again = store->put(raw(mine), mine);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, Errc::conflict);
+    EXPECT_NE(again.error().message.find("was erased on this node"), std::string::npos);
+    EXPECT_FALSE(*store->has(raw(mine)));
+    EXPECT_FALSE(on_disk(store->pack_dir(), mine));
+    EXPECT_TRUE(store->put(raw(shared), shared)) << "a shared block was not erased";
+    store.reset();
+    opened = PackBlockStore::open(dir.path() / "blocks");
+    ASSERT_TRUE(opened) << opened.error().message;
+    store = std::move(*opened);
+  }
+}
+
+}  // namespace
+}  // namespace pv::content
