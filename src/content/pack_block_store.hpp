@@ -28,6 +28,7 @@
 #include <optional>
 #include <set>
 #include <shared_mutex>
+#include <span>
 
 #include "content/local_block_store.hpp"
 #include "content/pack_appender.hpp"
@@ -78,6 +79,9 @@ class PackBlockStore final : public LocalBlockStore {
   // of the index so no SST keeps the old entries. Idempotent: a second call finds the blocks
   // missing. Exclusive with puts, pins and collections.
   [[nodiscard]] Result<EraseReport> erase_dag(const Cid& root);
+  // The same for several roots at once (a record's content and its key envelopes): one synced
+  // index batch and one compaction for all of them.
+  [[nodiscard]] Result<EraseReport> erase_dags(std::span<const Cid> roots);
   // Every block erase_dag removed (or found missing) stays marked erased, across restarts: a put
   // of it is refused and erased() says so, so that no read falls back to a peer for it and no
   // replication brings its bytes back onto this node.

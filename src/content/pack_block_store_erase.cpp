@@ -36,6 +36,10 @@ int zero_fill(int fd, std::uint64_t offset, std::uint64_t length) {
 }  // namespace
 
 Result<EraseReport> PackBlockStore::erase_dag(const Cid& root) {
+  return erase_dags(std::span<const Cid>(&root, 1));
+}
+
+Result<EraseReport> PackBlockStore::erase_dags(std::span<const Cid> roots) {
   std::unique_lock exclusive(gc_mutex_);
   {
     std::lock_guard lock(write_mutex_);
@@ -44,8 +48,8 @@ Result<EraseReport> PackBlockStore::erase_dag(const Cid& root) {
   // The DAG's blocks, as far as this store holds them (a missing block is counted, not fatal:
   // the erasure must go on with what is here).
   EraseReport report;
-  std::vector<Hash32> dag;
-  std::vector<Cid> pending{root};
+  std::vector<Hash32> dag, missing;
+  std::vector<Cid> pending(roots.rbegin(), roots.rend());
   std::set<Hash32> seen;
   while (!pending.empty()) {
     Cid cid = pending.back();
@@ -54,6 +58,7 @@ Result<EraseReport> PackBlockStore::erase_dag(const Cid& root) {
     auto bytes = get(cid);
     if (!bytes) {
       ++report.blocks_missing;
+      missing.push_back(cid.digest());
       continue;
     }
     dag.push_back(cid.digest());
@@ -62,12 +67,17 @@ Result<EraseReport> PackBlockStore::erase_dag(const Cid& root) {
     for (auto it = links->rbegin(); it != links->rend(); ++it) pending.push_back(*it);
   }
   RocksPinTable pins(db_.get(), pins_);
-  if (auto s = pins.remove(root); !s && s.error().code != Errc::not_found) return s.error();
+  for (const Cid& root : roots)
+    if (auto s = pins.remove(root); !s && s.error().code != Errc::not_found) return s.error();
   auto live = pinned_block_digests(*this);
   if (!live) return live.error();
 
   rocksdb::WriteBatch gone;
   std::vector<PackLocation> dead;
+  // What this node never held (or erased before) is marked too, so it is never fetched here.
+  for (const auto& digest : missing)
+    if (auto s = gone.Put(erased_, rocks_slice(digest.view()), rocksdb::Slice()); !s.ok())
+      return rocks_error(s, "erasure");
   for (const auto& digest : dag) {
     if (live->contains(digest)) {
       ++report.blocks_shared;
@@ -92,6 +102,7 @@ Result<EraseReport> PackBlockStore::erase_dag(const Cid& root) {
     std::lock_guard lock(erased_mutex_);
     for (const auto& digest : dag)
       if (!live->contains(digest)) erased_digests_.insert(digest);
+    erased_digests_.insert(missing.begin(), missing.end());
   }
   {
     std::lock_guard lock(read_files_mutex_);

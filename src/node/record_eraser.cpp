@@ -54,23 +54,20 @@ Result<bool> RecordEraser::erase_one(const RecordId& record) {
   receipt.erase_tx = (*tombstone)->erase_tx;
   receipt.key_slots_deleted = (*tombstone)->key_slots;
   if (auto* packs = dynamic_cast<content::PackBlockStore*>(blocks_)) {
-    auto root = content::Cid::decode((*tombstone)->cid);
-    if (!root) return root.error();
-    auto report = packs->erase_dag(*root);
+    // The content and the key envelopes of the record's anchor and consent grants, in one pass.
+    std::vector<const Bytes*> binaries{&(*tombstone)->cid};
+    for (const auto& envelope : (*tombstone)->key_envelopes) binaries.push_back(&envelope);
+    std::vector<content::Cid> roots;
+    for (const Bytes* binary : binaries) {
+      auto root = content::Cid::decode(*binary);
+      if (!root) return root.error();
+      roots.push_back(*root);
+    }
+    auto report = packs->erase_dags(roots);
     if (!report) return report.error();
     receipt.blocks_deleted = report->blocks_deleted;
     receipt.blocks_shared = report->blocks_shared;
     receipt.compacted = report->compacted;
-    // The key envelopes of the record's anchor and of its consent grants: one block each.
-    for (const auto& binary : (*tombstone)->key_envelopes) {
-      auto envelope = content::Cid::decode(binary);
-      if (!envelope) return envelope.error();
-      auto erased = packs->erase_dag(*envelope);
-      if (!erased) return erased.error();
-      receipt.blocks_deleted += erased->blocks_deleted;
-      receipt.blocks_shared += erased->blocks_shared;
-      receipt.compacted = receipt.compacted && erased->compacted;
-    }
     spdlog::info("eraser: record {}: {} block(s) deleted, {} shared, {} not held here",
                  record.hex().substr(0, 16), report->blocks_deleted, report->blocks_shared,
                  report->blocks_missing);

@@ -19,7 +19,9 @@ namespace {
 using test::pseudo_random_bytes;
 using test::TempDir;
 
-Cid raw(const Bytes& b) { return Cid::of(Multicodec::raw, b); }
+Cid raw(const Bytes& b) {
+  return Cid::of(Multicodec::raw, b);
+}
 
 // A dag-pb root over `leaves`.
 Bytes root_over(const std::vector<const Bytes*>& leaves) {
@@ -57,8 +59,7 @@ TEST(PackBlockStoreErase, ErasesItsDagKeepsSharedBlocksAndLeavesNoBytesInThePack
               theirs = pseudo_random_bytes(150'000, 3);
   const Bytes root_a = root_over({&mine, &shared}), root_b = root_over({&shared, &theirs});
   const Cid a = Cid::of(Multicodec::dag_pb, root_a), b = Cid::of(Multicodec::dag_pb, root_b);
-  for (const Bytes* block : {&mine, &shared, &theirs})
-    ASSERT_TRUE(store->put(raw(*block), *block));
+  for (const Bytes* block : {&mine, &shared, &theirs}) ASSERT_TRUE(store->put(raw(*block), *block));
   ASSERT_TRUE(store->put(a, root_a));
   ASSERT_TRUE(store->put(b, root_b));
   ASSERT_TRUE(store->pin(a));
@@ -81,9 +82,8 @@ TEST(PackBlockStoreErase, ErasesItsDagKeepsSharedBlocksAndLeavesNoBytesInThePack
   // The other DAG is whole, still pinned, its bytes intact.
   EXPECT_EQ(*store->get(raw(shared)), shared);
   EXPECT_EQ(*store->get(raw(theirs)), theirs);
-  EXPECT_TRUE(walk_dag(*store, b, LeafRead::verify, [](const Cid&, ByteView) {
-    return Status::ok();
-  }));
+  EXPECT_TRUE(
+      walk_dag(*store, b, LeafRead::verify, [](const Cid&, ByteView) { return Status::ok(); }));
   auto pins = store->pins();
   ASSERT_TRUE(pins);
   EXPECT_EQ(*pins, std::vector<Cid>{b});
@@ -148,6 +148,31 @@ TEST(PackBlockStoreErase, AnErasedBlockIsNeverStoredAgain) {
     ASSERT_TRUE(opened) << opened.error().message;
     store = std::move(*opened);
   }
+}
+
+// Several roots in one pass (a record's content and its key envelopes); a root this node never
+// held is marked erased too, so a later read or replica pull cannot bring it here.
+TEST(PackBlockStoreErase, ErasesSeveralRootsAtOnceAndMarksWhatItNeverHeld) {
+  TempDir dir;
+  auto opened = PackBlockStore::open(dir.path() / "blocks");
+  ASSERT_TRUE(opened) << opened.error().message;
+  auto store = std::move(*opened);
+  const Bytes content = pseudo_random_bytes(30'000, 6), envelope = pseudo_random_bytes(300, 7),
+              elsewhere = pseudo_random_bytes(300, 8);
+  for (const Bytes* block : {&content, &envelope}) {
+    ASSERT_TRUE(store->put(raw(*block), *block));
+    ASSERT_TRUE(store->pin(raw(*block)));
+  }
+  const std::vector<Cid> roots = {raw(content), raw(envelope), raw(elsewhere)};
+  auto report = store->erase_dags(roots);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->blocks_deleted, 2u);
+  EXPECT_EQ(report->blocks_missing, 1u);
+  EXPECT_TRUE(report->compacted);
+  for (const Cid& root : roots) EXPECT_TRUE(*store->erased(root)) << root.to_string();
+  EXPECT_FALSE(store->put(raw(elsewhere), elsewhere)) << "never held, still never stored";
+  EXPECT_FALSE(on_disk(store->pack_dir(), content));
+  EXPECT_TRUE(store->pins()->empty());
 }
 
 }  // namespace
