@@ -61,6 +61,14 @@ def main():
     cluster = os.path.join(ROOT, "scripts", "cluster.sh")
     try:
         subprocess.run([cluster, "start"], env=env, check=True, stdout=subprocess.DEVNULL)
+        # Every node must know its two peers before a record can be replicated to one of them.
+        deadline = time.time() + 60
+        for url in nodes:
+            while b"\npv_cluster_peers 2" not in urllib.request.urlopen(url + "/metrics",
+                                                                       timeout=10).read():
+                if time.time() > deadline:
+                    sys.exit(f"{url} did not find its peers within 60 s")
+                time.sleep(0.2)
         for name in ("alice", "dr-ben"):
             subprocess.run([PV, "id", "create", "--name", name], env=env, check=True,
                            stdout=subprocess.DEVNULL)

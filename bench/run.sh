@@ -64,13 +64,19 @@ export PV_NODE_PASSPHRASE="${PV_NODE_PASSPHRASE:-bench node key passphrase}"
 # under load, the latency of one consented read end to end over HTTP (with and without the
 # content), then, on the stopped node's data, access decisions/s in-process and the emergency
 # (break-glass) read latency. Sizes: PV_BENCH_PATIENTS, PV_BENCH_RECORDS, PV_BENCH_READS.
+# A fresh development node in "$1/node" on a random loopback port, answering /healthz: sets
+# `port` and `pid` (the caller declares them local).
+start_fresh_node() {
+  port=$((20000 + RANDOM % 20000))
+  ./build/pv node start --data-dir "$1/node" --listen "127.0.0.1:$port" >"$1/node.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+}
+
 consent_bench() {
   local dir port pid
   dir=$(mktemp -d /tmp/pv-consent-bench.XXXXXX)
-  port=$((20000 + RANDOM % 20000))
-  ./build/pv node start --data-dir "$dir/node" --listen "127.0.0.1:$port" >"$dir/node.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  start_fresh_node "$dir"
   echo "== Records and consent: ${PV_BENCH_PATIENTS:-2000} patients, ${PV_BENCH_RECORDS:-40000} records, one fresh node =="
   ./build/bench/pv_consent_http_bench --node "http://127.0.0.1:$port" \
     --patients "${PV_BENCH_PATIENTS:-2000}" --records "${PV_BENCH_RECORDS:-40000}" \
@@ -95,10 +101,7 @@ erasure_bench() {
   local dir port pid records
   records="${1:-100000}"
   dir=$(mktemp -d /tmp/pv-erasure-bench.XXXXXX)
-  port=$((20000 + RANDOM % 20000))
-  ./build/pv node start --data-dir "$dir/node" --listen "127.0.0.1:$port" >"$dir/node.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  start_fresh_node "$dir"
   echo "== Erasure: the forced state compaction on a node of $records records; load: $(cut -d' ' -f1-3 /proc/loadavg) =="
   ./build/bench/pv_consent_http_bench --node "http://127.0.0.1:$port" \
     --patients $((records / 20)) --records "$records" --reads 100 --latency-reads 10 \

@@ -85,6 +85,21 @@ Status matches(const LogEntry& l, const ProvenTx& proven) {
   return Status::ok();
 }
 
+// The entry's transaction proven against a signed checkpoint and matched with what the node
+// served: the proof's summary. `what` names the entry in errors.
+template <class Entry>
+Result<json> proven_entry(LedgerProver& prover, const Entry& l, TxType type,
+                          Status (*match)(const Entry&, const ProvenTx&), const std::string& what) {
+  auto id = TxId::from_hex(l.id);
+  if (!id)
+    return make_error(Errc::corruption,
+                      "the node served " + what + " whose id is not a transaction id");
+  auto proven = prover.prove(*id, type);
+  if (!proven) return proven.error();
+  PV_TRY(match(l, *proven));
+  return proven->summary;
+}
+
 int access_log(const AccessLogOptions& o) {
   Output out(o.json);
   crypto_init();
@@ -110,13 +125,9 @@ int access_log(const AccessLogOptions& o) {
       if (!l) return out.fail(l.error());
       json entry = erasure_entry_json(*l);
       if (prover && l->kind == "erasure") {
-        auto id = TxId::from_hex(l->id);
-        if (!id) return out.fail("the node served an erasure whose id is not a transaction id");
-        auto proven = prover->prove(*id, kTxTypeRecordErase);
-        if (!proven) return out.fail(proven.error(), "do not trust this node's answer");
-        if (Status s = matches_erase(*l, *proven); !s)
-          return out.fail(s.error(), "do not trust this node's answer");
-        entry["proof"] = proven->summary;
+        auto proof = proven_entry(*prover, *l, kTxTypeRecordErase, matches_erase, "an erasure");
+        if (!proof) return out.fail(proof.error(), "do not trust this node's answer");
+        entry["proof"] = *proof;
       }
       entry["auditEvent"] = e;
       entries.push_back(entry);
@@ -150,13 +161,9 @@ int access_log(const AccessLogOptions& o) {
       }
     }
     if (prover) {
-      auto id = TxId::from_hex(l->id);
-      if (!id) return out.fail("the node served an AuditEvent whose id is not a transaction id");
-      auto proven = prover->prove(*id, kTxTypeAccessEvent);
-      if (!proven) return out.fail(proven.error(), "do not trust this node's answer");
-      if (Status s = matches(*l, *proven); !s)
-        return out.fail(s.error(), "do not trust this node's answer");
-      entry["proof"] = proven->summary;
+      auto proof = proven_entry(*prover, *l, kTxTypeAccessEvent, matches, "an AuditEvent");
+      if (!proof) return out.fail(proof.error(), "do not trust this node's answer");
+      entry["proof"] = *proof;
     }
     entry["auditEvent"] = e;
     entries.push_back(entry);
@@ -180,8 +187,7 @@ int access_log(const AccessLogOptions& o) {
   human += std::to_string(permitted) + " read(s), " + std::to_string(refused) + " refusal(s)";
   if (erasures > 0) human += ", " + std::to_string(erasures) + " erasure(s)";
   if (holds > 0) human += ", " + std::to_string(holds) + " active legal hold(s)";
-  if (prover)
-    human += "; every entry proven against a checkpoint signed by " + prover->key().name;
+  if (prover) human += "; every entry proven against a checkpoint signed by " + prover->key().name;
   out.result({{"patient", actor->did()}, {"entries", entries}}, human);
   return kExitOk;
 }
