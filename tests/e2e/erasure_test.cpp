@@ -453,6 +453,41 @@ bool stop_cluster_node(const LocalCluster& cluster, int i) {
   return false;
 }
 
+// A running 3-node etcd cluster whose nodes know their peers, a wallet with alice, dr-ben and
+// dr-cara, and `pv` pointed at one of the nodes; the organization of the development genesis.
+class ErasureCluster : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::getenv("PV_NODE_PASSPHRASE")) setenv("PV_NODE_PASSPHRASE", "pv-e2e", 1);
+    ASSERT_TRUE(cluster_.start()) << cluster_.last().out << cluster_.last().err;
+    auto wallet = Wallet::open(tmp_ / "wallet", {KdfParams::interactive()});
+    ASSERT_TRUE(wallet);
+    for (const char* name : {"alice", "dr-ben", "dr-cara"})
+      ASSERT_TRUE(wallet->create(name, DidMethod::key, kPassphrase));
+    env_ = {"HOME=" + tmp_.path(),
+            "XDG_CONFIG_HOME=" + (tmp_ / "config"),
+            "PV_WALLET=" + (tmp_ / "wallet"),
+            "PV_PASSPHRASE=" + std::string(kPassphrase),
+            "PV_WALLET_KDF=interactive",
+            "PV_AS="};
+    wait_for_peers(cluster_);
+    auto orgs = httplib::Client("127.0.0.1", cluster_.node_port(0)).Get("/v1/organizations");
+    ASSERT_TRUE(orgs && orgs->status == 200);
+    org_ = json::parse(orgs->body)["organizations"][0]["did"].get<std::string>();
+  }
+
+  Completed pv_on(std::vector<std::string> args, int node) {
+    args.insert(args.begin(), pv_bin());
+    args.insert(args.end(), {"--node", cluster_.node_url(node), "--json"});
+    return run(args, env_);
+  }
+
+  LocalCluster cluster_;
+  TempDir tmp_;
+  std::vector<std::string> env_;
+  std::string org_;
+};
+
 // Three nodes of three organizations on a real 3-member etcd cluster (scripts/cluster.sh): a
 // record with a 20 MB imaging file (issue 17) added through node 1 is erased through node 2 while
 // node 3 is down (kill -9); nodes 1 and 2 confirm and node 3 is pending; node 3 restarts, catches
@@ -460,30 +495,14 @@ bool stop_cluster_node(const LocalCluster& cluster, int i) {
 // node's eraser confirms with its own receipt, and a byte scan of the whole cluster directory
 // (every node's data directory and every etcd member's, logs included) finds no sample of any
 // ciphertext block, which it found before the erasure; pv verify passes against every node.
-TEST(ErasureCluster, EveryNodeErasesAndConfirmsAndNoCiphertextIsLeftAnywhere) {
-  if (!std::getenv("PV_NODE_PASSPHRASE")) setenv("PV_NODE_PASSPHRASE", "pv-e2e", 1);
-  LocalCluster cluster;
-  ASSERT_TRUE(cluster.start()) << cluster.last().out << cluster.last().err;
-  TempDir tmp;
-  auto wallet = Wallet::open(tmp / "wallet", {KdfParams::interactive()});
-  ASSERT_TRUE(wallet);
-  for (const char* name : {"alice", "dr-ben", "dr-cara"})
-    ASSERT_TRUE(wallet->create(name, DidMethod::key, kPassphrase));
-  const std::vector<std::string> env = {"HOME=" + tmp.path(),
-                                        "XDG_CONFIG_HOME=" + (tmp / "config"),
-                                        "PV_WALLET=" + (tmp / "wallet"),
-                                        "PV_PASSPHRASE=" + std::string(kPassphrase),
-                                        "PV_WALLET_KDF=interactive",
-                                        "PV_AS="};
-  auto pv = [&](std::vector<std::string> args, int node) {
-    args.insert(args.begin(), pv_bin());
-    args.insert(args.end(), {"--node", cluster.node_url(node), "--json"});
-    return run(args, env);
+TEST_F(ErasureCluster, EveryNodeErasesAndConfirmsAndNoCiphertextIsLeftAnywhere) {
+  LocalCluster& cluster = cluster_;
+  TempDir& tmp = tmp_;
+  const std::vector<std::string>& env = env_;
+  const std::string& org = org_;
+  auto pv = [this](std::vector<std::string> args, int node) {
+    return pv_on(std::move(args), node);
   };
-  wait_for_peers(cluster);
-  auto orgs = httplib::Client("127.0.0.1", cluster.node_port(0)).Get("/v1/organizations");
-  ASSERT_TRUE(orgs && orgs->status == 200);
-  const std::string org = json::parse(orgs->body)["organizations"][0]["did"].get<std::string>();
 
   std::string file(20'000'000, '\0');  // 20 MB: some 77 ciphertext leaves of 256 KiB
   std::mt19937_64 rng(39);
@@ -614,30 +633,14 @@ TEST(ErasureCluster, EveryNodeErasesAndConfirmsAndNoCiphertextIsLeftAnywhere) {
 // duplicate, refused by the ledger, can slip in while it catches up). A single node on embedded
 // ordering cannot do this: its backup is its whole ledger, and the blocks after it, the erasure
 // among them, are gone with nobody to replay them.
-TEST(ErasureCluster, NodeRestoredFromABackupErasesAgainWithoutASecondReceipt) {
-  if (!std::getenv("PV_NODE_PASSPHRASE")) setenv("PV_NODE_PASSPHRASE", "pv-e2e", 1);
-  LocalCluster cluster;
-  ASSERT_TRUE(cluster.start()) << cluster.last().out << cluster.last().err;
-  TempDir tmp;
-  auto wallet = Wallet::open(tmp / "wallet", {KdfParams::interactive()});
-  ASSERT_TRUE(wallet);
-  for (const char* name : {"alice", "dr-ben"})
-    ASSERT_TRUE(wallet->create(name, DidMethod::key, kPassphrase));
-  const std::vector<std::string> env = {"HOME=" + tmp.path(),
-                                        "XDG_CONFIG_HOME=" + (tmp / "config"),
-                                        "PV_WALLET=" + (tmp / "wallet"),
-                                        "PV_PASSPHRASE=" + std::string(kPassphrase),
-                                        "PV_WALLET_KDF=interactive",
-                                        "PV_AS="};
-  auto pv = [&](std::vector<std::string> args, int node) {
-    args.insert(args.begin(), pv_bin());
-    args.insert(args.end(), {"--node", cluster.node_url(node), "--json"});
-    return run(args, env);
+TEST_F(ErasureCluster, NodeRestoredFromABackupErasesAgainWithoutASecondReceipt) {
+  LocalCluster& cluster = cluster_;
+  TempDir& tmp = tmp_;
+  const std::vector<std::string>& env = env_;
+  const std::string& org = org_;
+  auto pv = [this](std::vector<std::string> args, int node) {
+    return pv_on(std::move(args), node);
   };
-  wait_for_peers(cluster);
-  auto orgs = httplib::Client("127.0.0.1", cluster.node_port(0)).Get("/v1/organizations");
-  ASSERT_TRUE(orgs && orgs->status == 200);
-  const std::string org = json::parse(orgs->body)["organizations"][0]["did"].get<std::string>();
 
   std::string file(1024 * 1024, '\0');
   std::mt19937_64 rng(41);

@@ -293,19 +293,8 @@ TEST(ConsentCodec, FuzzSeedsAreCurrent) {
 
 // A version-1 anchor with every kind of key: patient, author, category wrap, three shares.
 RecordAnchor keyed_anchor() {
-  RecordAnchor a;
-  a.patient = person();
-  a.organization = "did:web:general-hospital.example";
-  a.cid = {0x01, 0x55, 0x12, 0x20, 1, 2, 3};
-  a.commitment = id(9);
-  a.category = "Observation";
-  a.media_type = "application/fhir+json";
-  a.size = 1234;
-  a.for_patient = wrapped(1);
-  a.for_author = wrapped(2);
-  SealedKeyBox box;
-  box.bytes.fill(0x33);
-  a.for_category = CategoryWrap{3, id(4), box};
+  RecordAnchor a = sample_anchor();
+  a.for_category->sealed.bytes.fill(0x33);
   a.emergency = EmergencyShares{2, {wrapped(5), wrapped(6), wrapped(7)}};
   return a;
 }
