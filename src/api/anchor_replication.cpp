@@ -1,10 +1,12 @@
 // The record-anchor gate of POST /v1/tx (docs/cluster.md, "Content replication"): a record
 // anchor (type 30) is submitted only once the content it names is pinned on this node and on
 // enough peers to make replication.copies nodes in all. Other transactions pass untouched, and
-// so do anchors that do not decode (the node refuses those itself, with the decoder's reason).
+// so do anchors that do not decode or whose signature does not verify (the node refuses those
+// itself, with the reason).
 
 #include <spdlog/spdlog.h>
 
+#include "api/key_envelopes.hpp"
 #include "api/routes.hpp"
 #include "content/cid.hpp"
 #include "ledger/consent_payloads.hpp"
@@ -18,7 +20,7 @@ Status check_anchor_replication(ApiContext& ctx, ByteView encoded_tx) {
   auto tx = decode_transaction(encoded_tx);
   if (!tx || tx->type != kTxTypeRecordAnchor) return Status::ok();
   auto anchor = decode_record_anchor(tx->payload);
-  if (!anchor) return Status::ok();
+  if (!anchor || !signed_by_its_signer(ctx, *tx)) return Status::ok();
   auto cid = content::Cid::decode(anchor->cid);
   if (!cid)
     return make_error(

@@ -105,17 +105,11 @@ Result<RecordState> with_opened_keys(ApiContext& ctx, RecordState record) {
   return record;
 }
 
-namespace {
-
-// A transaction whose signature does not verify is left to the node, which refuses it with that
-// reason: nobody can make this node check, pin or replicate envelopes with a forgery.
 bool signed_by_its_signer(ApiContext& ctx, const Transaction& tx) {
   NodeStateView state(ctx.node);
   auto key = resolve_did_url_key(state, tx.signer);
   return key && verify_transaction_signature(ctx.node.info().network_id, tx, *key);
 }
-
-}  // namespace
 
 Status check_key_envelopes(ApiContext& ctx, ByteView encoded_tx) {
   auto tx = decode_transaction(encoded_tx);

@@ -13,6 +13,7 @@
 #include "api/routes.hpp"
 #include "ledger/consent_state.hpp"
 #include "ledger/record_key_envelope.hpp"
+#include "ledger/transaction.hpp"
 
 namespace pv::api {
 
@@ -21,6 +22,12 @@ KeyEnvelopeReader key_envelope_reader(ApiContext& ctx);
 
 // `record` with its anchor's keys filled (a version-1 anchor is returned as it is).
 [[nodiscard]] Result<RecordState> with_opened_keys(ApiContext& ctx, RecordState record);
+
+// True when `tx`'s signature verifies against its signer's key in the node's state. The
+// admission checks that make this node check, pin, fetch or replicate anything (envelopes here,
+// content in check_anchor_replication) run only for such transactions: a forgery is left to the
+// node, which refuses it with that reason.
+[[nodiscard]] bool signed_by_its_signer(ApiContext& ctx, const Transaction& tx);
 
 // The admission check of the envelopes of `encoded_tx` (any other transaction passes).
 [[nodiscard]] Status check_key_envelopes(ApiContext& ctx, ByteView encoded_tx);

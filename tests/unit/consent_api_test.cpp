@@ -402,6 +402,19 @@ TEST_F(ConsentApiTest, KeyEnvelopesAreCheckedWhenAdmittedAndNeverRideInATransact
   ASSERT_FALSE(refused);
   EXPECT_TRUE(contains(refused.error().message, "is not on this node")) << refused.error().message;
 
+  // 1b. A forged anchor (its signature broken) naming content and an envelope this node never
+  // saw: refused for its signature, before the node checks, pins or replicates anything.
+  Bytes forged_anchor = doctor_.actor.sign_transaction(
+      network_, kTxTypeRecordAnchor, encode_record_anchor([&] {
+        RecordAnchor a = missing;
+        a.cid = content::Cid::of(content::Multicodec::raw, to_bytes("not here")).bytes();
+        return a;
+      }()));
+  forged_anchor.back() ^= 1;
+  refused = doctor_.client->submit_and_commit(forged_anchor, 10s);
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(contains(refused.error().message, "signature")) << refused.error().message;
+
   // 2. The patient's key sealed to the author instead: uploaded, but refused on admission.
   RecordAnchor misdirected = *honest;
   auto to_author = cli::wrap_for(rec.data_key, doctor_.key.public_key());
