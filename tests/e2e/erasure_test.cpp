@@ -65,6 +65,16 @@ std::size_t count_found(const fs::path& root, const std::vector<Sample>& samples
   return static_cast<std::size_t>(std::count(found.begin(), found.end(), true));
 }
 
+// Writes `size` pseudo-random bytes (from `seed`) to `path`, as an imaging file stands in for
+// real data here; returns them.
+std::string write_random_file(const fs::path& path, std::size_t size, std::uint64_t seed) {
+  std::string file(size, '\0');
+  std::mt19937_64 rng(seed);
+  for (char& c : file) c = static_cast<char>(rng());
+  std::ofstream(path, std::ios::binary) << file;
+  return file;
+}
+
 class ErasureE2e : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -157,10 +167,7 @@ class ErasureE2e : public ::testing::Test {
 
 TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies) {
   // A 3 MiB imaging file: 12 ciphertext leaves of 256 KiB and a root.
-  std::string file(3 * 1024 * 1024, '\0');
-  std::mt19937_64 rng(17);
-  for (char& c : file) c = static_cast<char>(rng());
-  std::ofstream(path("scan.dcm"), std::ios::binary) << file;
+  const std::string file = write_random_file(path("scan.dcm"), 3 * 1024 * 1024, 17);
   json added = ok_json({"record", "add", path("scan.dcm"), "--as", "dr-ben", "--patient", "alice",
                         "--category", "ImagingStudy", "--media-type", "application/dicom"});
   const std::string id = added["record"]["id"].get<std::string>();
@@ -504,10 +511,8 @@ TEST_F(ErasureCluster, EveryNodeErasesAndConfirmsAndNoCiphertextIsLeftAnywhere) 
     return pv_on(std::move(args), node);
   };
 
-  std::string file(20'000'000, '\0');  // 20 MB: some 77 ciphertext leaves of 256 KiB
-  std::mt19937_64 rng(39);
-  for (char& c : file) c = static_cast<char>(rng());
-  std::ofstream(tmp / "scan.dcm", std::ios::binary) << file;
+  // 20 MB: some 77 ciphertext leaves of 256 KiB.
+  const std::string file = write_random_file(tmp / "scan.dcm", 20'000'000, 39);
   auto added = pv({"record", "add", tmp / "scan.dcm", "--as", "dr-ben", "--patient", "alice",
                    "--org", org, "--category", "ImagingStudy"},
                   0);
@@ -642,10 +647,7 @@ TEST_F(ErasureCluster, NodeRestoredFromABackupErasesAgainWithoutASecondReceipt) 
     return pv_on(std::move(args), node);
   };
 
-  std::string file(1024 * 1024, '\0');
-  std::mt19937_64 rng(41);
-  for (char& c : file) c = static_cast<char>(rng());
-  std::ofstream(tmp / "scan.dcm", std::ios::binary) << file;
+  const std::string file = write_random_file(tmp / "scan.dcm", 1024 * 1024, 41);
   auto added = pv({"record", "add", tmp / "scan.dcm", "--as", "dr-ben", "--patient", "alice",
                    "--org", org, "--category", "ImagingStudy"},
                   0);
