@@ -98,7 +98,7 @@ wait_http() {  # URL PATTERN SECONDS [PIDFILE] (any HTTP status: the body must m
   local deadline=$((SECONDS + $3))
   while ((SECONDS < deadline)); do
     # shellcheck disable=SC2046
-    if curl -sS --max-time 1 $(curl_ca) "$1" 2>/dev/null | grep -q "$2"; then return 0; fi
+    if curl -sS --max-time 3 $(curl_ca) "$1" 2>/dev/null | grep -q "$2"; then return 0; fi
     # A process that already exited will not answer: stop waiting for it.
     if [ -n "${4:-}" ] && ! running "$4"; then return 1; fi
     sleep 0.2
@@ -198,8 +198,14 @@ start_etcd() {
   # A member that answers is enough: while an alarm (NOSPACE) is active etcd reports
   # "health":"false", and the nodes are what compacts, defragments and disarms it.
   for i in 1 2 3; do
-    wait_http "$(etcd_client "$i")/health" '"health":"' 30 ||
-      { echo "error: etcd member e$i does not answer; see $dir/etcd$i.log" >&2; exit 1; }
+    wait_http "$(etcd_client "$i")/health" '"health":"' 60 "$dir/etcd$i.pid" || {
+      echo "error: etcd member e$i does not answer; see $dir/etcd$i.log" >&2
+      running "$dir/etcd$i.pid" || echo "it is not running (exited)" >&2
+      # shellcheck disable=SC2086
+      echo "its /health: $(curl -sS --max-time 5 $(curl_ca) "$(etcd_client "$i")/health" 2>&1)" >&2
+      [ -s "$dir/etcd$i.log" ] && { echo "last lines of $dir/etcd$i.log:" >&2; tail -n 12 "$dir/etcd$i.log" | cut -c1-400 >&2; }
+      exit 1
+    }
   done
 }
 

@@ -187,13 +187,7 @@ TEST(ContractCluster, BadContractCodeGivesTheSameVerdictOnEveryNode) {
 
   // Each node learns its peers from their progress records in etcd; an anchor's content is
   // replicated to one of them before the anchor is accepted.
-  for (int p : ports) {
-    for (int i = 0; i < 150; ++i) {
-      auto r = httplib::Client("127.0.0.1", p).Get("/metrics");
-      if (r && r->body.find("\npv_cluster_peers 2") != std::string::npos) break;
-      std::this_thread::sleep_for(200ms);
-    }
-  }
+  cluster.wait_for_peers();
 
   std::vector<std::string> ids;  // every transaction whose verdict the nodes must agree on
   std::uint64_t last_height = 0;

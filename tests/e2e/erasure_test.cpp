@@ -425,17 +425,6 @@ TEST_F(ErasureE2e, ErasedRecordLeavesNoCiphertextOnDiskAndTheLedgerStillVerifies
       << twice.err;
 }
 
-// Waits (up to 30 s a node) until every node sees its two peers in etcd.
-void wait_for_peers(const LocalCluster& cluster) {
-  for (int i = 0; i < 3; ++i)
-    for (auto deadline = std::chrono::steady_clock::now() + 30s;
-         std::chrono::steady_clock::now() < deadline;) {
-      auto r = httplib::Client("127.0.0.1", cluster.node_port(i)).Get("/metrics");
-      if (r && r->body.find("\npv_cluster_peers 2") != std::string::npos) break;
-      std::this_thread::sleep_for(200ms);
-    }
-}
-
 // Node `i`'s committed height (0 while it does not answer).
 std::uint64_t node_height(const LocalCluster& cluster, int i) {
   auto r = httplib::Client("127.0.0.1", cluster.node_port(i)).Get("/v1/node");
@@ -477,7 +466,7 @@ class ErasureCluster : public ::testing::Test {
             "PV_PASSPHRASE=" + std::string(kPassphrase),
             "PV_WALLET_KDF=interactive",
             "PV_AS="};
-    wait_for_peers(cluster_);
+    cluster_.wait_for_peers();
     auto orgs = httplib::Client("127.0.0.1", cluster_.node_port(0)).Get("/v1/organizations");
     ASSERT_TRUE(orgs && orgs->status == 200);
     org_ = json::parse(orgs->body)["organizations"][0]["did"].get<std::string>();
@@ -684,7 +673,7 @@ TEST_F(ErasureCluster, NodeRestoredFromABackupErasesAgainWithoutASecondReceipt) 
   ASSERT_EQ(count_found(backup, samples), samples.size());
   ASSERT_FALSE(fs::exists(backup / "erasure" / "cursor"));  // its eraser never erased anything
   ASSERT_TRUE(cluster.start()) << cluster.last().out << cluster.last().err;
-  wait_for_peers(cluster);
+  cluster.wait_for_peers();
 
   // Erased through node 2; every node confirms.
   json erased;
