@@ -83,7 +83,7 @@ ConsentGrant synthetic_grant(const Person& grantee, std::vector<RecordId> record
   g.not_before_ms = unix_ms() - 60'000;
   g.not_after_ms = unix_ms() + static_cast<std::uint64_t>(days) * 86'400'000;
   for (const auto& r : records)
-    g.record_keys.push_back({r, wrap_for(generate_secret_key(), grantee.key.public_key())});
+    g.record_keys.push_back({r, wrap_for(generate_secret_key(), grantee.key.public_key()), {}});
   return g;
 }
 

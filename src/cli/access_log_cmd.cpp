@@ -13,6 +13,7 @@
 #include "cli/ledger_prover.hpp"
 #include "cli/output.hpp"
 #include "cli/party_names.hpp"
+#include "cli/record_holder.hpp"
 #include "cli/record_views.hpp"
 #include "ledger/erasure/erasure_payloads.hpp"
 #include "ledger/signer.hpp"
@@ -109,6 +110,21 @@ int access_log(const AccessLogOptions& o) {
   if (!actor) return out.fail(actor.error());
   auto events = fetch_bundle(*client, "/v1/patients/" + actor->did() + "/access-log");
   if (!events) return out.fail(events.error());
+  // Each pseudonymous record's log is its pseudonym's (docs/erasure.md).
+  auto store = open_pseudonyms(o.acting, *actor);
+  if (!store) return out.fail(store.error());
+  auto held = fetch_held_records(*client, *actor, *store);
+  if (!held) return out.fail(held.error());
+  for (const auto& e : store->entries()) {
+    if (e.record.empty()) continue;
+    auto pseudonym = pseudonym_actor(*actor, *store, e.did);
+    if (!pseudonym) return out.fail(pseudonym.error());
+    pseudonym->sign_requests_of(*client);
+    auto more = fetch_bundle(*client, "/v1/patients/" + e.did + "/access-log");
+    actor->sign_requests_of(*client);
+    if (!more) return out.fail(more.error());
+    events->insert(events->end(), more->begin(), more->end());
+  }
   std::optional<LedgerProver> prover;
   if (o.verify) {
     auto p = LedgerProver::create(*client, o.checkpoint_key);

@@ -50,6 +50,7 @@ int run(int argc, char** argv) {
   add_org_commands(app, exit_code);
   add_credential_commands(app, exit_code);
   add_record_commands(app, exit_code);
+  add_pseudonym_commands(app, exit_code);
   add_consent_commands(app, exit_code);
   add_access_log_command(app, exit_code);
   add_emergency_commands(app, exit_code);

@@ -19,6 +19,8 @@ void add_node_key_command(CLI::App& app, int& exit_code);
 void add_credential_commands(CLI::App& app, int& exit_code);
 void add_consent_commands(CLI::App& app, int& exit_code);
 void add_record_commands(CLI::App& app, int& exit_code);
+// `pv pseudonym issue | list`: a patient's record pseudonyms (docs/erasure.md).
+void add_pseudonym_commands(CLI::App& app, int& exit_code);
 void add_access_log_command(CLI::App& app, int& exit_code);
 void add_emergency_commands(CLI::App& app, int& exit_code);
 // `pv evm exec`: bytecode run alone on the embedded EVM (docs/evm.md).

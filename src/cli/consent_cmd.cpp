@@ -12,6 +12,7 @@
 #include "cli/node_ledger.hpp"
 #include "cli/output.hpp"
 #include "cli/party_names.hpp"
+#include "cli/record_holder.hpp"
 #include "cli/record_views.hpp"
 #include "ledger/signer.hpp"
 
@@ -80,15 +81,39 @@ int grant(const ConsentOptions& o) {
   plan.category = o.category;
   plan.not_before_ms = unix_millis();
   plan.not_after_ms = plan.not_before_ms + days_ms(o.days);
-  auto txs = build_grant(*client, *actor, info->network_id, plan);
-  if (!txs) return out.fail(txs.error());
-  CommittedTx committed;
-  for (const auto& tx : *txs) {
-    auto c = client->submit_and_commit(tx, std::chrono::milliseconds(o.timeout_ms));
-    if (!c) return out.fail(c.error());
-    committed = *c;
+  // Records under one of the patient's pseudonyms are granted by that pseudonym: one consent
+  // per key that speaks for them (docs/erasure.md, "Pseudonymous records").
+  auto store = open_pseudonyms(o.acting, *actor);
+  if (!store) return out.fail(store.error());
+  std::vector<std::pair<Actor, std::vector<RecordId>>> groups;
+  for (const auto& id : plan.records) {
+    auto holder = holder_of(*client, *actor, *store, id);
+    if (!holder) return out.fail(holder.error());
+    auto g = std::find_if(groups.begin(), groups.end(),
+                          [&](const auto& x) { return x.first.did() == holder->did(); });
+    if (g == groups.end()) groups.push_back({std::move(*holder), {id}});
+    else g->second.push_back(id);
   }
-  const ConsentId id = transaction_id(txs->back());
+  if (groups.empty()) groups.push_back({*actor, {}});
+  CommittedTx committed;
+  std::vector<Bytes> txs;
+  json consent_ids = json::array();
+  for (auto& [holder, records] : groups) {
+    holder.sign_requests_of(*client);
+    GrantPlan part = plan;
+    part.records = records;
+    auto built = build_grant(*client, holder, info->network_id, part);
+    if (!built) return out.fail(built.error(), consent_ids.empty() ? "" : "consents " + consent_ids.dump() + " were granted before it");
+    for (const auto& tx : *built) {
+      auto c = client->submit_and_commit(tx, std::chrono::milliseconds(o.timeout_ms));
+      if (!c) return out.fail(c.error());
+      committed = *c;
+    }
+    consent_ids.push_back(transaction_id(built->back()).hex());
+    txs.insert(txs.end(), built->begin(), built->end());
+  }
+  actor->sign_requests_of(*client);
+  const ConsentId id = transaction_id(txs.back());
   json consent = {
       {"id", id.hex()},
       {"patient", actor->did()},
@@ -103,8 +128,11 @@ int grant(const ConsentOptions& o) {
     consent["category"] = plan.category;
   else
     consent["records"] = o.records;
-  if (txs->size() > 1) consent["categoryKeyPublished"] = true;
+  if (groups.size() == 1 && groups.front().first.did() != actor->did())
+    consent["pseudonym"] = groups.front().first.did();
+  if (plan.records.empty() && txs.size() > 1) consent["categoryKeyPublished"] = true;
   json doc = {{"consent", consent}};
+  if (groups.size() > 1) doc["consents"] = consent_ids;
   if (o.verify) {
     auto prover = LedgerProver::create(*client, o.checkpoint_key);
     if (!prover) return out.fail(prover.error());
@@ -134,7 +162,19 @@ int revoke(const ConsentOptions& o) {
   if (!actor) return out.fail(actor.error());
   auto info = client->info();
   if (!info) return out.fail(info.error());
+  // A consent of a pseudonymous record is the pseudonym's: it alone may see and revoke it.
+  auto store = open_pseudonyms(o.acting, *actor);
+  if (!store) return out.fail(store.error());
   auto resource = get_json(*client, "/v1/consents/" + id->hex());
+  for (const auto& e : store->entries()) {
+    if (resource || resource.error().code != Errc::forbidden) break;
+    auto pseudonym = pseudonym_actor(*actor, *store, e.did);
+    if (!pseudonym) return out.fail(pseudonym.error());
+    pseudonym->sign_requests_of(*client);
+    resource = get_json(*client, "/v1/consents/" + id->hex());
+    if (resource) actor = Result<Actor>(std::move(*pseudonym));
+  }
+  actor->sign_requests_of(*client);
   if (!resource) return out.fail(resource.error());
   auto consent = parse_consent_resource(*resource);
   if (!consent) return out.fail(consent.error());

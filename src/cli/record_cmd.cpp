@@ -19,9 +19,11 @@
 #include "cli/node_ledger.hpp"
 #include "cli/output.hpp"
 #include "cli/party_names.hpp"
+#include "cli/pseudonym_pool_file.hpp"
 #include "cli/record_access_client.hpp"
 #include "cli/record_content.hpp"
 #include "cli/record_erasure.hpp"
+#include "cli/record_holder.hpp"
 #include "cli/record_views.hpp"
 #include "ledger/signer.hpp"
 
@@ -33,7 +35,7 @@ namespace fs = std::filesystem;
 
 struct RecordOptions {
   ActingOptions acting;
-  std::string node, file, patient, category, media_type, org, id, purpose,
+  std::string node, file, patient, pseudonyms, category, media_type, org, id, purpose,
       action = "access", out, checkpoint_key, credential;
   std::uint32_t timeout_ms = 30'000, wait_ms = 120'000;
   bool json = false, verify = false, emergency = false;
@@ -103,7 +105,20 @@ int add(const RecordOptions& o) {
   if (!actor) return out.fail(actor.error());
   auto info = client->info();
   if (!info) return out.fail(info.error(), "is the node running at " + o.node + "?");
-  auto patient = did_of(o.acting, o.patient);
+  if (o.patient.empty() == o.pseudonyms.empty())
+    return out.fail("name the patient with --patient, or give the patient's pseudonym pool with "
+                    "--pseudonyms (not both)");
+  // A pseudonymous record names one of the patient's pseudonyms, never her DID.
+  std::optional<TakenPseudonym> pseudonym;
+  Result<std::string> patient = std::string();
+  if (!o.pseudonyms.empty()) {
+    auto taken = take_pseudonym(*client, o.pseudonyms);
+    if (!taken) return out.fail(taken.error());
+    pseudonym = *taken;
+    patient = taken->pseudonym;
+  } else {
+    patient = did_of(o.acting, o.patient);
+  }
   if (!patient) return out.fail(patient.error());
   auto org = author_organization(o, *client);
   if (!org) return out.fail(org.error());
@@ -133,7 +148,7 @@ int add(const RecordOptions& o) {
   if (!committed) return out.fail(committed.error());
   const RecordId id = transaction_id(tx);
   json record = {{"id", id.hex()},
-                 {"patient", *patient},
+                 {"patient", pseudonym ? pseudonym->patient : *patient},
                  {"author", actor->did()},
                  {"organization", *org},
                  {"cid", stored->cid.to_string()},
@@ -152,10 +167,18 @@ int add(const RecordOptions& o) {
     if (!proven) return out.fail(proven.error(), "do not trust this node's answer");
     record["proof"] = proven->summary;
   }
+  if (pseudonym) {
+    record["pseudonym"] = pseudonym->pseudonym;
+    record["pseudonymsLeft"] = pseudonym->left;
+  }
   PartyNames names(o.acting);
+  const std::string for_whom =
+      pseudonym ? names.show(pseudonym->patient) + " under pseudonym " + pseudonym->pseudonym +
+                      " (" + std::to_string(pseudonym->left) + " left in the pool)"
+                : names.show(*patient);
   out.result({{"record", record}},
              "record " + id.hex() + "\n  " + kind.category + " (" + kind.media_type + ", " +
-                 std::to_string(stored->plain_size) + " bytes) for " + names.show(*patient) +
+                 std::to_string(stored->plain_size) + " bytes) for " + for_whom +
                  "\n  encrypted here, stored as " + stored->cid.to_string() +
                  ", anchored at height " + std::to_string(committed->location.height) +
                  (anchor->for_category ? "\n  sealed to the patient's " + kind.category +
@@ -187,6 +210,13 @@ int get(const RecordOptions& o) {
     credential = std::move(*text);
   } else if (!o.credential.empty()) {
     return out.fail("--credential is only sent with --emergency");
+  } else {
+    // The patient reads a pseudonymous record of hers as its pseudonym.
+    auto store = open_pseudonyms(o.acting, *actor);
+    if (!store) return out.fail(store.error());
+    auto holder = holder_of(*client, *actor, *store, *id);
+    if (!holder) return out.fail(holder.error());
+    actor = Result<Actor>(std::move(*holder));
   }
   auto read = request_record_access(*client, *actor, *id, o.purpose, o.action, credential);
   if (!read && read.error().message.find(" was erased at height ") != std::string::npos)
@@ -293,7 +323,9 @@ int list(const RecordOptions& o) {
   if (!client) return out.fail(client.error());
   auto actor = act_as(o.acting, *client);
   if (!actor) return out.fail(actor.error());
-  auto records = fetch_patient_records(*client, actor->did(), o.category);
+  auto store = open_pseudonyms(o.acting, *actor);
+  if (!store) return out.fail(store.error());
+  auto records = fetch_held_records(*client, *actor, *store, o.category);
   if (!records) return out.fail(records.error());
   std::optional<LedgerProver> prover;
   if (o.verify) {
@@ -304,18 +336,23 @@ int list(const RecordOptions& o) {
   PartyNames names(o.acting);
   json list = json::array();
   std::string human;
-  for (const auto& r : *records) {
+  for (const auto& held : *records) {
+    const RecordView& r = held.view;
     json entry = r.json;
+    auto holder = held.holder == actor->did() ? Result<Actor>(*actor)
+                                              : pseudonym_actor(*actor, *store, held.holder);
+    if (!holder) return out.fail(holder.error());
+    if (held.holder != actor->did()) entry["pseudonym"] = held.holder;
     // The patient's wallet checks its own wrap (the ledger cannot:
     // docs/consent.md 3).
-    auto opened = open_wrapped(*actor, r.for_patient);
+    auto opened = open_wrapped(*holder, r.for_patient);
     entry["keyOpens"] = static_cast<bool>(opened);
     if (opened) sodium_memzero(opened->data(), opened->size());
     if (prover) {
       auto proven = prover->prove(r.id, kTxTypeRecordAnchor);
       if (!proven) return out.fail(proven.error(), "do not trust this node's answer");
       auto payload = decode_record_anchor(proven->tx.payload);
-      if (!payload || payload->patient != actor->did() || payload->commitment != r.commitment ||
+      if (!payload || payload->patient != held.holder || payload->commitment != r.commitment ||
           payload->category != r.category)
         return out.fail("record " + r.id.hex() + " as served differs from the proven anchor",
                         "do not trust this node's answer");
@@ -363,8 +400,11 @@ void add_record_commands(CLI::App& app, int& exit_code) {
                              "resourceType; DICOM and PDF "
                              "by their headers.");
   add_cmd->add_option("file", a->file, "the record: FHIR R4 JSON, DICOM, PDF, ...")->required();
-  add_cmd->add_option("--patient", a->patient, "the patient: a DID or a wallet identity name")
-      ->required();
+  add_cmd->add_option("--patient", a->patient, "the patient: a DID or a wallet identity name");
+  add_cmd->add_option("--pseudonyms", a->pseudonyms,
+                      "instead of --patient: the patient's pseudonym pool file (`pv pseudonym "
+                      "issue`); the record is anchored under its next unused pseudonym, so the "
+                      "ledger never names the patient");
   add_cmd->add_option("--category", a->category,
                       "category (FHIR resource type); default: detected from the file");
   add_cmd->add_option("--media-type", a->media_type, "media type; default: detected");
@@ -375,7 +415,8 @@ void add_record_commands(CLI::App& app, int& exit_code) {
   add_cmd->footer(
       "Examples:\n  pv record add --as dr-bob --patient alice glucose.json\n"
       "  pv record add --as dr-bob --patient did:key:z6Mk... --org st-mary "
-      "scan.dcm --json");
+      "scan.dcm --json\n"
+      "  pv record add --as dr-bob --pseudonyms alice-st-mary.pool lab.json");
   add_cmd->callback([a, &exit_code] { exit_code = add(*a); });
 
   auto g = std::make_shared<RecordOptions>();

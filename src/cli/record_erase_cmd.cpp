@@ -10,6 +10,7 @@
 #include "cli/node_ledger.hpp"
 #include "cli/output.hpp"
 #include "cli/record_erasure.hpp"
+#include "cli/record_holder.hpp"
 #include "cli/record_views.hpp"
 #include "ledger/erasure/erasure_payloads.hpp"
 
@@ -54,11 +55,15 @@ int erase(const ErasureOptions& o) {
   if (!actor) return out.fail(actor.error());
   auto info = client->info();
   if (!info) return out.fail(info.error(), "is the node running at " + o.node + "?");
+  // A patient's pseudonymous records are erased by their pseudonyms (an officer has none).
+  auto store = credential.empty() ? open_pseudonyms(o.acting, *actor)
+                                  : Result<PseudonymStore>(PseudonymStore());
+  if (!store) return out.fail(store.error());
   std::vector<RecordId> ids;
   if (o.all) {
-    auto records = fetch_patient_records(*client, actor->did(), "");
+    auto records = fetch_held_records(*client, *actor, *store);
     if (!records) return out.fail(records.error());
-    for (const auto& r : *records) ids.push_back(r.id);
+    for (const auto& r : *records) ids.push_back(r.view.id);
   } else {
     auto id = RecordId::from_hex(o.id);
     if (!id) return out.fail("record id must be 64 hex characters", "see `pv record list`");
@@ -66,28 +71,48 @@ int erase(const ErasureOptions& o) {
   }
   json erased = json::array();
   std::string human;
+  std::size_t pseudonyms_destroyed = 0, named_you = 0;
   for (const auto& id : ids) {
-    Bytes tx = actor->sign_transaction(info->network_id, kTxTypeRecordErase,
-                                       encode_record_erase({id, *reason, credential}));
+    auto holder = holder_of(*client, *actor, *store, id);
+    if (!holder) return out.fail(holder.error());
+    Bytes tx = holder->sign_transaction(info->network_id, kTxTypeRecordErase,
+                                        encode_record_erase({id, *reason, credential}));
     auto committed = client->submit_and_commit(tx, std::chrono::milliseconds(o.timeout_ms));
     if (!committed)
       return out.fail(make_error(committed.error().code,
                                  "record " + id.hex() + " not erased: " + committed.error().message),
                       erased.empty() ? "see `pv record erasure-status " + id.hex() + "`"
                                      : std::to_string(erased.size()) + " record(s) erased before it");
-    erased.push_back({{"record", id.hex()},
-                      {"transaction", transaction_id(tx).hex()},
-                      {"height", committed->location.height}});
+    json entry = {{"record", id.hex()},
+                  {"transaction", transaction_id(tx).hex()},
+                  {"height", committed->location.height}};
+    // The wallet destroys the pseudonym's key: nothing is left that links the record to you.
+    if (holder->did() != actor->did() && store->destroy(holder->did())) {
+      if (auto s = store->save(); !s)
+        return out.fail(s.error(), "record " + id.hex() + " is erased; the wallet could not drop "
+                                   "its pseudonym, run the command again");
+      entry["pseudonymDestroyed"] = holder->did();
+      ++pseudonyms_destroyed;
+    } else if (holder->did() == actor->did()) {
+      ++named_you;
+    }
+    erased.push_back(entry);
     human += "record " + id.hex() + " erased at height " +
              std::to_string(committed->location.height) + "\n";
   }
-  // The v1 wallet keeps no copy of a record's key (it is sealed in the anchor to the patient's
-  // identity key), so there is nothing of the record left to destroy here.
+  // A record anchored under the patient's own DID leaves no key in the wallet (its key is
+  // sealed to her identity key), but its anchor in the history keeps naming her.
   if (ids.empty()) human = "no records to erase\n";
   else
-    human += "every node deletes the content and confirms: `pv record erasure-status RECORD`\n"
-             "note: this record was anchored before pseudonymous records (anchor v1); its "
-             "anchor in the ledger's history still names your DID (docs/erasure.md, Status)\n";
+    human += "every node deletes the content and confirms: `pv record erasure-status RECORD`\n";
+  if (pseudonyms_destroyed)
+    human += std::to_string(pseudonyms_destroyed) +
+             " pseudonym key(s) destroyed in your wallet: the ledger keeps nothing that names you "
+             "for those records\n";
+  if (named_you)
+    human += "note: " + std::to_string(named_you) +
+             " record(s) were anchored under your DID, not a pseudonym: their anchors in the "
+             "ledger's history still name you (docs/erasure.md)\n";
   out.result({{"erased", erased}, {"reason", std::string(erasure_reason_code(*reason))}}, human);
   return kExitOk;
 }

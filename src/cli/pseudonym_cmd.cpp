@@ -1,0 +1,121 @@
+// pv pseudonym issue | list: a patient's record pseudonyms (docs/erasure.md, "Pseudonymous
+// records"). `issue` draws fresh keys into the wallet and writes a signed pool file for a
+// hospital; records its staff anchor from the pool name a pseudonym, never the patient's DID.
+
+#include <fstream>
+
+#include "cli/acting.hpp"
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "cli/record_holder.hpp"
+#include "identity/pseudonym_pool.hpp"
+
+namespace pv::cli {
+namespace {
+
+using nlohmann::json;
+
+struct PseudonymOptions {
+  ActingOptions acting;
+  std::string node, out;
+  std::size_t count = 20;
+  bool json = false;
+};
+
+int issue(const PseudonymOptions& o) {
+  Output out(o.json);
+  crypto_init();
+  if (o.out.empty()) return out.fail("say where to write the pool with -o FILE");
+  if (std::filesystem::exists(o.out))
+    return out.fail(o.out + " exists", "a pool is handed out once; write a new file");
+  auto client = api::NodeClient::connect(o.node, node_trust());
+  if (!client) return out.fail(client.error());
+  auto actor = act_as(o.acting, *client);
+  if (!actor) return out.fail(actor.error());
+  auto store = open_pseudonyms(o.acting, *actor, /*create=*/true);
+  if (!store) return out.fail(store.error());
+  auto fresh = store->issue(o.count);
+  if (!fresh) return out.fail(fresh.error());
+  // The wallet keeps the keys before anyone can anchor under them.
+  if (auto s = store->save(); !s) return out.fail(s.error(), "no pool was written");
+  std::vector<std::string> dids;
+  for (const auto& e : *fresh) dids.push_back(e.did);
+  PseudonymPool pool = sign_pool(actor->did(), dids, actor->key());
+  {
+    std::ofstream f(o.out, std::ios::binary | std::ios::trunc);
+    f << encode_pool(pool);
+    if (!f.flush()) return out.fail("cannot write " + o.out);
+  }
+  out.result({{"patient", actor->did()},
+              {"pool", o.out},
+              {"pseudonyms", dids},
+              {"held", store->entries().size()}},
+             std::to_string(dids.size()) + " pseudonyms issued into your wallet; pool written to " +
+                 o.out +
+                 "\n  give the file to one hospital: its staff add your records with `pv record "
+                 "add --pseudonyms " +
+                 o.out +
+                 " FILE`,\n  each under a pseudonym of its own; the ledger never names you in "
+                 "them\n");
+  return kExitOk;
+}
+
+int list(const PseudonymOptions& o) {
+  Output out(o.json);
+  crypto_init();
+  auto client = api::NodeClient::connect(o.node, node_trust());
+  if (!client) return out.fail(client.error());
+  auto actor = act_as(o.acting, *client);
+  if (!actor) return out.fail(actor.error());
+  auto store = open_pseudonyms(o.acting, *actor);
+  if (!store) return out.fail(store.error());
+  // Learn which pseudonyms hold a record by now.
+  auto held = fetch_held_records(*client, *actor, *store);
+  if (!held) return out.fail(held.error());
+  json list = json::array();
+  std::string human;
+  std::size_t unused = 0;
+  for (const auto& e : store->entries()) {
+    list.push_back({{"did", e.did}, {"record", e.record.empty() ? json(nullptr) : json(e.record)}});
+    if (e.record.empty()) ++unused;
+    else human += e.did + "  record " + e.record.substr(0, 16) + "\n";
+  }
+  human += std::to_string(unused) + " pseudonym(s) not used yet\n";
+  out.result({{"patient", actor->did()}, {"pseudonyms", list}}, human);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_pseudonym_commands(CLI::App& app, int& exit_code) {
+  auto* group = app.add_subcommand(
+      "pseudonym",
+      "Record pseudonyms: keys that stand for you on the ledger, one per record, so that an "
+      "erased record leaves nothing that names you (docs/erasure.md)");
+  group->require_subcommand(1);
+
+  auto i = std::make_shared<PseudonymOptions>();
+  auto* issue_cmd = group->add_subcommand(
+      "issue",
+      "Draw fresh pseudonyms into your wallet and write a pool file, signed by you, for one "
+      "hospital: its staff anchor your records under them while you are away.");
+  add_acting_options(*issue_cmd, i->acting);
+  add_node_url_option(*issue_cmd, i->node);
+  issue_cmd->add_option("--count", i->count, "how many pseudonyms (one per future record)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, static_cast<int>(kMaxPoolPseudonyms)));
+  issue_cmd->add_option("-o,--out", i->out, "the pool file to write (must not exist)")->required();
+  issue_cmd->add_flag("--json", i->json, "print the result as JSON");
+  issue_cmd->footer("Example:\n  pv pseudonym issue --as alice --count 50 -o alice-st-mary.pool");
+  issue_cmd->callback([i, &exit_code] { exit_code = issue(*i); });
+
+  auto l = std::make_shared<PseudonymOptions>();
+  auto* list_cmd = group->add_subcommand(
+      "list", "Your pseudonyms and the records anchored under them (asks the node, as each)");
+  add_acting_options(*list_cmd, l->acting);
+  add_node_url_option(*list_cmd, l->node);
+  list_cmd->add_flag("--json", l->json, "print the result as JSON");
+  list_cmd->callback([l, &exit_code] { exit_code = list(*l); });
+}
+
+}  // namespace pv::cli

@@ -1,0 +1,222 @@
+// Pseudonymous records end to end on a real 3-node etcd cluster (docs/erasure.md, "Pseudonymous
+// records"): the patient issues a pseudonym pool, a doctor anchors her record from it while she
+// is away, she lists, reads and shares it and a consented doctor reads it, her access log shows
+// the read; then she erases it and her wallet destroys the pseudonym. All along, a byte scan of
+// every node's data directory and every etcd member's finds neither her DID nor her public key:
+// the ledger never learnt whose record it was (a record anchored under her DID at the end shows
+// that the scan finds her when a transaction names her). The chain still verifies on every node.
+// Refused:
+// a pool edited after the patient signed it, a pool signed by someone else, and a pool with no
+// pseudonym left.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cluster_process.hpp"
+#include "codec/did_key.hpp"
+#include "identity/pseudonym_store.hpp"
+#include "identity/wallet.hpp"
+#include "process.hpp"
+
+namespace pv::e2e {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+constexpr const char* kPassphrase = "pseudonym wallet passphrase";
+
+// The files under `root` that contain `needle`.
+std::vector<std::string> files_containing(const fs::path& root, const std::string& needle) {
+  std::vector<std::string> where;
+  for (const auto& entry : fs::recursive_directory_iterator(root))
+    if (entry.is_regular_file() &&
+        read_text_file(entry.path().string()).find(needle) != std::string::npos)
+      where.push_back(entry.path().string());
+  return where;
+}
+
+class PseudonymCluster : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::getenv("PV_NODE_PASSPHRASE")) setenv("PV_NODE_PASSPHRASE", "pv-e2e", 1);
+    ASSERT_TRUE(cluster_.start()) << cluster_.last().out << cluster_.last().err;
+    auto wallet = Wallet::open(tmp_ / "wallet", {KdfParams::interactive()});
+    ASSERT_TRUE(wallet);
+    for (const char* name : {"alice", "dr-ben", "dr-cara", "mallory"}) {
+      auto id = wallet->create(name, DidMethod::key, kPassphrase);
+      ASSERT_TRUE(id);
+      if (std::string(name) == "alice") alice_ = *id;
+    }
+    env_ = {"HOME=" + tmp_.path(),
+            "XDG_CONFIG_HOME=" + (tmp_ / "config"),
+            "PV_WALLET=" + (tmp_ / "wallet"),
+            "PV_PASSPHRASE=" + std::string(kPassphrase),
+            "PV_WALLET_KDF=interactive",
+            "PV_AS="};
+    cluster_.wait_for_peers();
+    auto orgs = httplib::Client("127.0.0.1", cluster_.node_port(0)).Get("/v1/organizations");
+    ASSERT_TRUE(orgs && orgs->status == 200);
+    org_ = json::parse(orgs->body)["organizations"][0]["did"].get<std::string>();
+  }
+
+  Completed pv(std::vector<std::string> args, int node) {
+    args.insert(args.begin(), pv_bin());
+    args.insert(args.end(), {"--node", cluster_.node_url(node), "--json"});
+    return run(args, env_);
+  }
+  json ok(std::vector<std::string> args, int node) {
+    auto c = pv(args, node);
+    EXPECT_TRUE(c.ok()) << args[0] << " " << args[1] << ": " << c.err << c.out;
+    auto j = json::parse(c.out, nullptr, false);
+    EXPECT_TRUE(j.is_object()) << c.out;
+    return j;
+  }
+  // Where the cluster's directories (nodes and etcd members, logs included) name Alice.
+  std::vector<std::string> where_alice_is_named() {
+    auto where = files_containing(cluster_.dir(), alice_.did);
+    const std::string raw(reinterpret_cast<const char*>(alice_.current_key.data()), 32);
+    for (auto& f : files_containing(cluster_.dir(), raw)) where.push_back(f + " (her key)");
+    return where;
+  }
+
+  LocalCluster cluster_;
+  TempDir tmp_;
+  std::vector<std::string> env_;
+  std::string org_;
+  IdentityMetadata alice_;
+};
+
+TEST_F(PseudonymCluster, TheLedgerNeverNamesThePatientOfAPseudonymousRecord) {
+  const std::string pool = tmp_ / "alice-st-mary.pool";
+  json issued = ok({"pseudonym", "issue", "--as", "alice", "--count", "2", "-o", pool}, 0);
+  ASSERT_EQ(issued["pseudonyms"].size(), 2u);
+  EXPECT_EQ(issued["patient"], alice_.did);
+
+  // Refused before anything is anchored: the pool edited after Alice signed it (a pseudonym of
+  // the attacker's slipped in), and a pool that Mallory signed in Alice's name.
+  json tampered = json::parse(read_text_file(pool));
+  tampered["pseudonyms"][0] = did_key_from_public_key(SigningKey::generate().public_key());
+  std::ofstream(tmp_ / "tampered.pool") << tampered.dump();
+  std::ofstream(tmp_ / "lab.json") << R"({"resourceType":"Observation","status":"final",)"
+                                      R"("code":{"text":"HbA1c"},"valueQuantity":{"value":6.1}})";
+  auto forged = pv({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--pseudonyms",
+                    tmp_ / "tampered.pool", "--org", org_},
+                   0);
+  EXPECT_FALSE(forged.ok());
+  EXPECT_NE((forged.err + forged.out).find("not signed by " + alice_.did), std::string::npos)
+      << forged.err;
+  json mallorys = ok({"pseudonym", "issue", "--as", "mallory", "--count", "1", "-o",
+                      tmp_ / "mallory.pool"},
+                     0);
+  json in_alices_name = json::parse(read_text_file(tmp_ / "mallory.pool"));
+  in_alices_name["patient"] = alice_.did;
+  std::ofstream(tmp_ / "impostor.pool") << in_alices_name.dump();
+  auto impostor = pv({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--pseudonyms",
+                      tmp_ / "impostor.pool", "--org", org_},
+                     0);
+  EXPECT_FALSE(impostor.ok());
+  EXPECT_NE((impostor.err + impostor.out).find("not signed by"), std::string::npos);
+
+  // Dr Ben anchors Alice's record from her pool while she is away.
+  json added = ok({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--pseudonyms", pool,
+                   "--org", org_},
+                  0)["record"];
+  const std::string id = added["id"], pseudonym = added["pseudonym"];
+  EXPECT_EQ(added["patient"], alice_.did);  // the hospital knows; the ledger does not
+  EXPECT_EQ(pseudonym, issued["pseudonyms"][0]);
+  EXPECT_EQ(added["pseudonymsLeft"], 1);
+  EXPECT_EQ(json::parse(read_text_file(pool))["used"], json::array({pseudonym}));
+
+  // Alice finds it through another node, reads it, and lets Dr Cara read it.
+  json listed;
+  for (int t = 0; t < 50; ++t) {  // node 2 may not have applied the anchor yet
+    listed = ok({"record", "list", "--as", "alice"}, 1);
+    if (listed["records"].size() == 1) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_EQ(listed["records"].size(), 1u);
+  EXPECT_EQ(listed["records"][0]["id"], id);
+  EXPECT_EQ(listed["records"][0]["pseudonym"], pseudonym);
+  EXPECT_EQ(listed["records"][0]["keyOpens"], true);
+  json mine = ok({"record", "get", id, "--as", "alice", "--purpose", "TREAT", "-o",
+                  tmp_ / "mine.json", "--verify"},
+                 1);
+  EXPECT_EQ(mine["basis"], "patient");
+  EXPECT_EQ(read_text_file(tmp_ / "mine.json"), read_text_file(tmp_ / "lab.json"));
+  json granted = ok({"consent", "grant", "--as", "alice", "--to", "dr-cara", "--record", id,
+                     "--purpose", "TREAT", "--days", "30"},
+                    1)["consent"];
+  EXPECT_EQ(granted["pseudonym"], pseudonym);
+  Completed cara;
+  for (int t = 0; t < 50; ++t) {
+    cara = pv({"record", "get", id, "--as", "dr-cara", "--purpose", "TREAT", "-o",
+               tmp_ / "cara.json"},
+              2);
+    if (cara.ok()) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_TRUE(cara.ok()) << cara.err;
+  EXPECT_EQ(read_text_file(tmp_ / "cara.json"), read_text_file(tmp_ / "lab.json"));
+  json log = ok({"access-log", "--as", "alice"}, 2);
+  bool saw_cara = false;
+  for (const auto& e : log["entries"])
+    saw_cara |= e.value("reader", "") != "" && e.value("record", "") == id &&
+                e.value("outcome", "") == "permitted" && e.value("consent", "") != "";
+  EXPECT_TRUE(saw_cara) << log.dump();
+
+  // Nothing the cluster holds names her: not the anchor, the consent, the reads, etcd's log.
+  auto named = where_alice_is_named();
+  EXPECT_TRUE(named.empty()) << named.front();
+  EXPECT_FALSE(files_containing(cluster_.dir(), pseudonym).empty());  // the scan does find things
+
+  // She erases it; her wallet destroys the pseudonym's key.
+  json erased = ok({"record", "erase", id, "--as", "alice"}, 0);
+  ASSERT_EQ(erased["erased"].size(), 1u);
+  EXPECT_EQ(erased["erased"][0]["pseudonymDestroyed"], pseudonym);
+  auto store = PseudonymStore::load(PseudonymStore::path_for(tmp_ / "wallet", "alice"), alice_.did);
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ(store->find(pseudonym), nullptr);
+  EXPECT_EQ(read_text_file(PseudonymStore::path_for(tmp_ / "wallet", "alice")).find(pseudonym),
+            std::string::npos);
+  json status;
+  for (int t = 0; t < 150; ++t) {
+    status = ok({"record", "erasure-status", id, "--as", "dr-ben"}, 1);
+    if (status["receipts"].size() == 3) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  EXPECT_EQ(status["receipts"].size(), 3u) << status.dump();
+  EXPECT_EQ(status["tombstone"]["by"]["kind"], "holder");
+  named = where_alice_is_named();
+  EXPECT_TRUE(named.empty()) << named.front();
+  // Her list no longer has it; the ledger still verifies on every node.
+  EXPECT_EQ(ok({"record", "list", "--as", "alice"}, 2)["records"].size(), 0u);
+  for (int i = 0; i < 3; ++i) {
+    // Each node signs checkpoints with its own key: one verifier state file per node.
+    auto verified =
+        pv({"verify", "--state", tmp_ / ("verify-" + std::to_string(i) + ".json")}, i);
+    EXPECT_TRUE(verified.ok()) << "node " << i << ": " << verified.err << verified.out;
+  }
+
+  // The pool's last pseudonym serves one more record; then the hospital must ask for a new pool.
+  ok({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--pseudonyms", pool, "--org", org_},
+     0);
+  auto empty = pv({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--pseudonyms", pool,
+                   "--org", org_},
+                  0);
+  EXPECT_FALSE(empty.ok());
+  EXPECT_NE((empty.err + empty.out).find("ask the patient for a new pool"), std::string::npos)
+      << empty.err;
+  // The control: a record anchored under her DID names her at once (etcd's log, the nodes'
+  // blocks), so the scan above would have seen her had any transaction named her.
+  ok({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--patient", "alice", "--org", org_},
+     0);
+  EXPECT_FALSE(where_alice_is_named().empty());
+}
+
+}  // namespace
+}  // namespace pv::e2e
