@@ -7,6 +7,8 @@
 #include "cli/acting.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/party_names.hpp"
+#include "cli/pseudonym_pool_file.hpp"
 #include "cli/record_holder.hpp"
 #include "identity/pseudonym_pool.hpp"
 
@@ -17,9 +19,9 @@ using nlohmann::json;
 
 struct PseudonymOptions {
   ActingOptions acting;
-  std::string node, out;
+  std::string node, out, pool;
   std::size_t count = 20;
-  bool json = false;
+  bool json = false, replace = false;
 };
 
 int issue(const PseudonymOptions& o) {
@@ -85,6 +87,24 @@ int list(const PseudonymOptions& o) {
   return kExitOk;
 }
 
+int import(const PseudonymOptions& o) {
+  Output out(o.json);
+  crypto_init();
+  auto client = api::NodeClient::connect(o.node, node_trust());
+  if (!client) return out.fail(client.error());
+  auto imported = import_pool(*client, o.pool, o.replace);
+  if (!imported) return out.fail(imported.error());
+  PartyNames names(o.acting);
+  out.result({{"patient", imported->patient},
+              {"registered", imported->pseudonym},
+              {"unused", imported->left}},
+             "pool of " + names.show(imported->patient) + " registered (" +
+                 std::to_string(imported->left) +
+                 " unused pseudonyms): `pv record add --patient " + names.show(imported->patient) +
+                 "` now anchors under them\n");
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_pseudonym_commands(CLI::App& app, int& exit_code) {
@@ -108,6 +128,20 @@ void add_pseudonym_commands(CLI::App& app, int& exit_code) {
   issue_cmd->add_flag("--json", i->json, "print the result as JSON");
   issue_cmd->footer("Example:\n  pv pseudonym issue --as alice --count 50 -o alice-st-mary.pool");
   issue_cmd->callback([i, &exit_code] { exit_code = issue(*i); });
+
+  auto m = std::make_shared<PseudonymOptions>();
+  auto* import_cmd = group->add_subcommand(
+      "import",
+      "As a hospital: check a patient's pool (her signature) and register it, so that `pv record "
+      "add --patient HER` anchors her records under its pseudonyms");
+  import_cmd->add_option("pool", m->pool, "the pool file the patient gave you")->required();
+  import_cmd->add_flag("--replace", m->replace,
+                       "replace a registered pool of hers that still has unused pseudonyms");
+  add_wallet_options(*import_cmd, m->acting);
+  add_node_url_option(*import_cmd, m->node);
+  import_cmd->add_flag("--json", m->json, "print the result as JSON");
+  import_cmd->footer("Example:\n  pv pseudonym import alice-st-mary.pool");
+  import_cmd->callback([m, &exit_code] { exit_code = import(*m); });
 
   auto l = std::make_shared<PseudonymOptions>();
   auto* list_cmd = group->add_subcommand(

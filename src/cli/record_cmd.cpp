@@ -38,7 +38,7 @@ struct RecordOptions {
   std::string node, file, patient, pseudonyms, category, media_type, org, id, purpose,
       action = "access", out, checkpoint_key, credential;
   std::uint32_t timeout_ms = 30'000, wait_ms = 120'000;
-  bool json = false, verify = false, emergency = false;
+  bool json = false, verify = false, emergency = false, no_pseudonym = false;
 };
 
 struct FileKind {
@@ -118,6 +118,16 @@ int add(const RecordOptions& o) {
     patient = taken->pseudonym;
   } else {
     patient = did_of(o.acting, o.patient);
+    // A pool the hospital registered for this patient (pv pseudonym import) is used unless
+    // --no-pseudonym says otherwise.
+    const std::string registered = patient ? registered_pool_path(*patient) : std::string();
+    if (patient && !o.no_pseudonym && std::filesystem::exists(registered)) {
+      auto taken = take_pseudonym(*client, registered);
+      if (!taken)
+        return out.fail(taken.error(), "or add --no-pseudonym to anchor under the patient's DID");
+      pseudonym = *taken;
+      patient = taken->pseudonym;
+    }
   }
   if (!patient) return out.fail(patient.error());
   auto org = author_organization(o, *client);
@@ -404,7 +414,11 @@ void add_record_commands(CLI::App& app, int& exit_code) {
   add_cmd->add_option("--pseudonyms", a->pseudonyms,
                       "instead of --patient: the patient's pseudonym pool file (`pv pseudonym "
                       "issue`); the record is anchored under its next unused pseudonym, so the "
-                      "ledger never names the patient");
+                      "ledger never names the patient. With --patient, a pool registered for her "
+                      "(`pv pseudonym import`) is used the same way");
+  add_cmd->add_flag("--no-pseudonym", a->no_pseudonym,
+                    "anchor under the patient's DID even if a pool of hers is registered (`pv "
+                    "pseudonym import`)");
   add_cmd->add_option("--category", a->category,
                       "category (FHIR resource type); default: detected from the file");
   add_cmd->add_option("--media-type", a->media_type, "media type; default: detected");

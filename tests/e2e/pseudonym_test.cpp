@@ -202,18 +202,27 @@ TEST_F(PseudonymCluster, TheLedgerNeverNamesThePatientOfAPseudonymousRecord) {
     EXPECT_TRUE(verified.ok()) << "node " << i << ": " << verified.err << verified.out;
   }
 
-  // The pool's last pseudonym serves one more record; then the hospital must ask for a new pool.
-  ok({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--pseudonyms", pool, "--org", org_},
-     0);
-  auto empty = pv({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--pseudonyms", pool,
+  // The hospital registers the pool once; `--patient alice` then takes its last pseudonym, and
+  // with the pool used up it must ask her for a new one (or anchor under her DID on purpose).
+  json imported = ok({"pseudonym", "import", pool}, 0);
+  EXPECT_EQ(imported["unused"], 1);
+  json second =
+      ok({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--patient", "alice", "--org", org_},
+         0)["record"];
+  EXPECT_EQ(second["pseudonym"], issued["pseudonyms"][1]);
+  EXPECT_EQ(second["pseudonymsLeft"], 0);
+  auto empty = pv({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--patient", "alice",
                    "--org", org_},
                   0);
   EXPECT_FALSE(empty.ok());
   EXPECT_NE((empty.err + empty.out).find("ask the patient for a new pool"), std::string::npos)
       << empty.err;
+  named = where_alice_is_named();
+  EXPECT_TRUE(named.empty()) << named.front();
   // The control: a record anchored under her DID names her at once (etcd's log, the nodes'
-  // blocks), so the scan above would have seen her had any transaction named her.
-  ok({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--patient", "alice", "--org", org_},
+  // blocks), so the scans above would have seen her had any transaction named her.
+  ok({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--patient", "alice", "--org", org_,
+      "--no-pseudonym"},
      0);
   EXPECT_FALSE(where_alice_is_named().empty());
 }
