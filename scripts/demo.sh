@@ -307,12 +307,46 @@ say "Riverside Clinic is handed Alice's proof and presents it as its own: it was
 refused "made for another verifier" \
   "$pv" proof verify "$demo/insurer/proof.json" --nonce "$nonce" --for "$(did riverside)"
 
-step "13. An auditor verifies the running node online"
+step "13. The right to be forgotten: a record the ledger never ties to Alice, then erased"
+say "Alice gives St Mary's a pool of pseudonyms: fresh keys in her wallet, one per future record,"
+say "signed by her. St Mary's registers it; records its staff add for her from now on are"
+say "anchored under one pseudonym each, never under her DID."
+run "$pv" pseudonym issue --as alice --count 5 -o "$demo/files/alice-st-marys.pool"
+run "$pv" pseudonym import "$demo/files/alice-st-marys.pool"
+cat >"$demo/files/biopsy.json" <<EOF
+{"resourceType": "DiagnosticReport", "status": "final", "code": {"text": "Skin biopsy"},
+ "conclusion": "benign naevus", "subject": {"display": "Alice (synthetic demo patient)"}}
+EOF
+biopsy=$(pvj record add --as dr-ana --patient alice --org st-marys "$demo/files/biopsy.json") ||
+  fail "Dr Ana could not add the biopsy report: $biopsy"
+show "$pv" record add --as dr-ana --patient alice --org st-marys files/biopsy.json
+rec3=$(json_field record.id <<<"$biopsy") pseudonym=$(json_field record.pseudonym <<<"$biopsy")
+say "  record $rec3 anchored under pseudonym ${pseudonym:0:24}…"
+[ "$pseudonym" != "$(did alice)" ] || fail "the biopsy was anchored under Alice's DID"
+say "Alice's wallet finds it (it asks the node as each of her pseudonyms) and opens it:"
+run "$pv" record get "$rec3" --as alice --purpose PATRQT -o "$demo/files/biopsy-copy.json"
+say "She asks for it to be erased. The erasure is a ledger transaction signed by the pseudonym;"
+say "her wallet then destroys the pseudonym's key. The node deletes the ciphertext and the"
+say "record's keys, compacts its storage and signs a receipt on the ledger."
+run "$pv" record erase "$rec3" --as alice
+for _ in $(seq 100); do
+  receipts=$(pvj record erasure-status "$rec3" --as dr-ana | python3 -c 'import json,sys
+print(len(json.load(sys.stdin)["receipts"]))') || receipts=0
+  [ "$receipts" -ge 1 ] && break
+  sleep 0.2
+done
+run "$pv" record erasure-status "$rec3" --as dr-ana
+refused "410 Gone" "$pv" record get "$rec3" --as dr-ana --purpose TREAT -o "$demo/files/biopsy-ana.json"
+say "What the ledger keeps about the biopsy: a pseudonym whose key no longer exists, Dr Ana and"
+say "St Mary's, the category, and the CIDs of ciphertext and keys that no node holds. Nothing in it"
+say "names Alice, and nothing left can be decrypted."
+
+step "14. An auditor verifies the running node online"
 say "It checks the signed checkpoint, proves it extends the one it saw last time, and"
 say "spot-checks block seals and inclusion proofs. It sees no medical data: none is there."
 run "$pv" verify --node "$PV_NODE"
 
-step "14. The node stops; the whole ledger is re-verified offline, and its disk holds no plaintext"
+step "15. The node stops; the whole ledger is re-verified offline, and its disk holds no plaintext"
 say "Every block re-hashed, every signature and seal re-checked, every transaction replayed to"
 say "recompute the Merkle log and the state digests, stored state and indexes compared."
 kill -TERM "$node_pid"

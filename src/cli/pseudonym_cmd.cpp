@@ -100,8 +100,8 @@ int import(const PseudonymOptions& o) {
               {"unused", imported->left}},
              "pool of " + names.show(imported->patient) + " registered (" +
                  std::to_string(imported->left) +
-                 " unused pseudonyms): `pv record add --patient " + names.show(imported->patient) +
-                 "` now anchors under them\n");
+                 " unused pseudonyms): records you add for this patient with `pv record add "
+                 "--patient` are now anchored under them\n");
   return kExitOk;
 }
 
