@@ -6,11 +6,14 @@
 
 #include "cli/acting.hpp"
 #include "cli/commands.hpp"
+#include "cli/emergency_views.hpp"
 #include "cli/output.hpp"
 #include "cli/party_names.hpp"
 #include "cli/pseudonym_pool_file.hpp"
 #include "cli/record_holder.hpp"
 #include "identity/pseudonym_pool.hpp"
+#include "ledger/consent_payloads.hpp"
+#include "ledger/emergency_payloads.hpp"
 
 namespace pv::cli {
 namespace {
@@ -21,8 +24,35 @@ struct PseudonymOptions {
   ActingOptions acting;
   std::string node, out, pool;
   std::size_t count = 20;
-  bool json = false, replace = false;
+  bool json = false, replace = false, no_emergency = false;
+  std::uint32_t timeout_ms = 30'000;
 };
+
+// Break-glass for records under the new pseudonyms: each gets the patient's own emergency policy
+// (custodians and threshold), signed by the pseudonym, so that authors split their keys among
+// the same custodians. Returns how many policies were committed (0 when she has none).
+Result<std::size_t> copy_emergency_policy(api::NodeClient& client, const Actor& owner,
+                                          const PseudonymStore& store,
+                                          const std::vector<PseudonymEntry>& fresh,
+                                          std::chrono::milliseconds timeout) {
+  auto policy = fetch_emergency_policy(client, owner.did());
+  if (!policy) return policy.error();
+  if (!*policy) return std::size_t{0};
+  auto info = client.info();
+  if (!info) return info.error();
+  EmergencyPolicy copy{1, (*policy)->threshold, (*policy)->custodians};
+  std::size_t done = 0;
+  for (const auto& e : fresh) {
+    auto pseudonym = pseudonym_actor(owner, store, e.did);
+    if (!pseudonym) return pseudonym.error();
+    Bytes tx = pseudonym->sign_transaction(info->network_id, kTxTypeEmergencyPolicy,
+                                           encode_emergency_policy(copy));
+    auto committed = client.submit_and_commit(tx, timeout);
+    if (!committed) return committed.error();
+    ++done;
+  }
+  return done;
+}
 
 int issue(const PseudonymOptions& o) {
   Output out(o.json);
@@ -40,6 +70,15 @@ int issue(const PseudonymOptions& o) {
   if (!fresh) return out.fail(fresh.error());
   // The wallet keeps the keys before anyone can anchor under them.
   if (auto s = store->save(); !s) return out.fail(s.error(), "no pool was written");
+  std::size_t policies = 0;
+  if (!o.no_emergency) {
+    auto copied = copy_emergency_policy(*client, *actor, *store, *fresh,
+                                        std::chrono::milliseconds(o.timeout_ms));
+    if (!copied)
+      return out.fail(copied.error(), "the pseudonyms are in your wallet but no pool was written; "
+                                      "run the command again (or with --no-emergency)");
+    policies = *copied;
+  }
   std::vector<std::string> dids;
   for (const auto& e : *fresh) dids.push_back(e.did);
   PseudonymPool pool = sign_pool(actor->did(), dids, actor->key());
@@ -51,14 +90,21 @@ int issue(const PseudonymOptions& o) {
   out.result({{"patient", actor->did()},
               {"pool", o.out},
               {"pseudonyms", dids},
-              {"held", store->entries().size()}},
+              {"held", store->entries().size()},
+              {"emergencyPolicies", policies}},
              std::to_string(dids.size()) + " pseudonyms issued into your wallet; pool written to " +
                  o.out +
                  "\n  give the file to one hospital: its staff add your records with `pv record "
                  "add --pseudonyms " +
                  o.out +
                  " FILE`,\n  each under a pseudonym of its own; the ledger never names you in "
-                 "them\n");
+                 "them\n" +
+                 (policies ? "  each pseudonym has your emergency custodians and threshold, so "
+                             "break-glass covers those records\n"
+                           : std::string(o.no_emergency ? ""
+                                                        : "  you have no emergency policy: "
+                                                          "break-glass will not cover those "
+                                                          "records (pv emergency setup first)\n")));
   return kExitOk;
 }
 
@@ -125,6 +171,11 @@ void add_pseudonym_commands(CLI::App& app, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::Range(1, static_cast<int>(kMaxPoolPseudonyms)));
   issue_cmd->add_option("-o,--out", i->out, "the pool file to write (must not exist)")->required();
+  issue_cmd->add_flag("--no-emergency", i->no_emergency,
+                      "do not give the pseudonyms your emergency policy (break-glass will not "
+                      "cover their records; no policy transaction links them to each other)");
+  issue_cmd->add_option("--timeout-ms", i->timeout_ms, "how long to wait for each commit")
+      ->capture_default_str();
   issue_cmd->add_flag("--json", i->json, "print the result as JSON");
   issue_cmd->footer("Example:\n  pv pseudonym issue --as alice --count 50 -o alice-st-mary.pool");
   issue_cmd->callback([i, &exit_code] { exit_code = issue(*i); });

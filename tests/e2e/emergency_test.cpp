@@ -322,5 +322,54 @@ TEST_F(EmergencyE2e, BreakTheGlassThresholdAuditAndNoSecretOnTheNode) {
   EXPECT_TRUE(custodian);
 }
 
+// Break-glass on a pseudonymous record (docs/erasure.md, "Pseudonymous records"): the pseudonyms
+// Alice issues after her emergency setup carry her custodians and threshold, the author splits
+// the key among them, and two custodians' releases open it for the emergency clinician. A
+// pseudonym issued with --no-emergency has no policy, so its record is not split.
+TEST_F(EmergencyE2e, APseudonymousRecordIsCoveredByThePatientsCustodians) {
+  ok_json({"emergency", "setup", "--as", "alice", "--custodians", "hospital-a,hospital-b,clinic-c",
+           "--threshold", "2"});
+  json issued = ok_json({"pseudonym", "issue", "--as", "alice", "--count", "1", "-o",
+                         tmp_ / "alice.pool"});
+  EXPECT_EQ(issued["emergencyPolicies"], 1);
+  const std::string pseudonym = issued["pseudonyms"][0];
+  json policy = ok_json({"emergency", "show", "--patient", pseudonym});
+  EXPECT_EQ(policy["policy"]["threshold"], 2);
+  EXPECT_EQ(policy["policy"]["custodians"].size(), 3u);
+
+  const std::string note = R"({"resourceType":"AllergyIntolerance","note":"latex"})";
+  json added = ok_json({"record", "add", "--as", "dr-ana", "--pseudonyms", tmp_ / "alice.pool",
+                        "--org", "hospital-a", write("latex.json", note)});
+  const std::string rec = added["record"]["id"];
+  EXPECT_EQ(added["record"]["pseudonym"], pseudonym);
+
+  const std::string eve = credential("eve.jwt", "hospital-a", "dr-eve", "emergency-clinician");
+  Process reading = Process::spawn(
+      {pv_bin(), "record", "get", rec, "--as", "dr-eve", "--purpose", "ETREAT", "--emergency",
+       "--credential", eve, "--wait-ms", "60000", "-o", tmp_ / "eve.json", "--json"},
+      env_);
+  std::size_t released = 0;
+  for (int i = 0; i < 600 && released < 2; ++i) {
+    for (const char* custodian : {"hospital-b", "clinic-c"}) {
+      json watched = ok_json({"emergency", "watch", "--as", custodian, "--once"});
+      released += watched["released"].size();
+    }
+    if (released < 2) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(released, 2u);
+  auto done = reading.wait(60s);
+  ASSERT_TRUE(done.exited && done.code == 0) << reading.out() << reading.err();
+  EXPECT_EQ(read_text_file(tmp_ / "eve.json"), note);
+  json read = json::parse(reading.out(), nullptr, false);
+  ASSERT_TRUE(read.is_object()) << reading.out();
+  EXPECT_EQ(read["basis"], "emergency");
+
+  // Opting out: no policy for the pseudonym, so no shares for its record and no break-glass.
+  json bare = ok_json({"pseudonym", "issue", "--as", "alice", "--count", "1", "--no-emergency",
+                       "-o", tmp_ / "bare.pool"});
+  EXPECT_EQ(bare["emergencyPolicies"], 0);
+  EXPECT_FALSE(pv({"emergency", "show", "--patient", bare["pseudonyms"][0]}).ok());
+}
+
 }  // namespace
 }  // namespace pv::e2e
