@@ -135,20 +135,26 @@ int access_log(const AccessLogOptions& o) {
   json entries = json::array();
   std::string human;
   std::uint64_t permitted = 0, refused = 0, erasures = 0, holds = 0;
+  auto add_erasure = [&](const ErasureLogEntry& l, const json& source,
+                          const char* source_name) -> Status {
+    json entry = erasure_entry_json(l);
+    if (prover && l.kind == "erasure") {
+      auto proof = proven_entry(*prover, l, kTxTypeRecordErase, matches_erase, "an erasure");
+      if (!proof) return proof.error();
+      entry["proof"] = *proof;
+    }
+    entry[source_name] = source;
+    entries.push_back(entry);
+    (l.kind == "erasure" ? erasures : holds) += 1;
+    human += erasure_entry_text(l, names);
+    return Status::ok();
+  };
   for (const auto& e : *events) {
     if (!erasure_event_kind(e).empty()) {
       auto l = read_erasure_entry(e);
       if (!l) return out.fail(l.error());
-      json entry = erasure_entry_json(*l);
-      if (prover && l->kind == "erasure") {
-        auto proof = proven_entry(*prover, *l, kTxTypeRecordErase, matches_erase, "an erasure");
-        if (!proof) return out.fail(proof.error(), "do not trust this node's answer");
-        entry["proof"] = *proof;
-      }
-      entry["auditEvent"] = e;
-      entries.push_back(entry);
-      (l->kind == "erasure" ? erasures : holds) += 1;
-      human += erasure_entry_text(*l, names);
+      if (auto s = add_erasure(*l, e, "auditEvent"); !s)
+        return out.fail(s.error(), "do not trust this node's answer");
       continue;
     }
     auto l = read_entry(e);
@@ -198,6 +204,15 @@ int access_log(const AccessLogOptions& o) {
                          (released_by.empty() ? std::string("none yet") : released_by)
                    : "") +
         "\n";
+  }
+  // Records erased under her pseudonyms: the pseudonym is gone, her wallet's note remains.
+  for (const auto& gone : store->erased()) {
+    auto status = get_json(*client, "/v1/records/" + gone.record + "/erasure");
+    if (!status) return out.fail(status.error());
+    auto l = erasure_from_status(*status, gone.pseudonym);
+    if (!l) return out.fail(l.error());
+    if (auto s = add_erasure(*l, *status, "erasureStatus"); !s)
+      return out.fail(s.error(), "do not trust this node's answer");
   }
   // Erasures and holds are named only when there are some: most logs have none.
   human += std::to_string(permitted) + " read(s), " + std::to_string(refused) + " refusal(s)";

@@ -98,6 +98,30 @@ std::string erasure_entry_text(const ErasureLogEntry& l, const PartyNames& names
          "; nodes that confirmed: " + l.receipts + "\n";
 }
 
+Result<ErasureLogEntry> erasure_from_status(const json& status, const std::string& signer) {
+  ErasureLogEntry l;
+  try {
+    if (!status.at("erased").get<bool>())
+      return make_error(Errc::corruption, "the node says record " +
+                                              status.at("record").get<std::string>() +
+                                              " is not erased, which the wallet saw committed");
+    const json& t = status.at("tombstone");
+    l.kind = "erasure";
+    l.id = t.at("transaction").get<std::string>();
+    l.time = t.at("time").get<std::string>();
+    l.height = std::to_string(t.at("height").get<std::uint64_t>());
+    l.record = status.at("record").get<std::string>();
+    l.signer = signer;
+    l.erased_by = t.at("by").at("kind").get<std::string>();
+    l.organization = t.at("by").value("organization", "");
+    l.reason = t.at("reason").get<std::string>();
+    l.receipts = std::to_string(status.at("receipts").size());
+  } catch (const json::exception&) {
+    return make_error(Errc::malformed, "the node's erasure status is not what docs/api.md says");
+  }
+  return l;
+}
+
 Status matches_erase(const ErasureLogEntry& l, const ProvenTx& proven) {
   auto erase = decode_record_erase(proven.tx.payload);
   if (!erase) return erase.error();

@@ -34,6 +34,11 @@ struct ErasureLogEntry {
 
 [[nodiscard]] Result<ErasureLogEntry> read_erasure_entry(const nlohmann::json& resource);
 
+// An erasure as GET /v1/records/{id}/erasure describes it, for a record erased under the
+// patient's pseudonym `signer` (her wallet's note; the node no longer links it to her).
+[[nodiscard]] Result<ErasureLogEntry> erasure_from_status(const nlohmann::json& status,
+                                                          const std::string& signer);
+
 // {"kind", "time", "height", "record", "signer", "reason", ...} for --json.
 nlohmann::json erasure_entry_json(const ErasureLogEntry& e);
 

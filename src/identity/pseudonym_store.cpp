@@ -22,9 +22,12 @@ Error bad_file(const std::filesystem::path& path, const std::string& why) {
 
 // What the seal authenticates: everything but the nonce and the ciphertext.
 json public_part(const std::string& owner, const KdfParams& kdf, const WalletSalt& salt,
-                 const std::vector<PseudonymEntry>& entries) {
+                 const std::vector<PseudonymEntry>& entries,
+                 const std::vector<ErasedUnderPseudonym>& erased) {
   json list = json::array();
   for (const auto& e : entries) list.push_back({{"did", e.did}, {"record", e.record}});
+  json gone = json::array();
+  for (const auto& e : erased) gone.push_back({{"record", e.record}, {"pseudonym", e.pseudonym}});
   return {{"format", kFormat},
           {"version", 1},
           {"owner", owner},
@@ -33,7 +36,8 @@ json public_part(const std::string& owner, const KdfParams& kdf, const WalletSal
             {"opslimit", kdf.opslimit},
             {"memlimit", kdf.memlimit},
             {"salt", to_base64(salt.view())}}},
-          {"pseudonyms", list}};
+          {"pseudonyms", list},
+          {"erased", gone}};
 }
 
 Bytes associated_data(const json& public_json) {
@@ -96,6 +100,17 @@ Result<PseudonymStore> PseudonymStore::load(std::filesystem::path path, std::str
       e.key = *key;
       store.entries_.push_back(std::move(e));
     }
+    const json& gone = j.at("erased");
+    if (!gone.is_array() || gone.size() > kMaxPseudonyms)
+      return bad_file(store.path_, "erased must be a list of at most " +
+                                       std::to_string(kMaxPseudonyms));
+    for (const auto& item : gone) {
+      ErasedUnderPseudonym e{item.at("record").get<std::string>(),
+                             item.at("pseudonym").get<std::string>()};
+      if (e.record.empty() || !is_record_hex(e.record) || !public_key_from_did_key(e.pseudonym))
+        return bad_file(store.path_, "bad erased entry " + e.record);
+      store.erased_.push_back(std::move(e));
+    }
   } catch (const json::exception&) {
     return bad_file(store.path_, "missing or mistyped field");
   }
@@ -118,7 +133,7 @@ Status PseudonymStore::unlock(std::string_view passphrase, const KdfParams& kdf)
   auto key = derive_wallet_file_key(passphrase, kdf_, salt_);
   if (!key) return key.error();
   auto opened = wallet_open(*key, nonce_, sealed_,
-                            associated_data(public_part(owner_, kdf_, salt_, entries_)));
+                            associated_data(public_part(owner_, kdf_, salt_, entries_, erased_)));
   if (!opened)
     return make_error(Errc::unauthorized,
                       "wrong passphrase for the pseudonyms of " + owner_ + " (or the file " +
@@ -192,6 +207,11 @@ bool PseudonymStore::destroy(std::string_view did) {
     std::memcpy(kept.data() + i * Seed::size(), seeds_.data() + (i + 1) * Seed::size(),
                 seeds_.size() - (i + 1) * Seed::size());
     seeds_ = std::move(kept);
+    if (!entries_[i].record.empty()) {
+      erased_.push_back({entries_[i].record, entries_[i].did});
+      // The oldest notes go first once the list is full.
+      if (erased_.size() > kMaxPseudonyms) erased_.erase(erased_.begin());
+    }
     entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i));
     return true;
   }
@@ -202,7 +222,7 @@ Status PseudonymStore::save() const {
   if (!unlocked()) return make_error(Errc::internal, "pseudonym store is locked");
   WalletNonce nonce;
   random_bytes(nonce.data(), nonce.size());
-  json j = public_part(owner_, kdf_, salt_, entries_);
+  json j = public_part(owner_, kdf_, salt_, entries_, erased_);
   Bytes sealed = wallet_seal(key_, nonce, seeds_.view(), associated_data(j));
   j["nonce"] = to_base64(nonce.view());
   j["sealed"] = to_base64(sealed);

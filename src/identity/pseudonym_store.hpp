@@ -30,6 +30,14 @@ struct PseudonymEntry {
   friend bool operator==(const PseudonymEntry&, const PseudonymEntry&) = default;
 };
 
+// A record erased under one of the owner's pseudonyms: kept after the pseudonym's key is
+// destroyed, so her access log can still show (and prove) the erasure. Her device only.
+struct ErasedUnderPseudonym {
+  std::string record;  // hex
+  std::string pseudonym;
+  friend bool operator==(const ErasedUnderPseudonym&, const ErasedUnderPseudonym&) = default;
+};
+
 class PseudonymStore {
  public:
   static std::filesystem::path path_for(const std::filesystem::path& wallet_dir,
@@ -55,8 +63,10 @@ class PseudonymStore {
   const PseudonymEntry* find_record(std::string_view record_hex) const;
   [[nodiscard]] Result<SigningKey> key_of(std::string_view did) const;
   void set_record(std::string_view did, std::string record_hex);
-  // Forgets the pseudonym and its seed (needs unlock); false if it was not here.
+  // Forgets the pseudonym and its seed (needs unlock) and notes that its record was erased;
+  // false if it was not here.
   bool destroy(std::string_view did);
+  const std::vector<ErasedUnderPseudonym>& erased() const { return erased_; }
 
   // Writes the file atomically (needs unlock): a fresh nonce, the same salt and key.
   [[nodiscard]] Status save() const;
@@ -65,6 +75,7 @@ class PseudonymStore {
   std::filesystem::path path_;
   std::string owner_;
   std::vector<PseudonymEntry> entries_;
+  std::vector<ErasedUnderPseudonym> erased_;
   SecretBytes seeds_;  // 32 bytes per entry, same order, once unlocked
   KdfParams kdf_;
   WalletSalt salt_;

@@ -180,9 +180,10 @@ TEST_F(PseudonymCluster, TheLedgerNeverNamesThePatientOfAPseudonymousRecord) {
   EXPECT_EQ(erased["erased"][0]["pseudonymDestroyed"], pseudonym);
   auto store = PseudonymStore::load(PseudonymStore::path_for(tmp_ / "wallet", "alice"), alice_.did);
   ASSERT_TRUE(store) << store.error().message;
-  EXPECT_EQ(store->find(pseudonym), nullptr);
-  EXPECT_EQ(read_text_file(PseudonymStore::path_for(tmp_ / "wallet", "alice")).find(pseudonym),
-            std::string::npos);
+  EXPECT_EQ(store->find(pseudonym), nullptr);  // neither the pseudonym nor its key is held
+  ASSERT_EQ(store->erased().size(), 1u);         // only her note of the erasure, for her log
+  EXPECT_EQ(store->erased()[0].record, id);
+  EXPECT_EQ(store->erased()[0].pseudonym, pseudonym);
   json status;
   for (int t = 0; t < 150; ++t) {
     status = ok({"record", "erasure-status", id, "--as", "dr-ben"}, 1);
@@ -193,6 +194,16 @@ TEST_F(PseudonymCluster, TheLedgerNeverNamesThePatientOfAPseudonymousRecord) {
   EXPECT_EQ(status["tombstone"]["by"]["kind"], "holder");
   named = where_alice_is_named();
   EXPECT_TRUE(named.empty()) << named.front();
+  // Her access log still shows the erasure, from her wallet's note, proven against a checkpoint.
+  json after = ok({"access-log", "--as", "alice", "--verify"}, 1);
+  bool saw_erasure = false;
+  for (const auto& e : after["entries"])
+    if (e.value("kind", "") == "erasure" && e.value("record", "") == id) {
+      saw_erasure = true;
+      EXPECT_EQ(e["signer"], pseudonym);
+      EXPECT_EQ(e["proof"]["verified"], true);
+    }
+  EXPECT_TRUE(saw_erasure) << after.dump();
   // Her list no longer has it; the ledger still verifies on every node.
   EXPECT_EQ(ok({"record", "list", "--as", "alice"}, 2)["records"].size(), 0u);
   for (int i = 0; i < 3; ++i) {

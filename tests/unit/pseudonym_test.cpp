@@ -121,6 +121,10 @@ TEST(PseudonymStore, WrongPassphraseAndEveryEditAreRefused) {
   EXPECT_TRUE(edited([&](json& j) { j["pseudonyms"].erase(0); }));
   EXPECT_TRUE(edited([&](json& j) { j["kdf"]["opslimit"] = 100; }));
   EXPECT_TRUE(edited([&](json& j) { j["pseudonyms"][0]["record"] = "not hex"; }));
+  EXPECT_TRUE(edited([&](json& j) {
+    j["erased"].push_back({{"record", std::string(64, 'd')}, {"pseudonym", j["pseudonyms"][0]["did"]}});
+  }));
+  EXPECT_TRUE(edited([&](json& j) { j.erase("erased"); }));
   d.write("{ not json");
   EXPECT_FALSE(PseudonymStore::load(d.file(), std::string(kOwner)));
   d.write(good);
@@ -134,15 +138,20 @@ TEST(PseudonymStore, DestroyedPseudonymIsGoneAfterAReload) {
   StoreDir d;
   PseudonymStore s = issued(d, 3);
   const std::string gone = s.entries()[1].did, kept = s.entries()[2].did;
+  s.set_record(gone, std::string(64, 'c'));
   ASSERT_TRUE(s.destroy(gone));
   EXPECT_FALSE(s.destroy(gone));
   ASSERT_TRUE(s.save());
-  EXPECT_EQ(d.read().find(gone), std::string::npos);
   auto again = PseudonymStore::load(d.file(), std::string(kOwner));
   ASSERT_TRUE(again);
   ASSERT_TRUE(again->unlock(kPass, KdfParams::interactive()));
   EXPECT_EQ(again->entries().size(), 2u);
+  EXPECT_EQ(again->find(gone), nullptr);
   EXPECT_FALSE(again->key_of(gone));
+  // The wallet keeps a note of the erasure (record and pseudonym, no key) for her access log.
+  ASSERT_EQ(again->erased().size(), 1u);
+  EXPECT_EQ(again->erased()[0].record, std::string(64, 'c'));
+  EXPECT_EQ(again->erased()[0].pseudonym, gone);
   auto key = again->key_of(kept);
   ASSERT_TRUE(key);
   EXPECT_EQ(did_key_from_public_key(key->public_key()), kept);
