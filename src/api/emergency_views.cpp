@@ -57,14 +57,18 @@ Result<json> emergency_event_json(const StateView& state, const TxId& event, std
                               {"sealed", to_base64(shares[i].sealed.view())}}}});
     auto released = load_emergency_releases(state, event);
     if (!released) return released.error();
-    for (const auto& r : *released)
+    for (const auto& r : *released) {
+      // A version-2 release's sealed share is in its key envelope.
+      auto opened = with_released_share(r.release, read_envelope);
+      if (!opened) return opened.error();
       releases.push_back({{"share", r.release.share},
                           {"custodian", r.custodian},
                           {"recipient", to_hex(r.release.recipient.view())},
-                          {"sealed", to_base64(r.release.sealed.view())},
+                          {"sealed", to_base64(opened->sealed.view())},
                           {"tx", r.tx.hex()},
                           {"height", r.height},
                           {"time", fhir_instant(r.time_ms)}});
+    }
   }
   out["custodians"] = custodians;
   out["releases"] = releases;

@@ -81,6 +81,16 @@ Status admit_grant(ApiContext& ctx, const ConsentGrant& grant) {
   return Status::ok();
 }
 
+Status admit_release(ApiContext& ctx, const EmergencyRelease& release) {
+  auto cid = envelope_cid(ByteView(release.sealed_envelope));
+  if (!cid) return cid.error();
+  auto bytes = local_envelope(ctx, *cid);
+  if (!bytes) return bytes.error();
+  auto sealed = open_release_key_envelope(release, *bytes);
+  if (!sealed) return sealed.error();
+  return keep_envelope(ctx, *cid);
+}
+
 }  // namespace
 
 KeyEnvelopeReader key_envelope_reader(ApiContext& ctx) {
@@ -114,7 +124,9 @@ bool signed_by_its_signer(ApiContext& ctx, const Transaction& tx) {
 Status check_key_envelopes(ApiContext& ctx, ByteView encoded_tx) {
   auto tx = decode_transaction(encoded_tx);
   if (!tx) return Status::ok();  // the node refuses it with the decoder's reason
-  if (tx->type != kTxTypeRecordAnchor && tx->type != kTxTypeConsentGrant) return Status::ok();
+  if (tx->type != kTxTypeRecordAnchor && tx->type != kTxTypeConsentGrant &&
+      tx->type != kTxTypeEmergencyRelease)
+    return Status::ok();
   if (!signed_by_its_signer(ctx, *tx)) return Status::ok();
   if (tx->type == kTxTypeRecordAnchor) {
     auto anchor = decode_record_anchor(tx->payload);
@@ -126,7 +138,9 @@ Status check_key_envelopes(ApiContext& ctx, ByteView encoded_tx) {
     if (!grant) return Status::ok();
     return admit_grant(ctx, *grant);
   }
-  return Status::ok();
+  auto release = decode_emergency_release(tx->payload);
+  if (!release || release->sealed_envelope.empty()) return Status::ok();
+  return admit_release(ctx, *release);
 }
 
 }  // namespace pv::api

@@ -8,6 +8,7 @@
 #include "cli/record_content.hpp"
 #include "cli/record_views.hpp"
 #include "identity/emergency_shares.hpp"
+#include "ledger/record_key_envelope.hpp"
 
 namespace pv::cli {
 namespace {
@@ -89,6 +90,14 @@ Result<ShareRelease> release_emergency_share(api::NodeClient& client, const Acto
   auto release = seal_release(event, view->epoch, share, *reader_key);
   sodium_memzero(share.value.data(), share.value.size());
   if (!release) return release.error();
+  // Version 2: the re-sealed share goes to the node in a key envelope, never into the
+  // transaction, so erasing the record erases it too (docs/erasure.md).
+  auto envelope = upload_raw_blocks(client, {encode_release_key_envelope(*release)});
+  if (!envelope)
+    return make_error(envelope.error().code,
+                      "uploading the released share's key envelope: " + envelope.error().message);
+  release->sealed_envelope = std::move(envelope->front());
+  release->sealed = SealedRelease{};
   Bytes tx = custodian.sign_transaction(network, kTxTypeEmergencyRelease,
                                         encode_emergency_release(*release));
   auto committed = client.submit_and_commit(tx, timeout);

@@ -77,7 +77,7 @@ Result<EmergencyEventView> parse_emergency_event(const json& j) {
       auto sealed = SealedRelease::from(*raw);
       if (!sealed) return shape("sealed release");
       rv.tx = *tx;
-      rv.release = {v.event, r.at("share").get<std::uint8_t>(), v.epoch, *recipient, *sealed};
+      rv.release = {v.event, r.at("share").get<std::uint8_t>(), v.epoch, *recipient, *sealed, {}};
       v.releases.push_back(std::move(rv));
     }
   } catch (const json::exception&) {

@@ -46,20 +46,31 @@ Result<EmergencyPolicy> decode_emergency_policy(ByteView b) {
   return p;
 }
 
+// Version 2 names the sealed share's key envelope instead of carrying it.
+inline constexpr std::uint8_t kReleaseVersionEnveloped = 2;
+
 Bytes encode_emergency_release(const EmergencyRelease& e) {
   BinaryWriter w;
-  w.u8(kConsentPayloadVersion);
+  const bool enveloped = !e.sealed_envelope.empty();
+  w.u8(enveloped ? kReleaseVersionEnveloped : kConsentPayloadVersion);
   w.fixed(e.event);
   w.u8(e.share);
   w.u32(e.epoch);
   w.fixed(e.recipient);
-  w.fixed(e.sealed);
+  if (enveloped)
+    w.var(ByteView(e.sealed_envelope));
+  else
+    w.fixed(e.sealed);
   return w.take();
 }
 
 Result<EmergencyRelease> decode_emergency_release(ByteView b) {
   BinaryReader r(b);
-  PV_TRY(read_payload_version(r));
+  auto version = r.u8("payload version");
+  if (!version) return version.error();
+  if (*version != kConsentPayloadVersion && *version != kReleaseVersionEnveloped)
+    return make_error(Errc::malformed, "unsupported emergency release version " +
+                                           std::to_string(*version) + " (1 or 2)");
   EmergencyRelease e;
   auto event = r.fixed<32>("event");
   if (!event) return event.error();
@@ -72,14 +83,22 @@ Result<EmergencyRelease> decode_emergency_release(ByteView b) {
   if (*epoch == 0) return make_error(Errc::malformed, "emergency policy epochs start at 1");
   auto recipient = r.fixed<32>("recipient");
   if (!recipient) return recipient.error();
-  auto sealed = r.fixed<kSealedReleaseBytes>("sealed share");
-  if (!sealed) return sealed.error();
+  if (*version == kReleaseVersionEnveloped) {
+    auto envelope = r.var(kMaxCidBytes, "sealed share's key envelope");
+    if (!envelope) return envelope.error();
+    if (envelope->empty())
+      return make_error(Errc::malformed, "a version-2 release names its key envelope");
+    e.sealed_envelope.assign(envelope->begin(), envelope->end());
+  } else {
+    auto sealed = r.fixed<kSealedReleaseBytes>("sealed share");
+    if (!sealed) return sealed.error();
+    e.sealed = *sealed;
+  }
   PV_TRY(r.expect_end("emergency release"));
   e.event = *event;
   e.share = *share;
   e.epoch = *epoch;
   e.recipient = *recipient;
-  e.sealed = *sealed;
   return e;
 }
 

@@ -32,7 +32,11 @@ struct EmergencyRelease {
   std::uint8_t share = 0;   // share number: 1 + the custodian's position in the policy
   std::uint32_t epoch = 0;  // the policy epoch of the record's shares
   PublicKey recipient;      // the reader's Ed25519 key whose X25519 counterpart it is sealed to
-  SealedRelease sealed;     // seal(share value || event id)
+  SealedRelease sealed;     // seal(share value || event id); v2: zero on the wire
+  // Version 2 (docs/erasure.md, "Key envelopes"): the sealed share travels in a key envelope, a
+  // content-store block whose binary CID this is, erased with the record; never through the
+  // orderer. A node fills `sealed` from the envelope when it serves the release. Empty: v1.
+  Bytes sealed_envelope;
   friend bool operator==(const EmergencyRelease&, const EmergencyRelease&) = default;
 };
 

@@ -14,6 +14,7 @@ namespace {
 inline constexpr std::uint8_t kEnvelopeVersion = 1;
 inline constexpr std::uint8_t kEnvelopeRecordKeys = 1;
 inline constexpr std::uint8_t kEnvelopeGrantKey = 2;
+inline constexpr std::uint8_t kEnvelopeReleasedShare = 3;
 
 Status read_envelope_header(BinaryReader& r, std::uint8_t kind, ByteView envelope) {
   if (envelope.size() > kMaxKeyEnvelopeBytes)
@@ -29,7 +30,9 @@ Status read_envelope_header(BinaryReader& r, std::uint8_t kind, ByteView envelop
     return make_error(Errc::invalid_argument,
                       kind == kEnvelopeRecordKeys
                           ? "this object is not the key envelope of a record anchor"
-                          : "this object is not the key envelope of a consent grant");
+                          : (kind == kEnvelopeGrantKey
+                                 ? "this object is not the key envelope of a consent grant"
+                                 : "this object is not the key envelope of an emergency release"));
   return Status::ok();
 }
 
@@ -118,6 +121,38 @@ Result<WrappedKey> open_grant_key_envelope(const RecordId& record, ByteView enve
   return key;
 }
 
+Bytes encode_release_key_envelope(const EmergencyRelease& release) {
+  BinaryWriter w;
+  w.u8(kEnvelopeVersion);
+  w.u8(kEnvelopeReleasedShare);
+  w.fixed(release.event);
+  w.u8(release.share);
+  w.fixed(release.recipient);
+  w.fixed(release.sealed);
+  return w.take();
+}
+
+Result<SealedRelease> open_release_key_envelope(const EmergencyRelease& release,
+                                                ByteView envelope) {
+  BinaryReader r(envelope);
+  PV_TRY(read_envelope_header(r, kEnvelopeReleasedShare, envelope));
+  auto event = r.fixed<32>("access event");
+  if (!event) return event.error();
+  auto share = r.u8("share number");
+  if (!share) return share.error();
+  auto recipient = r.fixed<32>("recipient");
+  if (!recipient) return recipient.error();
+  auto sealed = r.fixed<kSealedReleaseBytes>("sealed share");
+  if (!sealed) return sealed.error();
+  PV_TRY(r.expect_end("key envelope"));
+  if (*event != release.event || *share != release.share || *recipient != release.recipient)
+    return make_error(Errc::invalid_argument,
+                      "the key envelope holds share " + std::to_string(*share) + " of access event " +
+                          event->hex().substr(0, 16) + " for another reader, not what the "
+                          "release names");
+  return *sealed;
+}
+
 Status check_key_declarations(const StateView& state, const RecordAnchor& a) {
   auto current = load_category_key(state, a.patient, a.category);
   if (!current) return current.error();
@@ -170,6 +205,17 @@ Result<WrappedKey> grant_key(const RecordKeyGrant& k, const KeyEnvelopeReader& r
   auto bytes = read_key_envelope(read, ByteView(k.key_envelope), "the consent's");
   if (!bytes) return bytes.error();
   return open_grant_key_envelope(k.record, *bytes);
+}
+
+Result<EmergencyRelease> with_released_share(EmergencyRelease release,
+                                             const KeyEnvelopeReader& read) {
+  if (release.sealed_envelope.empty()) return release;
+  auto bytes = read_key_envelope(read, release.sealed_envelope, "the released share's");
+  if (!bytes) return bytes.error();
+  auto sealed = open_release_key_envelope(release, *bytes);
+  if (!sealed) return sealed.error();
+  release.sealed = *sealed;
+  return release;
 }
 
 }  // namespace pv

@@ -17,6 +17,7 @@
 #include <functional>
 
 #include "ledger/consent_payloads.hpp"
+#include "ledger/emergency_payloads.hpp"
 #include "ledger/state.hpp"
 
 namespace pv {
@@ -46,6 +47,13 @@ RecordAnchor enveloped_anchor(RecordAnchor a, Bytes envelope_cid);
 Bytes encode_grant_key_envelope(const RecordId& record, const WrappedKey& key);
 [[nodiscard]] Result<WrappedKey> open_grant_key_envelope(const RecordId& record, ByteView envelope);
 
+// A custodian's share re-sealed to an emergency reader, in a version-2 release: the envelope
+// names the access event, the share number and the reader's key, so it cannot be presented for
+// another release.
+Bytes encode_release_key_envelope(const EmergencyRelease& release);
+[[nodiscard]] Result<SealedRelease> open_release_key_envelope(const EmergencyRelease& release,
+                                                              ByteView envelope);
+
 // The recipient checks of an anchor's keys against `state` (filled keys: a version-1 anchor, or
 // a version-2 one opened from its envelope): the patient's and the author's keys are sealed to
 // their DIDs, the category wrap to the patient's current category key, one emergency share to
@@ -68,6 +76,10 @@ using KeyEnvelopeReader = std::function<Result<Bytes>(ByteView cid)>;
 // `a` with its keys filled: unchanged for version 1; for version 2 read through `read` and
 // opened. Errc::unavailable when there is no reader or the envelope cannot be read.
 [[nodiscard]] Result<RecordAnchor> with_record_keys(RecordAnchor a, const KeyEnvelopeReader& read);
+// `release` with `sealed` filled: unchanged for version 1; for version 2 read through `read` and
+// opened. Errc::unavailable when the envelope cannot be read (after an erasure, none can).
+[[nodiscard]] Result<EmergencyRelease> with_released_share(EmergencyRelease release,
+                                                           const KeyEnvelopeReader& read);
 // The grantee's key of one record in a consent grant: in the grant (version 1) or read through
 // `read` from its envelope (version 2).
 [[nodiscard]] Result<WrappedKey> grant_key(const RecordKeyGrant& k, const KeyEnvelopeReader& read);

@@ -21,6 +21,7 @@
 #include "identity/wallet.hpp"
 #include "ledger/vc_jwt.hpp"
 #include "node/node_key.hpp"
+#include "key_envelope_scan.hpp"
 #include "process.hpp"
 
 namespace pv::e2e {
@@ -348,21 +349,43 @@ TEST_F(EmergencyE2e, APseudonymousRecordIsCoveredByThePatientsCustodians) {
       {pv_bin(), "record", "get", rec, "--as", "dr-eve", "--purpose", "ETREAT", "--emergency",
        "--credential", eve, "--wait-ms", "60000", "-o", tmp_ / "eve.json", "--json"},
       env_);
-  std::size_t released = 0;
-  for (int i = 0; i < 600 && released < 2; ++i) {
+  std::vector<std::string> release_txs;
+  for (int i = 0; i < 600 && release_txs.size() < 2; ++i) {
     for (const char* custodian : {"hospital-b", "clinic-c"}) {
       json watched = ok_json({"emergency", "watch", "--as", custodian, "--once"});
-      released += watched["released"].size();
+      for (const auto& r : watched["released"]) release_txs.push_back(r["tx"]);
     }
-    if (released < 2) std::this_thread::sleep_for(50ms);
+    if (release_txs.size() < 2) std::this_thread::sleep_for(50ms);
   }
-  EXPECT_EQ(released, 2u);
+  EXPECT_EQ(release_txs.size(), 2u);
   auto done = reading.wait(60s);
   ASSERT_TRUE(done.exited && done.code == 0) << reading.out() << reading.err();
   EXPECT_EQ(read_text_file(tmp_ / "eve.json"), note);
   json read = json::parse(reading.out(), nullptr, false);
   ASSERT_TRUE(read.is_object()) << reading.out();
   EXPECT_EQ(read["basis"], "emergency");
+
+  // The shares re-sealed to Dr Eve are in key envelopes (the releases carry none), on this node
+  // until Alice erases the record; then nowhere in its data directory.
+  auto samples = released_share_samples(port_, release_txs);
+  ASSERT_EQ(samples.size(), 2u);
+  auto found = [&] {
+    std::size_t n = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(tmp_ / "data"))
+      if (entry.is_regular_file()) {
+        const std::string content = read_text_file(entry.path().string());
+        for (const auto& sample : samples) n += content.find(sample.bytes) != std::string::npos;
+      }
+    return n;
+  };
+  EXPECT_GE(found(), 2u);
+  ok_json({"record", "erase", rec, "--as", "alice"});
+  for (int i = 0; i < 150; ++i) {
+    json status = ok_json({"record", "erasure-status", rec, "--as", "dr-ana"});
+    if (status["receipts"].size() == 1) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(found(), 0u);
 
   // Opting out: no policy for the pseudonym, so no shares for its record and no break-glass.
   json bare = ok_json({"pseudonym", "issue", "--as", "alice", "--count", "1", "--no-emergency",

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "content/cid.hpp"
+#include "ledger/emergency_payloads.hpp"
 #include "ledger/record_key_envelope.hpp"
 #include "ledger/transaction.hpp"
 
@@ -101,6 +102,35 @@ inline std::vector<KeySample> record_key_samples(int port, const std::string& re
   }
   for (const auto& s : samples)
     EXPECT_EQ(anchor_text.find(s.bytes), std::string::npos) << "the anchor carries " << s.what;
+  return samples;
+}
+
+// The samples of the shares custodians re-sealed to an emergency reader in the releases
+// `release_txs`, read from the node at `port`: each release must be version 2 (the share in a
+// key envelope) and carry no sample itself.
+inline std::vector<KeySample> released_share_samples(int port,
+                                                     const std::vector<std::string>& release_txs) {
+  std::vector<KeySample> samples;
+  for (const auto& id : release_txs) {
+    auto raw = tx_bytes(port, id);
+    EXPECT_TRUE(raw) << raw.error().message;
+    if (!raw) continue;
+    auto tx = decode_transaction(*raw);
+    auto release = tx ? decode_emergency_release(tx->payload) : Result<EmergencyRelease>(tx.error());
+    EXPECT_TRUE(release && !release->sealed_envelope.empty()) << "the release is not version 2";
+    if (!release || release->sealed_envelope.empty()) continue;
+    auto bytes = envelope_bytes(port, release->sealed_envelope);
+    EXPECT_TRUE(bytes) << bytes.error().message;
+    if (!bytes) continue;
+    auto sealed = open_release_key_envelope(*release, *bytes);
+    EXPECT_TRUE(sealed) << sealed.error().message;
+    if (!sealed) continue;
+    KeySample sample{std::string(reinterpret_cast<const char*>(sealed->bytes.data()) + 24, 32),
+                     "share " + std::to_string(release->share) + " re-sealed to the reader"};
+    EXPECT_EQ(std::string(raw->begin(), raw->end()).find(sample.bytes), std::string::npos)
+        << "the release transaction carries " << sample.what;
+    samples.push_back(std::move(sample));
+  }
   return samples;
 }
 

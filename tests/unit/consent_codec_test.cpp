@@ -111,9 +111,14 @@ std::vector<Bytes> samples() {
   shared.emergency = EmergencyShares{2, {wrapped(7), wrapped(8), wrapped(9)}};
   add(0, encode_record_anchor(shared));
   add(5, encode_emergency_policy({3, 2, {"did:web:a.example", "did:web:b.example"}}));
-  EmergencyRelease release{id(4), 2, 1, id(5), {}};
+  EmergencyRelease release{id(4), 2, 1, id(5), {}, {}};
   release.sealed.bytes.fill(0x5a);
   add(6, encode_emergency_release(release));
+  EmergencyRelease enveloped_release = release;
+  enveloped_release.sealed = SealedRelease{};
+  enveloped_release.sealed_envelope = {0x01, 0x55, 0x12, 0x20, 6};
+  add(6, encode_emergency_release(enveloped_release));
+  add(7, encode_release_key_envelope(release));
   // Version 2: key envelopes (ledger/record_key_envelope.hpp), and the envelopes themselves.
   const Bytes envelope_cid = {0x01, 0x55, 0x12, 0x20, 8, 8, 8};
   add(0, encode_record_anchor(enveloped_anchor(shared, envelope_cid)));
@@ -143,8 +148,10 @@ bool decodes(ByteView payload, std::uint8_t selector) {
     case 7: {
       RecordAnchor declared;
       declared.key_envelope = {0x01};
+      EmergencyRelease named{id(4), 2, 1, id(5), {}, {}};
       return open_record_key_envelope(declared, payload).is_ok() ||
-             open_grant_key_envelope(RecordId{}, payload).is_ok();
+             open_grant_key_envelope(RecordId{}, payload).is_ok() ||
+             open_release_key_envelope(named, payload).is_ok();
     }
     default:
       return decode_access_event(payload).is_ok();
@@ -410,6 +417,41 @@ TEST(KeyEnvelope, RefusesBadVersion2Declarations) {
   Bytes version = encode_record_anchor(a);
   version[0] = 3;
   EXPECT_FALSE(decode_record_anchor(version));
+}
+
+TEST(KeyEnvelope, AReleasedShareEnvelopeOpensOnlyForItsRelease) {
+  EmergencyRelease release{id(4), 2, 1, id(5), {}, {}};
+  release.sealed.bytes.fill(0x6b);
+  const Bytes envelope = encode_release_key_envelope(release);
+  // The version-2 release carries no sealed share, only the envelope's CID.
+  EmergencyRelease named = release;
+  named.sealed = SealedRelease{};
+  named.sealed_envelope = kEnvelopeCid;
+  const Bytes payload = encode_emergency_release(named);
+  EXPECT_EQ(payload[0], 2);
+  EXPECT_EQ(std::search(payload.begin(), payload.end(), release.sealed.bytes.begin(),
+                        release.sealed.bytes.end()),
+            payload.end());
+  auto decoded = decode_emergency_release(payload);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(*decoded, named);
+  auto opened = open_release_key_envelope(named, envelope);
+  ASSERT_TRUE(opened) << opened.error().message;
+  EXPECT_EQ(*opened, release.sealed);
+  // Presented for another event, share or reader: refused.
+  for (int which = 0; which < 3; ++which) {
+    EmergencyRelease other = named;
+    if (which == 0) other.event = id(9);
+    if (which == 1) other.share = 3;
+    if (which == 2) other.recipient = id(9);
+    EXPECT_FALSE(open_release_key_envelope(other, envelope)) << which;
+  }
+  EXPECT_FALSE(open_release_key_envelope(named, encode_grant_key_envelope(id(1), wrapped(1))));
+  // A version-2 release that names no envelope does not decode.
+  Bytes empty_cid = payload;
+  empty_cid.resize(1 + 32 + 1 + 4 + 32);
+  empty_cid.insert(empty_cid.end(), {0, 0, 0, 0});  // u32 length 0
+  EXPECT_FALSE(decode_emergency_release(empty_cid));
 }
 
 TEST(KeyEnvelope, AGrantKeyEnvelopeOpensOnlyForItsRecord) {

@@ -53,7 +53,13 @@ Status remove_emergency_events(StateOverlay& state, const RecordId& record, Unli
     state.erase(emergency_event_state_key(event));
     for (std::uint8_t share = 1; share <= kMaxCustodians; ++share) {
       const std::string key = emergency_release_state_key(event, share);
-      if (!state.get(key)) continue;
+      auto held = state.get(key);
+      if (!held) continue;
+      // A version-2 release's re-sealed share is in a key envelope: erased with the record.
+      auto released = decode_emergency_release_state(*held);
+      if (!released) return released.error();
+      if (!released->release.sealed_envelope.empty())
+        counts.key_envelopes.push_back(released->release.sealed_envelope);
       state.erase(key);
       ++counts.key_slots;
     }
