@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <map>
 
 #include "cli/config_dir.hpp"
 #include "codec/did_pv.hpp"
@@ -99,13 +100,32 @@ Result<Wallet> open_wallet(const ActingOptions& options) {
   return wallet;
 }
 
+namespace {
+
+// Passphrases typed at the terminal in this process, by identity: a command that unlocks an
+// identity and then its pseudonym store (cli/record_holder.hpp) asks once. Wiped at exit.
+std::map<std::string, Passphrase>& typed_passphrases() {
+  static std::map<std::string, Passphrase> typed;
+  return typed;
+}
+
+}  // namespace
+
 Result<Passphrase> wallet_passphrase(const ActingOptions& options, const std::string& identity_name,
                                      bool confirm) {
   PassphraseRequest req;
   if (!options.passphrase_file.empty()) req.file = options.passphrase_file;
   req.confirm = confirm;
   req.prompt = "Passphrase for " + identity_name + ": ";
-  return read_passphrase(req);
+  const bool from_terminal = !req.file && std::getenv(req.env_var) == nullptr;
+  auto& typed = typed_passphrases();
+  if (from_terminal && !confirm)
+    if (auto it = typed.find(identity_name); it != typed.end())
+      return Passphrase(std::string(it->second.view()));
+  auto passphrase = read_passphrase(req);
+  if (passphrase && from_terminal)
+    typed.insert_or_assign(identity_name, Passphrase(std::string(passphrase->view())));
+  return passphrase;
 }
 
 std::optional<std::string> DidPvOnNode::key_id_of(const PublicKey& key) const {

@@ -195,7 +195,12 @@ int add(const RecordOptions& o) {
                                              " category key too (grantees of a category consent "
                                              "can read it)"
                                        : "") +
-                 (o.verify ? "\n  inclusion proof verified" : ""));
+                 (o.verify ? "\n  inclusion proof verified" : "") +
+                 (pseudonym || o.no_pseudonym
+                      ? ""
+                      : "\n  note: anchored under the patient's DID (no pseudonym pool of hers is "
+                        "registered here: `pv pseudonym import`); the ledger's history will name "
+                        "her even if the record is erased"));
   return kExitOk;
 }
 

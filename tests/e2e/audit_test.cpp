@@ -131,8 +131,34 @@ TEST(AuditE2e, HonestNodeIsVerifiedCosignedAndResumedAfterKill9) {
   ASSERT_TRUE(wait_for_http_ok(audit_port, "/healthz", 30s)) << auditor->err();
   ASSERT_TRUE(run({pv, "id", "create", "--name", "alice"}, e.with_node(url_of(port))).ok());
   for (char c : {'a', 'b', 'c'}) submit_anchor(e, url_of(port), c);
-  const std::uint64_t size = checkpoint_size(port);
-  ASSERT_GE(size, 3u);
+  // A record under one of Alice's pseudonyms, erased, and the node's erasure receipt: the auditor
+  // re-executes erasures and their receipts like every other transaction.
+  e.env.push_back("PV_AS=alice");
+  const auto env = e.with_node(url_of(port));
+  ASSERT_TRUE(run({pv, "id", "create", "--name", "dr-ben", "--method", "key"}, env).ok());
+  ASSERT_TRUE(run({pv, "pseudonym", "issue", "--as", "alice", "--count", "1", "-o",
+                   e.tmp / "alice.pool"},
+                  env)
+                  .ok());
+  std::ofstream(e.tmp / "note.json") << R"({"resourceType":"Observation","status":"final"})";
+  auto added = run({pv, "record", "add", e.tmp / "note.json", "--as", "dr-ben", "--pseudonyms",
+                    e.tmp / "alice.pool", "--json"},
+                   env);
+  ASSERT_TRUE(added.ok()) << added.err;
+  const std::string record = json::parse(added.out)["record"]["id"];
+  auto erased = run({pv, "record", "erase", record, "--as", "alice"}, env);
+  ASSERT_TRUE(erased.ok()) << erased.err;
+  for (int i = 0; i < 150; ++i) {
+    auto status = run({pv, "record", "erasure-status", record, "--as", "dr-ben", "--json"}, env);
+    if (status.ok() && json::parse(status.out)["receipts"].size() == 1) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  // Six transactions: three anchors, the record, its erasure and the node's receipt (the signed
+  // checkpoint may trail the commit by a moment).
+  std::uint64_t size = 0;
+  for (int i = 0; i < 100 && (size = checkpoint_size(port)) < 6; ++i)
+    std::this_thread::sleep_for(100ms);
+  ASSERT_EQ(size, 6u);
   json s = wait_status(audit_port, [&](const json& j) { return node_verified_to(j, 0, size); });
   EXPECT_EQ(s["ok"], true) << s.dump();
   EXPECT_EQ(s["nodes"][0]["resumedAtHeight"], 0);

@@ -25,6 +25,7 @@
 #include "content/car.hpp"
 #include "identity/wallet.hpp"
 #include "key_envelope_scan.hpp"
+#include "wallet_cluster.hpp"
 #include "ledger/erasure/erasure_payloads.hpp"
 #include "ledger/transaction.hpp"
 #include "node/node_key.hpp"
@@ -449,40 +450,8 @@ bool stop_cluster_node(const LocalCluster& cluster, int i) {
   return false;
 }
 
-// A running 3-node etcd cluster whose nodes know their peers, a wallet with alice, dr-ben and
-// dr-cara, and `pv` pointed at one of the nodes; the organization of the development genesis.
-class ErasureCluster : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!std::getenv("PV_NODE_PASSPHRASE")) setenv("PV_NODE_PASSPHRASE", "pv-e2e", 1);
-    ASSERT_TRUE(cluster_.start()) << cluster_.last().out << cluster_.last().err;
-    auto wallet = Wallet::open(tmp_ / "wallet", {KdfParams::interactive()});
-    ASSERT_TRUE(wallet);
-    for (const char* name : {"alice", "dr-ben", "dr-cara"})
-      ASSERT_TRUE(wallet->create(name, DidMethod::key, kPassphrase));
-    env_ = {"HOME=" + tmp_.path(),
-            "XDG_CONFIG_HOME=" + (tmp_ / "config"),
-            "PV_WALLET=" + (tmp_ / "wallet"),
-            "PV_PASSPHRASE=" + std::string(kPassphrase),
-            "PV_WALLET_KDF=interactive",
-            "PV_AS="};
-    cluster_.wait_for_peers();
-    auto orgs = httplib::Client("127.0.0.1", cluster_.node_port(0)).Get("/v1/organizations");
-    ASSERT_TRUE(orgs && orgs->status == 200);
-    org_ = json::parse(orgs->body)["organizations"][0]["did"].get<std::string>();
-  }
-
-  Completed pv_on(std::vector<std::string> args, int node) {
-    args.insert(args.begin(), pv_bin());
-    args.insert(args.end(), {"--node", cluster_.node_url(node), "--json"});
-    return run(args, env_);
-  }
-
-  LocalCluster cluster_;
-  TempDir tmp_;
-  std::vector<std::string> env_;
-  std::string org_;
-};
+// The cluster tests of erasure run on a WalletCluster (wallet_cluster.hpp).
+class ErasureCluster : public WalletCluster {};
 
 // Three nodes of three organizations on a real 3-member etcd cluster (scripts/cluster.sh): a
 // record with a 20 MB imaging file (issue 17) added through node 1 is erased through node 2 while

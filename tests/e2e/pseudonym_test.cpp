@@ -20,6 +20,7 @@
 #include "identity/pseudonym_store.hpp"
 #include "identity/wallet.hpp"
 #include "process.hpp"
+#include "wallet_cluster.hpp"
 
 namespace pv::e2e {
 namespace {
@@ -27,8 +28,6 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-
-constexpr const char* kPassphrase = "pseudonym wallet passphrase";
 
 // The files under `root` that contain `needle`.
 std::vector<std::string> files_containing(const fs::path& root, const std::string& needle) {
@@ -40,35 +39,13 @@ std::vector<std::string> files_containing(const fs::path& root, const std::strin
   return where;
 }
 
-class PseudonymCluster : public ::testing::Test {
+class PseudonymCluster : public WalletCluster {
  protected:
   void SetUp() override {
-    if (!std::getenv("PV_NODE_PASSPHRASE")) setenv("PV_NODE_PASSPHRASE", "pv-e2e", 1);
-    ASSERT_TRUE(cluster_.start()) << cluster_.last().out << cluster_.last().err;
-    auto wallet = Wallet::open(tmp_ / "wallet", {KdfParams::interactive()});
-    ASSERT_TRUE(wallet);
-    for (const char* name : {"alice", "dr-ben", "dr-cara", "mallory"}) {
-      auto id = wallet->create(name, DidMethod::key, kPassphrase);
-      ASSERT_TRUE(id);
-      if (std::string(name) == "alice") alice_ = *id;
-    }
-    env_ = {"HOME=" + tmp_.path(),
-            "XDG_CONFIG_HOME=" + (tmp_ / "config"),
-            "PV_WALLET=" + (tmp_ / "wallet"),
-            "PV_PASSPHRASE=" + std::string(kPassphrase),
-            "PV_WALLET_KDF=interactive",
-            "PV_AS="};
-    cluster_.wait_for_peers();
-    auto orgs = httplib::Client("127.0.0.1", cluster_.node_port(0)).Get("/v1/organizations");
-    ASSERT_TRUE(orgs && orgs->status == 200);
-    org_ = json::parse(orgs->body)["organizations"][0]["did"].get<std::string>();
+    WalletCluster::SetUp();
+    alice_ = ids_["alice"];
   }
-
-  Completed pv(std::vector<std::string> args, int node) {
-    args.insert(args.begin(), pv_bin());
-    args.insert(args.end(), {"--node", cluster_.node_url(node), "--json"});
-    return run(args, env_);
-  }
+  Completed pv(std::vector<std::string> args, int node) { return pv_on(std::move(args), node); }
   json ok(std::vector<std::string> args, int node) {
     auto c = pv(args, node);
     EXPECT_TRUE(c.ok()) << args[0] << " " << args[1] << ": " << c.err << c.out;
@@ -84,10 +61,6 @@ class PseudonymCluster : public ::testing::Test {
     return where;
   }
 
-  LocalCluster cluster_;
-  TempDir tmp_;
-  std::vector<std::string> env_;
-  std::string org_;
   IdentityMetadata alice_;
 };
 
