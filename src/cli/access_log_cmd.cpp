@@ -113,8 +113,8 @@ int access_log(const AccessLogOptions& o) {
   // Each pseudonymous record's log is its pseudonym's (docs/erasure.md).
   auto store = open_pseudonyms(o.acting, *actor);
   if (!store) return out.fail(store.error());
-  auto held = fetch_held_records(*client, *actor, *store);
-  if (!held) return out.fail(held.error());
+  if (store->unlocked())
+    if (auto s = learn_pseudonym_records(*client, *actor, *store); !s) return out.fail(s.error());
   for (const auto& e : store->entries()) {
     if (e.record.empty()) continue;
     auto pseudonym = pseudonym_actor(*actor, *store, e.did);

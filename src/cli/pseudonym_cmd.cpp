@@ -118,8 +118,8 @@ int list(const PseudonymOptions& o) {
   auto store = open_pseudonyms(o.acting, *actor);
   if (!store) return out.fail(store.error());
   // Learn which pseudonyms hold a record by now.
-  auto held = fetch_held_records(*client, *actor, *store);
-  if (!held) return out.fail(held.error());
+  if (store->unlocked())
+    if (auto s = learn_pseudonym_records(*client, *actor, *store); !s) return out.fail(s.error());
   json list = json::array();
   std::string human;
   std::size_t unused = 0;

@@ -31,9 +31,6 @@ Result<Actor> pseudonym_actor(const Actor& owner, const PseudonymStore& store,
   return Actor(std::move(m), std::move(secrets), pseudonym_did, *key);
 }
 
-namespace {
-
-// Asks the node for the records of each pseudonym whose record the store does not know yet.
 Status learn_pseudonym_records(api::NodeClient& client, const Actor& owner,
                                PseudonymStore& store) {
   bool learnt = false;
@@ -55,8 +52,6 @@ Status learn_pseudonym_records(api::NodeClient& client, const Actor& owner,
   }
   return learnt ? store.save() : Status::ok();
 }
-
-}  // namespace
 
 Result<std::vector<HeldRecord>> fetch_held_records(api::NodeClient& client, const Actor& owner,
                                                    PseudonymStore& store,

@@ -24,6 +24,11 @@ namespace pv::cli {
 [[nodiscard]] Result<Actor> pseudonym_actor(const Actor& owner, const PseudonymStore& store,
                                             const std::string& pseudonym_did);
 
+// Asks the node for the records of each pseudonym whose record the store does not know yet
+// (signed by that pseudonym), and saves what it learns. Leaves `client` signing as `owner`.
+[[nodiscard]] Status learn_pseudonym_records(api::NodeClient& client, const Actor& owner,
+                                             PseudonymStore& store);
+
 // Every record of the patient, under her DID and under each of her pseudonyms, with the key that
 // speaks for it. Learns (and saves) the pseudonyms' records. Leaves `client` signing as `owner`.
 struct HeldRecord {
