@@ -1,10 +1,12 @@
 // Fuzzes the erasure payload decoders (ledger/erasure/erasure_payloads.hpp). The first byte picks
-// the decoder (mod 3: record-erase, legal-hold, erasure-receipt); the rest is the payload.
+// the decoder (mod 4: record-erase, legal-hold, erasure-receipt,
+// pseudonyms-only); the rest is the payload.
 // Invariants, for every payload that decodes:
 //  - canonicality: encode(decode(x)) == x, byte for byte;
 //  - every enumeration is a known code (its name is not "unknown");
 //  - a legal hold carries a credential; officer-other erasure carries one;
-//  - a receipt's compacted flag came from a 0/1 byte.
+//  - a receipt's compacted flag came from a 0/1 byte;
+//  - a pseudonyms-only setting is require or off.
 // Payloads that do not decode fail with a value naming what failed, never a crash.
 
 #include <algorithm>
@@ -39,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace pv;
   if (size == 0) return 0;
   const ByteView payload(data + 1, size - 1);
-  switch (data[0] % 3) {
+  switch (data[0] % 4) {
     case 0: {
       auto e = decode_record_erase(payload);
       if (refused(e)) return 0;
@@ -59,10 +61,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       require(!h->credential.empty(), "a hold carries a credential");
       break;
     }
-    default: {
+    case 2: {
       auto rc = decode_erasure_receipt(payload);
       if (refused(rc)) return 0;
       same(encode_erasure_receipt(*rc), payload);
+      break;
+    }
+    default: {
+      auto p = decode_pseudonyms_only(payload);
+      if (refused(p)) return 0;
+      same(encode_pseudonyms_only(*p), payload);
+      require(pseudonyms_only_setting_code(p->setting) != "unknown", "known setting");
       break;
     }
   }

@@ -13,10 +13,10 @@
 #include "ledger/credential_revocation.hpp"
 #include "ledger/erasure/erasure_payloads.hpp"
 #include "ledger/erasure/erasure_state.hpp"
-#include "ledger/vc_jwt.hpp"
 #include "ledger/org_state.hpp"
 #include "ledger/signer.hpp"
 #include "ledger/tx_registry.hpp"
+#include "ledger/vc_jwt.hpp"
 #include "storage/ledger_store.hpp"
 
 namespace pv::audit {
@@ -223,6 +223,8 @@ Result<json> audit_report(const std::string& data_dir, const ReportRange& range)
        holds_lifted = json::object(), holds_by_reason = json::object(),
        receipts_by_org = json::object();
   std::uint64_t erasures = 0;
+  // Patients' pseudonyms-only rules set and lifted (counts only: the signer is a patient).
+  json pseudonyms_only = {{"required", 0}, {"lifted", 0}};
   std::map<std::string, int> read_refusals, tx_refusals;
   std::uint64_t blocks = 0, transactions = 0, refused_reads = 0, refused_txs = 0;
 
@@ -291,6 +293,11 @@ Result<json> audit_report(const std::string& data_dir, const ReportRange& range)
           bump(holds_by_reason, std::string(hold_reason_code(hold->reason)));
       } else if (tx->type == kTxTypeErasureReceipt) {
         bump(receipts_by_org, org);
+      } else if (tx->type == kTxTypePseudonymsOnly) {
+        auto p = decode_pseudonyms_only(tx->payload);
+        if (!p) continue;
+        const char* key = p->setting == PseudonymsOnlySetting::require ? "required" : "lifted";
+        pseudonyms_only[key] = pseudonyms_only[key].get<int>() + 1;
       } else if (tx->type == 40) {
         attestations["issued"] = attestations["issued"].get<int>() + 1;
       } else if (tx->type == 41) {
@@ -334,6 +341,7 @@ Result<json> audit_report(const std::string& data_dir, const ReportRange& range)
         {"byReason", erased_by_reason},
         {"bySigner", erased_by_signer},
         {"nodeReceiptsByOrganization", receipts_by_org},
+        {"pseudonymsOnlyRules", pseudonyms_only},
         {"legalHolds",
          {{"placedByOrganization", holds_placed},
           {"liftedByOrganization", holds_lifted},

@@ -1,6 +1,7 @@
-// pv pseudonym issue | list: a patient's record pseudonyms (docs/erasure.md, "Pseudonymous
-// records"). `issue` draws fresh keys into the wallet and writes a signed pool file for a
-// hospital; records its staff anchor from the pool name a pseudonym, never the patient's DID.
+// pv pseudonym issue | import | list | require: a patient's record pseudonyms (docs/erasure.md,
+// "Pseudonymous records"). `issue` draws fresh keys into the wallet and writes a signed pool file
+// for a hospital; records its staff anchor from the pool name a pseudonym, never the patient's
+// DID. `require` makes the ledger refuse any new anchor naming her DID.
 
 #include <fstream>
 
@@ -14,6 +15,7 @@
 #include "identity/pseudonym_pool.hpp"
 #include "ledger/consent_payloads.hpp"
 #include "ledger/emergency_payloads.hpp"
+#include "ledger/erasure/erasure_payloads.hpp"
 
 namespace pv::cli {
 namespace {
@@ -24,7 +26,7 @@ struct PseudonymOptions {
   ActingOptions acting;
   std::string node, out, pool;
   std::size_t count = 20;
-  bool json = false, replace = false, no_emergency = false;
+  bool json = false, replace = false, no_emergency = false, off = false;
   std::uint32_t timeout_ms = 30'000;
 };
 
@@ -75,8 +77,9 @@ int issue(const PseudonymOptions& o) {
     auto copied = copy_emergency_policy(*client, *actor, *store, *fresh,
                                         std::chrono::milliseconds(o.timeout_ms));
     if (!copied)
-      return out.fail(copied.error(), "the pseudonyms are in your wallet but no pool was written; "
-                                      "run the command again (or with --no-emergency)");
+      return out.fail(copied.error(),
+                      "the pseudonyms are in your wallet but no pool was written; "
+                      "run the command again (or with --no-emergency)");
     policies = *copied;
   }
   std::vector<std::string> dids;
@@ -125,8 +128,10 @@ int list(const PseudonymOptions& o) {
   std::size_t unused = 0;
   for (const auto& e : store->entries()) {
     list.push_back({{"did", e.did}, {"record", e.record.empty() ? json(nullptr) : json(e.record)}});
-    if (e.record.empty()) ++unused;
-    else human += e.did + "  record " + e.record.substr(0, 16) + "\n";
+    if (e.record.empty())
+      ++unused;
+    else
+      human += e.did + "  record " + e.record.substr(0, 16) + "\n";
   }
   human += std::to_string(unused) + " pseudonym(s) not used yet\n";
   out.result({{"patient", actor->did()}, {"pseudonyms", list}}, human);
@@ -148,6 +153,34 @@ int import(const PseudonymOptions& o) {
                  std::to_string(imported->left) +
                  " unused pseudonyms): records you add for this patient with `pv record add "
                  "--patient` are now anchored under them\n");
+  return kExitOk;
+}
+
+int require(const PseudonymOptions& o) {
+  Output out(o.json);
+  crypto_init();
+  auto client = api::NodeClient::connect(o.node, node_trust());
+  if (!client) return out.fail(client.error());
+  auto actor = act_as(o.acting, *client);
+  if (!actor) return out.fail(actor.error());
+  auto info = client->info();
+  if (!info) return out.fail(info.error(), "is the node running at " + o.node + "?");
+  const auto setting = o.off ? PseudonymsOnlySetting::off : PseudonymsOnlySetting::require;
+  Bytes tx = actor->sign_transaction(info->network_id, kTxTypePseudonymsOnly,
+                                     encode_pseudonyms_only({setting}));
+  auto committed = client->submit_and_commit(tx, std::chrono::milliseconds(o.timeout_ms));
+  if (!committed) return out.fail(committed.error());
+  const std::uint64_t height = committed->location.height;
+  out.result(
+      {{"patient", actor->did()},
+       {"pseudonymsOnly", !o.off},
+       {"height", height},
+       {"transaction", transaction_id(tx).hex()}},
+      o.off ? "from height " + std::to_string(height) +
+                  " records may again be anchored under your DID\n"
+            : "from height " + std::to_string(height) +
+                  " every node refuses a record anchored under your DID: hospitals anchor "
+                  "your new records under the pseudonyms you give them (pv pseudonym issue)\n");
   return kExitOk;
 }
 
@@ -201,6 +234,22 @@ void add_pseudonym_commands(CLI::App& app, int& exit_code) {
   add_node_url_option(*list_cmd, l->node);
   list_cmd->add_flag("--json", l->json, "print the result as JSON");
   list_cmd->callback([l, &exit_code] { exit_code = list(*l); });
+
+  auto r = std::make_shared<PseudonymOptions>();
+  auto* require_cmd = group->add_subcommand(
+      "require",
+      "Have the ledger refuse any new record anchored under your DID (a signed transaction), so "
+      "that every record of yours names a pseudonym and leaves nothing that names you once "
+      "erased. Records already under your DID are not changed.");
+  add_acting_options(*require_cmd, r->acting);
+  add_node_url_option(*require_cmd, r->node);
+  require_cmd->add_flag("--off", r->off, "lift the rule: records may name your DID again");
+  require_cmd->add_option("--timeout-ms", r->timeout_ms, "how long to wait for the commit")
+      ->capture_default_str();
+  require_cmd->add_flag("--json", r->json, "print the result as JSON");
+  require_cmd->footer(
+      "Examples:\n  pv pseudonym require --as alice\n  pv pseudonym require --as alice --off");
+  require_cmd->callback([r, &exit_code] { exit_code = require(*r); });
 }
 
 }  // namespace pv::cli

@@ -6,6 +6,7 @@
 #include "ledger/consent_state.hpp"
 #include "ledger/contract_version.hpp"
 #include "ledger/emergency_rules.hpp"
+#include "ledger/erasure/erasure_rules.hpp"
 #include "ledger/org_state.hpp"
 #include "ledger/record_key_envelope.hpp"
 #include "ledger/signer.hpp"
@@ -24,6 +25,7 @@ TxTypeRules record_anchor_rules() {
     if (!a) return a.error();
     std::string author = nonce_owner(ctx.tx.signer);
     PV_TRY(check_member_organization(ctx.state, a->organization));
+    PV_TRY(check_anchor_patient_allowed(ctx.state, a->patient));
     // A version-2 anchor's keys are in its envelope, which the block does not hold: the block
     // checks what the anchor declares; the node that admitted it checked the recipients.
     if (has_key_envelope(*a))

@@ -7,7 +7,8 @@
 // that the scan finds her when a transaction names her). The chain still verifies on every node.
 // Refused:
 // a pool edited after the patient signed it, a pool signed by someone else, and a pool with no
-// pseudonym left.
+// pseudonym left; once she runs `pv pseudonym require`, a record anchored under her DID on any
+// node (until she lifts the rule with `--off`).
 
 #include <gtest/gtest.h>
 
@@ -83,9 +84,8 @@ TEST_F(PseudonymCluster, TheLedgerNeverNamesThePatientOfAPseudonymousRecord) {
   EXPECT_FALSE(forged.ok());
   EXPECT_NE((forged.err + forged.out).find("not signed by " + alice_.did), std::string::npos)
       << forged.err;
-  json mallorys = ok({"pseudonym", "issue", "--as", "mallory", "--count", "1", "-o",
-                      tmp_ / "mallory.pool"},
-                     0);
+  json mallorys =
+      ok({"pseudonym", "issue", "--as", "mallory", "--count", "1", "-o", tmp_ / "mallory.pool"}, 0);
   json in_alices_name = json::parse(read_text_file(tmp_ / "mallory.pool"));
   in_alices_name["patient"] = alice_.did;
   std::ofstream(tmp_ / "impostor.pool") << in_alices_name.dump();
@@ -96,9 +96,9 @@ TEST_F(PseudonymCluster, TheLedgerNeverNamesThePatientOfAPseudonymousRecord) {
   EXPECT_NE((impostor.err + impostor.out).find("not signed by"), std::string::npos);
 
   // Dr Ben anchors Alice's record from her pool while she is away.
-  json added = ok({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--pseudonyms", pool,
-                   "--org", org_},
-                  0)["record"];
+  json added = ok(
+      {"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--pseudonyms", pool, "--org", org_},
+      0)["record"];
   const std::string id = added["id"], pseudonym = added["pseudonym"];
   EXPECT_EQ(added["patient"], alice_.did);  // the hospital knows; the ledger does not
   EXPECT_EQ(pseudonym, issued["pseudonyms"][0]);
@@ -127,9 +127,9 @@ TEST_F(PseudonymCluster, TheLedgerNeverNamesThePatientOfAPseudonymousRecord) {
   EXPECT_EQ(granted["pseudonym"], pseudonym);
   Completed cara;
   for (int t = 0; t < 50; ++t) {
-    cara = pv({"record", "get", id, "--as", "dr-cara", "--purpose", "TREAT", "-o",
-               tmp_ / "cara.json"},
-              2);
+    cara =
+        pv({"record", "get", id, "--as", "dr-cara", "--purpose", "TREAT", "-o", tmp_ / "cara.json"},
+           2);
     if (cara.ok()) break;
     std::this_thread::sleep_for(200ms);
   }
@@ -154,7 +154,7 @@ TEST_F(PseudonymCluster, TheLedgerNeverNamesThePatientOfAPseudonymousRecord) {
   auto store = PseudonymStore::load(PseudonymStore::path_for(tmp_ / "wallet", "alice"), alice_.did);
   ASSERT_TRUE(store) << store.error().message;
   EXPECT_EQ(store->find(pseudonym), nullptr);  // neither the pseudonym nor its key is held
-  ASSERT_EQ(store->erased().size(), 1u);         // only her note of the erasure, for her log
+  ASSERT_EQ(store->erased().size(), 1u);       // only her note of the erasure, for her log
   EXPECT_EQ(store->erased()[0].record, id);
   EXPECT_EQ(store->erased()[0].pseudonym, pseudonym);
   json status;
@@ -181,8 +181,7 @@ TEST_F(PseudonymCluster, TheLedgerNeverNamesThePatientOfAPseudonymousRecord) {
   EXPECT_EQ(ok({"record", "list", "--as", "alice"}, 2)["records"].size(), 0u);
   for (int i = 0; i < 3; ++i) {
     // Each node signs checkpoints with its own key: one verifier state file per node.
-    auto verified =
-        pv({"verify", "--state", tmp_ / ("verify-" + std::to_string(i) + ".json")}, i);
+    auto verified = pv({"verify", "--state", tmp_ / ("verify-" + std::to_string(i) + ".json")}, i);
     EXPECT_TRUE(verified.ok()) << "node " << i << ": " << verified.err << verified.out;
   }
 
@@ -190,14 +189,14 @@ TEST_F(PseudonymCluster, TheLedgerNeverNamesThePatientOfAPseudonymousRecord) {
   // with the pool used up it must ask her for a new one (or anchor under her DID on purpose).
   json imported = ok({"pseudonym", "import", pool}, 0);
   EXPECT_EQ(imported["unused"], 1);
-  json second =
-      ok({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--patient", "alice", "--org", org_},
-         0)["record"];
+  json second = ok(
+      {"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--patient", "alice", "--org", org_},
+      0)["record"];
   EXPECT_EQ(second["pseudonym"], issued["pseudonyms"][1]);
   EXPECT_EQ(second["pseudonymsLeft"], 0);
-  auto empty = pv({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--patient", "alice",
-                   "--org", org_},
-                  0);
+  auto empty = pv(
+      {"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--patient", "alice", "--org", org_},
+      0);
   EXPECT_FALSE(empty.ok());
   EXPECT_NE((empty.err + empty.out).find("ask the patient for a new pool"), std::string::npos)
       << empty.err;
@@ -209,6 +208,39 @@ TEST_F(PseudonymCluster, TheLedgerNeverNamesThePatientOfAPseudonymousRecord) {
       "--no-pseudonym"},
      0);
   EXPECT_FALSE(where_alice_is_named().empty());
+
+  // She makes pseudonyms the only way: every node then refuses an anchor naming her DID, with
+  // the reason and what to do; records under her pseudonyms go on; she can lift the rule.
+  json rule = ok({"pseudonym", "require", "--as", "alice"}, 1);
+  EXPECT_EQ(rule["pseudonymsOnly"], true);
+  auto again = pv({"pseudonym", "require", "--as", "alice"}, 2);
+  EXPECT_FALSE(again.ok());
+  EXPECT_NE(again.err.find("already accepts records only under her pseudonyms"), std::string::npos)
+      << again.err;
+  for (int node : {0, 2}) {
+    auto refused = pv({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--patient", "alice",
+                       "--org", org_, "--no-pseudonym"},
+                      node);
+    EXPECT_FALSE(refused.ok()) << refused.out;
+    EXPECT_NE(refused.err.find("accepts records only under her pseudonyms"), std::string::npos)
+        << refused.err;
+    EXPECT_NE(refused.err.find("pv pseudonym import"), std::string::npos) << refused.err;
+  }
+  const std::string fresh_pool = tmp_ / "alice-2.pool";
+  ok({"pseudonym", "issue", "--as", "alice", "--count", "1", "--no-emergency", "-o", fresh_pool},
+     1);
+  json fresh = ok({"pseudonym", "list", "--as", "alice"}, 1);
+  json under_pseudonym = ok({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--pseudonyms",
+                             fresh_pool, "--org", org_},
+                            0)["record"];
+  ASSERT_TRUE(under_pseudonym["pseudonym"].is_string()) << under_pseudonym.dump();
+  EXPECT_NE(under_pseudonym["pseudonym"], alice_.did);
+  EXPECT_NE(fresh.dump().find(under_pseudonym["pseudonym"].get<std::string>()), std::string::npos);
+  json lifted = ok({"pseudonym", "require", "--as", "alice", "--off"}, 2);
+  EXPECT_EQ(lifted["pseudonymsOnly"], false);
+  ok({"record", "add", tmp_ / "lab.json", "--as", "dr-ben", "--patient", "alice", "--org", org_,
+      "--no-pseudonym"},
+     0);
 }
 
 }  // namespace

@@ -194,22 +194,23 @@ TEST(ErasurePayloads, FuzzSeedsDecode) {
   const std::filesystem::path dir =
       std::filesystem::path(PV_SOURCE_DIR) / "fuzz/corpus/erasure_payload_fuzz";
   std::size_t seeds = 0;
-  bool types[3] = {false, false, false};
+  bool types[4] = {false, false, false, false};
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     std::ifstream in(entry.path(), std::ios::binary);
     Bytes seed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     ASSERT_FALSE(seed.empty()) << entry.path();
     ByteView payload = ByteView(seed).subspan(1);
-    const int type = seed[0] % 3;
+    const int type = seed[0] % 4;
     bool ok = type == 0   ? static_cast<bool>(decode_record_erase(payload))
               : type == 1 ? static_cast<bool>(decode_legal_hold(payload))
-                          : static_cast<bool>(decode_erasure_receipt(payload));
+              : type == 2 ? static_cast<bool>(decode_erasure_receipt(payload))
+                          : static_cast<bool>(decode_pseudonyms_only(payload));
     EXPECT_TRUE(ok) << entry.path();
     types[type] = true;
     ++seeds;
   }
   EXPECT_GE(seeds, 5u);
-  EXPECT_TRUE(types[0] && types[1] && types[2]);
+  EXPECT_TRUE(types[0] && types[1] && types[2] && types[3]);
 }
 
 TEST_F(ErasureLedgerTest, PatientErasesAndEveryLinkInStateGoes) {
@@ -402,6 +403,66 @@ TEST_F(ErasureLedgerTest, OneReceiptPerNodeKeyForTheCommittedErase) {
   EXPECT_EQ((*stored)->node_key, node_a_.did);
   EXPECT_TRUE(contains(receipt(node_a_, rc), "already confirmed"));
   ASSERT_EQ(receipt(node_b_, rc), "valid");
+}
+
+// The patient's pseudonyms-only rule (type 42): once she sets it, no anchor may name her DID;
+// anchors under another DID (her pseudonyms are did:keys the ledger cannot tell from anyone's)
+// and other patients are untouched; only she sets or lifts it, for herself.
+TEST_F(ErasureLedgerTest, PseudonymsOnlyRefusesAnchorsNamingThePatientsDid) {
+  auto rule = [&](Person& who, PseudonymsOnlySetting s) {
+    return ledger_.commit(ledger_.sign(who, kTxTypePseudonymsOnly, encode_pseudonyms_only({s})));
+  };
+  NewRecord before = add_record(patient_, 'a');
+  EXPECT_NE(rule(patient_, PseudonymsOnlySetting::off).find("no pseudonyms-only rule to lift"),
+            std::string::npos);
+  ASSERT_EQ(rule(patient_, PseudonymsOnlySetting::require), "valid");
+  const std::uint64_t set_at = ledger_.height();
+  auto state = load_pseudonyms_only(ledger_.state(), patient_.did);
+  ASSERT_TRUE(state && *state);
+  EXPECT_EQ((*state)->height, set_at);
+  EXPECT_NE(rule(patient_, PseudonymsOnlySetting::require).find("already accepts records only"),
+            std::string::npos);
+
+  // An anchor under her DID is refused with the reason and what to do.
+  RecordAnchor a = before.anchor;
+  a.cid = to_bytes("\x01\x55\x12\x20" + std::string(32, 'z'));
+  const std::string refused =
+      ledger_.commit(ledger_.sign(doctor_, kTxTypeRecordAnchor, encode_record_anchor(a)));
+  EXPECT_NE(refused.find("accepts records only under her pseudonyms (since height " +
+                         std::to_string(set_at) + ")"),
+            std::string::npos)
+      << refused;
+  EXPECT_NE(refused.find("pv pseudonym import"), std::string::npos);
+  EXPECT_EQ(index_size(ledger_.state(), index_key("rec-patient", {patient_.did})), 1u);
+  // Her record from before stays readable state; a pseudonym's anchor and another patient's pass.
+  EXPECT_TRUE(ledger_.state().get(record_state_key(before.id)));
+  Person pseudonym;
+  add_record(pseudonym, 'p');
+  add_record(reader_, 'r');
+  // Mallory's rule binds Mallory only: it cannot be set for someone else.
+  ASSERT_EQ(rule(mallory_, PseudonymsOnlySetting::require), "valid");
+  add_record(reader_, 's');
+  EXPECT_FALSE(*load_pseudonyms_only(ledger_.state(), reader_.did));
+
+  // Lifted, her DID is accepted again.
+  ASSERT_EQ(rule(patient_, PseudonymsOnlySetting::off), "valid");
+  EXPECT_FALSE(*load_pseudonyms_only(ledger_.state(), patient_.did));
+  add_record(patient_, 'y');
+  EXPECT_EQ(index_size(ledger_.state(), index_key("rec-patient", {patient_.did})), 2u);
+
+  // Malformed payloads never reach the rule.
+  Bytes p = encode_pseudonyms_only({PseudonymsOnlySetting::require});
+  EXPECT_EQ(p, to_bytes(std::string("PVPO\x01\x01", 6)));
+  for (std::uint8_t bad : {0, 3, 255}) {
+    Bytes q = p;
+    q.back() = bad;
+    EXPECT_FALSE(decode_pseudonyms_only(q)) << int(bad);
+  }
+  Bytes trailing = p;
+  trailing.push_back(1);
+  EXPECT_FALSE(decode_pseudonyms_only(trailing));
+  EXPECT_FALSE(decode_pseudonyms_only(ByteView(p).first(5)));
+  EXPECT_NE(ledger_.commit(ledger_.sign(patient_, kTxTypePseudonymsOnly, trailing)), "valid");
 }
 
 }  // namespace

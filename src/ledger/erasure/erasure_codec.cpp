@@ -10,6 +10,7 @@ namespace {
 constexpr std::string_view kEraseMagic = "PVER";
 constexpr std::string_view kHoldMagic = "PVLH";
 constexpr std::string_view kReceiptMagic = "PVEX";
+constexpr std::string_view kPseudonymsOnlyMagic = "PVPO";
 
 void write_header(BinaryWriter& w, std::string_view magic) {
   w.raw(as_bytes(magic));
@@ -35,7 +36,8 @@ Result<std::uint8_t> read_code(BinaryReader& r, std::uint8_t max, const char* wh
   auto v = r.u8(what);
   if (!v) return v.error();
   if (*v == 0 || *v > max)
-    return make_error(Errc::malformed, std::string(what) + " " + std::to_string(*v) + " is unknown");
+    return make_error(Errc::malformed,
+                      std::string(what) + " " + std::to_string(*v) + " is unknown");
   return *v;
 }
 
@@ -58,11 +60,16 @@ Result<E> parse_code(std::string_view code, std::string_view (*name)(E), const c
 
 std::string_view erasure_reason_code(ErasureReason r) {
   switch (r) {
-    case ErasureReason::patient_request: return "patient-request";
-    case ErasureReason::consent_withdrawn: return "consent-withdrawn";
-    case ErasureReason::unlawful_processing: return "unlawful-processing";
-    case ErasureReason::legal_obligation: return "legal-obligation";
-    case ErasureReason::officer_other: return "officer-other";
+    case ErasureReason::patient_request:
+      return "patient-request";
+    case ErasureReason::consent_withdrawn:
+      return "consent-withdrawn";
+    case ErasureReason::unlawful_processing:
+      return "unlawful-processing";
+    case ErasureReason::legal_obligation:
+      return "legal-obligation";
+    case ErasureReason::officer_other:
+      return "officer-other";
   }
   return "unknown";
 }
@@ -74,10 +81,14 @@ Result<ErasureReason> parse_erasure_reason(std::string_view code) {
 
 std::string_view hold_reason_code(HoldReason r) {
   switch (r) {
-    case HoldReason::litigation: return "litigation";
-    case HoldReason::public_health: return "public-health";
-    case HoldReason::legal_claims: return "legal-claims";
-    case HoldReason::archiving_public_interest: return "archiving-public-interest";
+    case HoldReason::litigation:
+      return "litigation";
+    case HoldReason::public_health:
+      return "public-health";
+    case HoldReason::legal_claims:
+      return "legal-claims";
+    case HoldReason::archiving_public_interest:
+      return "archiving-public-interest";
   }
   return "unknown";
 }
@@ -187,6 +198,32 @@ Result<ErasureReceipt> decode_erasure_receipt(ByteView payload) {
   rc.key_slots_deleted = *slots;
   rc.compacted = *compacted == 1;
   return rc;
+}
+
+std::string_view pseudonyms_only_setting_code(PseudonymsOnlySetting s) {
+  switch (s) {
+    case PseudonymsOnlySetting::require:
+      return "require";
+    case PseudonymsOnlySetting::off:
+      return "off";
+  }
+  return "unknown";
+}
+
+Bytes encode_pseudonyms_only(const PseudonymsOnly& p) {
+  BinaryWriter w;
+  write_header(w, kPseudonymsOnlyMagic);
+  w.u8(static_cast<std::uint8_t>(p.setting));
+  return w.take();
+}
+
+Result<PseudonymsOnly> decode_pseudonyms_only(ByteView payload) {
+  BinaryReader r(payload);
+  PV_TRY(read_header(r, kPseudonymsOnlyMagic, "pseudonyms-only"));
+  auto setting = read_code(r, kMaxPseudonymsOnlySetting, "pseudonyms-only setting");
+  if (!setting) return setting.error();
+  PV_TRY(r.expect_end("pseudonyms-only"));
+  return PseudonymsOnly{static_cast<PseudonymsOnlySetting>(*setting)};
 }
 
 }  // namespace pv

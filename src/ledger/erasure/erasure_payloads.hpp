@@ -13,6 +13,7 @@ namespace pv {
 inline constexpr TxType kTxTypeRecordErase = 37;
 inline constexpr TxType kTxTypeLegalHold = 38;
 inline constexpr TxType kTxTypeErasureReceipt = 39;
+inline constexpr TxType kTxTypePseudonymsOnly = 42;
 
 inline constexpr std::uint8_t kErasurePayloadVersion = 1;
 // A ledger-form role credential (VC-JWT), as attestations bound it.
@@ -68,13 +69,23 @@ struct LegalHold {
 // Type 39, signed by a member's node key after its eraser finished the record.
 struct ErasureReceipt {
   RecordId record;
-  TxId erase_tx;                      // the committed record-erase
-  std::uint64_t done_height = 0;      // the node's ledger height when it finished
-  std::uint32_t blocks_deleted = 0;   // content blocks whose bytes it removed
-  std::uint32_t blocks_shared = 0;    // blocks kept because another live record uses them
+  TxId erase_tx;                        // the committed record-erase
+  std::uint64_t done_height = 0;        // the node's ledger height when it finished
+  std::uint32_t blocks_deleted = 0;     // content blocks whose bytes it removed
+  std::uint32_t blocks_shared = 0;      // blocks kept because another live record uses them
   std::uint32_t key_slots_deleted = 0;  // wrapped keys and shares removed from state
-  bool compacted = false;             // the forced bottommost compaction completed
+  bool compacted = false;               // the forced bottommost compaction completed
   friend bool operator==(const ErasureReceipt&, const ErasureReceipt&) = default;
+};
+
+// Type 42, signed by a patient: from this block on, a record anchor naming her DID as the patient
+// is refused, so that every new record of hers is under a pseudonym (`require`); `off` lifts it.
+enum class PseudonymsOnlySetting : std::uint8_t { require = 1, off = 2 };
+inline constexpr std::uint8_t kMaxPseudonymsOnlySetting = 2;
+std::string_view pseudonyms_only_setting_code(PseudonymsOnlySetting s);
+struct PseudonymsOnly {
+  PseudonymsOnlySetting setting = PseudonymsOnlySetting::require;
+  friend bool operator==(const PseudonymsOnly&, const PseudonymsOnly&) = default;
 };
 
 Bytes encode_record_erase(const RecordErase& e);
@@ -83,5 +94,7 @@ Bytes encode_legal_hold(const LegalHold& h);
 [[nodiscard]] Result<LegalHold> decode_legal_hold(ByteView payload);
 Bytes encode_erasure_receipt(const ErasureReceipt& r);
 [[nodiscard]] Result<ErasureReceipt> decode_erasure_receipt(ByteView payload);
+Bytes encode_pseudonyms_only(const PseudonymsOnly& p);
+[[nodiscard]] Result<PseudonymsOnly> decode_pseudonyms_only(ByteView payload);
 
 }  // namespace pv

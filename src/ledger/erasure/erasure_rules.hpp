@@ -4,6 +4,7 @@
 //   "record <id> is already erased at height N"
 //   "record under legal hold by <organization> since height N (<reason>)"
 //   "only the record's patient or a data-protection officer of its author organization ..."
+//   "patient <did> accepts records only under her pseudonyms (since height N): ..."
 
 #include "ledger/tx_registry.hpp"
 
@@ -12,7 +13,12 @@ namespace pv {
 TxTypeRules record_erase_rules();
 TxTypeRules legal_hold_rules();
 TxTypeRules erasure_receipt_rules();
+TxTypeRules pseudonyms_only_rules();
 [[nodiscard]] Status add_erasure_rules(TxRegistry& registry);
+
+// Refuses (Errc::forbidden) an anchor naming `patient` when she set the pseudonyms-only rule.
+[[nodiscard]] Status check_anchor_patient_allowed(const StateView& state,
+                                                  const std::string& patient);
 
 // Accepts an officer's ledger-form role credential at block time: it verifies on the ledger
 // (ledger/credential_check.hpp), names the signer as its subject and `role` as its role.

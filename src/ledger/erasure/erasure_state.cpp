@@ -35,6 +35,9 @@ std::string_view erased_by_name(ErasedBy b) {
 std::string erasure_tombstone_key(const RecordId& record) {
   return "erased/" + record.hex();
 }
+std::string pseudonyms_only_key(const std::string& patient) {
+  return "pseudonyms-only/" + patient;
+}
 std::string legal_holds_key(const RecordId& record) {
   return "hold/" + record.hex();
 }
@@ -181,6 +184,29 @@ Result<ErasureReceiptState> decode_erasure_receipt_state(ByteView b) {
   s.height = *height;
   s.time_ms = *time;
   return s;
+}
+
+Bytes encode_pseudonyms_only_state(const PseudonymsOnlyState& s) {
+  BinaryWriter w;
+  w.u64(s.height);
+  w.u64(s.time_ms);
+  return w.take();
+}
+
+Result<PseudonymsOnlyState> decode_pseudonyms_only_state(ByteView b) {
+  BinaryReader r(b);
+  auto height = r.u64("height");
+  if (!height) return height.error();
+  auto time = r.u64("time");
+  if (!time) return time.error();
+  PV_TRY(r.expect_end("pseudonyms-only state"));
+  return PseudonymsOnlyState{*height, *time};
+}
+
+Result<std::optional<PseudonymsOnlyState>> load_pseudonyms_only(const StateView& state,
+                                                                const std::string& patient) {
+  return load<PseudonymsOnlyState>(state, pseudonyms_only_key(patient),
+                                   decode_pseudonyms_only_state, "pseudonyms-only rule");
 }
 
 Result<std::optional<ErasureTombstone>> load_erasure_tombstone(const StateView& state,

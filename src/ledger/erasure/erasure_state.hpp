@@ -8,6 +8,8 @@
 //   "hold/<record>"                     the record's active legal holds, by organization
 //   "erasure-receipt/<record>/<node key hex>"  ErasureReceiptState
 //   "erased-cid/<binary CIDv1 hex>"     the erased record's id: the gateway's 410 for its root
+//   "pseudonyms-only/<patient DID>"     PseudonymsOnlyState: since when she refuses anchors
+//                                       naming her DID (names her, never a record)
 // List (ledger/consent_state.hpp): "ix/erased/all", every erased record id in commit order: the
 // node's eraser walks it with a persisted cursor.
 //
@@ -56,7 +58,14 @@ struct ErasureReceiptState {
   friend bool operator==(const ErasureReceiptState&, const ErasureReceiptState&) = default;
 };
 
+// A patient's "pseudonyms only" rule in force (type 42, `require`), from the block that set it.
+struct PseudonymsOnlyState {
+  std::uint64_t height = 0, time_ms = 0;
+  friend bool operator==(const PseudonymsOnlyState&, const PseudonymsOnlyState&) = default;
+};
+
 std::string erasure_tombstone_key(const RecordId& record);
+std::string pseudonyms_only_key(const std::string& patient);
 std::string legal_holds_key(const RecordId& record);
 std::string erasure_receipt_key(const RecordId& record, const PublicKey& node_key);
 std::string erased_records_list();
@@ -69,6 +78,8 @@ Bytes encode_legal_holds(const std::vector<LegalHoldState>& holds);
 [[nodiscard]] Result<std::vector<LegalHoldState>> decode_legal_holds(ByteView b);
 Bytes encode_erasure_receipt_state(const ErasureReceiptState& s);
 [[nodiscard]] Result<ErasureReceiptState> decode_erasure_receipt_state(ByteView b);
+Bytes encode_pseudonyms_only_state(const PseudonymsOnlyState& s);
+[[nodiscard]] Result<PseudonymsOnlyState> decode_pseudonyms_only_state(ByteView b);
 
 // nullopt when absent; Errc::corruption when present and undecodable.
 [[nodiscard]] Result<std::optional<ErasureTombstone>> load_erasure_tombstone(
@@ -78,6 +89,9 @@ Bytes encode_erasure_receipt_state(const ErasureReceiptState& s);
                                                                    const RecordId& record);
 [[nodiscard]] Result<std::optional<ErasureReceiptState>> load_erasure_receipt(
     const StateView& state, const RecordId& record, const PublicKey& node_key);
+// nullopt when the patient has not set the rule (or lifted it).
+[[nodiscard]] Result<std::optional<PseudonymsOnlyState>> load_pseudonyms_only(
+    const StateView& state, const std::string& patient);
 
 // "record under legal hold by <organization> since height N (<reason>)".
 std::string legal_hold_verdict(const LegalHoldState& h);

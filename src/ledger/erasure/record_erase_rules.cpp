@@ -91,6 +91,7 @@ TxTypeRules record_erase_rules() {
 Status add_erasure_rules(TxRegistry& registry) {
   PV_TRY(registry.add(record_erase_rules()));
   PV_TRY(registry.add(legal_hold_rules()));
+  PV_TRY(registry.add(pseudonyms_only_rules()));
   return registry.add(erasure_receipt_rules());
 }
 
