@@ -340,6 +340,10 @@ refused "410 Gone" "$pv" record get "$rec3" --as dr-ana --purpose TREAT -o "$dem
 say "What the ledger keeps about the biopsy: a pseudonym whose key no longer exists, Dr Ana and"
 say "St Mary's, the category, and the CIDs of ciphertext and keys that no node holds. Nothing in it"
 say "names Alice, and nothing left can be decrypted."
+say "Alice makes it the rule: from now on every node refuses a record anchored under her DID."
+run "$pv" pseudonym require --as alice
+refused "accepts records only under her pseudonyms" \
+  "$pv" record add --as dr-ana --patient alice --org st-marys --no-pseudonym "$demo/files/biopsy.json"
 
 step "14. An auditor verifies the running node online"
 say "It checks the signed checkpoint, proves it extends the one it saw last time, and"
