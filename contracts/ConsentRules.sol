@@ -6,7 +6,8 @@ pragma solidity 0.8.28;
 /// Every node runs it on its embedded EVM (docs/evm.md, "The consent contract"): the ledger calls
 /// `anchorRecord`, `grant` and `revoke` for the record-anchor, consent-grant and consent-revoke
 /// transactions with `msg.sender` set to the signer's identity address, `setMember` when the
-/// consortium's membership changes, and `decide` (a static call) for every read of a record.
+/// consortium's membership changes, `forgetRecord` when a record is erased, and `decide` (a
+/// static call) for every read of a record.
 ///
 /// Identities are addresses: keccak256("pv-identity-v1:" || DID)[12:] for people and
 /// organizations alike. Categories are keccak256 of their name. Purposes of use are bits: bit i
@@ -16,7 +17,7 @@ pragma solidity 0.8.28;
 /// The native rules (src/ledger/consent_contract.cpp) are the reference: a test runs both on the
 /// same ledger histories and requires the same decisions.
 contract ConsentRules {
-    /// The ledger itself: the only caller allowed to change membership.
+    /// The ledger itself: the only caller allowed to change membership or forget a record.
     address public constant LEDGER = address(0x7076);
 
     uint8 constant GRANTEE_PERSON = 1;
@@ -124,6 +125,16 @@ contract ConsentRules {
         if (msg.sender != LEDGER) revert NotLedger();
         isMember[organization] = member;
         emit MembershipChanged(organization, member);
+    }
+
+    /// The ledger erases `record` (docs/erasure.md): its patient, author and category go, and so
+    /// does its place in each records consent of `consentIds` (the patient's consents that named
+    /// it). Deleting what is already zero changes nothing, so extra or repeated ids are harmless.
+    /// No event: logs are not kept by the ledger, and one would only say the record existed.
+    function forgetRecord(bytes32 record, bytes32[] calldata consentIds) external {
+        if (msg.sender != LEDGER) revert NotLedger();
+        delete records[record];
+        for (uint256 i = 0; i < consentIds.length; ++i) delete covers[consentIds[i]][record];
     }
 
     /// A record anchored by its author (`msg.sender`) for `patient`.

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "evm/opcodes.hpp"
+
 namespace pv::evm::abi {
 
 Selector selector(std::string_view signature) {
@@ -9,6 +11,35 @@ Selector selector(std::string_view signature) {
   Selector s;
   std::memcpy(s.data(), h.data(), s.size());
   return s;
+}
+
+bool code_pushes_selector(ByteView code, const Selector& s) {
+  const std::uint64_t wanted =
+      (std::uint64_t{s[0]} << 24) | (std::uint64_t{s[1]} << 16) | (std::uint64_t{s[2]} << 8) | s[3];
+  for (std::size_t pc = 0; pc < code.size(); ++pc) {
+    const std::uint8_t op = code[pc];
+    if (op == PUSH0) {
+      if (wanted == 0) return true;
+      continue;
+    }
+    if (op < PUSH1 || op > PUSH32) continue;
+    const std::size_t size = op - PUSH1 + 1;
+    // The value pushed; a push cut short by the end of the code is padded with zeros.
+    bool high_zero = true;
+    std::uint64_t low = 0;
+    for (std::size_t i = 0; i < size; ++i) {
+      const std::size_t at = pc + 1 + i;
+      const std::uint8_t b = at < code.size() ? code[at] : 0;
+      if (size - i > 4) {
+        high_zero &= b == 0;
+      } else {
+        low = (low << 8) | b;
+      }
+    }
+    if (high_zero && low == wanted) return true;
+    pc += size;
+  }
+  return false;
 }
 
 CallEncoder& CallEncoder::word(const uint256& v) {

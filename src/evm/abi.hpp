@@ -43,6 +43,13 @@ class CallEncoder {
   std::vector<Slot> slots_;
 };
 
+// Whether `code` holds a PUSH instruction (not push data) whose value is `s`: solc's dispatcher
+// compares the call's selector with each external function's pushed as a constant, so code
+// without one has no function of that selector (a call of it reaches the fallback or reverts).
+// Code written otherwise may still have it; a constant that happens to equal `s` makes a false
+// yes. Deterministic: it reads nothing but `code`.
+[[nodiscard]] bool code_pushes_selector(ByteView code, const Selector& s);
+
 // Word `index` (0-based) of return data; an error when the data is shorter.
 [[nodiscard]] Result<uint256> word_at(ByteView data, std::size_t index);
 

@@ -128,6 +128,31 @@ Status set_member_in_contract(StateOverlay& state, const std::string& organizati
   return run_transaction_call(state, ledger_caller_address(), std::move(input), height, time_ms);
 }
 
+Result<ContractForgetting> forget_record_in_contract(StateOverlay& state, const RecordId& record,
+                                                     const std::vector<ConsentId>& consents,
+                                                     std::uint64_t height, std::uint64_t time_ms) {
+  static const evm::abi::Selector forget_selector =
+      evm::abi::selector("forgetRecord(bytes32,bytes32[])");
+  auto version = load_contract_version(state);
+  if (!version) return version.error();
+  LedgerEvmSource source(state);
+  auto account = source.account(version->address);
+  if (source.corrupt()) return make_error(Errc::corruption, "stored EVM accounts do not decode");
+  if (!account || !evm::abi::code_pushes_selector(account->code, forget_selector))
+    return ContractForgetting::code_lacks_function;
+  std::size_t next = 0;
+  do {
+    const std::size_t count = std::min(consents.size() - next, kForgetConsentsPerCall);
+    std::vector<evm::uint256> ids;
+    ids.reserve(count);
+    for (std::size_t i = next; i < next + count; ++i) ids.push_back(word(consents[i]));
+    Bytes input = evm::abi::CallEncoder(forget_selector).word(word(record)).words(ids).finish();
+    PV_TRY(run_transaction_call(state, ledger_caller_address(), std::move(input), height, time_ms));
+    next += count;
+  } while (next < consents.size());
+  return ContractForgetting::forgotten;
+}
+
 Result<ContractDecision> contract_decide(const StateView& state, const AccessRequest& req,
                                          std::uint64_t height) {
   std::vector<evm::uint256> organizations;

@@ -2,10 +2,10 @@
 // The consent rules run as the Solidity contract contracts/ConsentRules.sol on the embedded EVM
 // (docs/evm.md, "The consent contract"). The record-anchor, consent-grant and consent-revoke
 // rules and the membership rule call it after their own checks, with msg.sender the signer's
-// identity address (ledger/contract_state.hpp); a call that fails refuses the transaction with
-// the contract's verdict. EvmConsentContract answers access requests by a static call of
-// `decide`. The native rules (LedgerConsentContract) stay as the reference the tests compare it
-// with.
+// identity address (ledger/contract_state.hpp), or the ledger's address for membership and
+// erasure (forgetRecord); a call that fails refuses the transaction with the contract's
+// verdict. EvmConsentContract answers access requests by a static call of `decide`. The native
+// rules (LedgerConsentContract) stay as the reference the tests compare it with.
 
 #include "ledger/consent_contract.hpp"
 #include "ledger/contract_call.hpp"
@@ -29,6 +29,24 @@ std::uint64_t purpose_bits(const std::vector<std::string>& codes);
 [[nodiscard]] Status set_member_in_contract(StateOverlay& state, const std::string& organization,
                                             bool member, std::uint64_t height,
                                             std::uint64_t time_ms);
+
+// What an erasure's call of the contract did.
+enum class ContractForgetting : std::uint8_t {
+  forgotten,           // forgetRecord ran: the record's and its consents' slots are zero
+  code_lacks_function  // the code in force has no forgetRecord (a version from before it)
+};
+
+// Erasure, called by the ledger itself (the record-erase rule): `forgetRecord(record,
+// consents)` from the ledger's address, so the contract's storage no longer maps `record` to
+// its patient, author and category, nor marks it covered by any of `consents` (the patient's
+// consents that named it). The consents go in batches of kForgetConsentsPerCall, one call each.
+// When the code in force does not push forgetRecord's selector (evm::abi::code_pushes_selector)
+// nothing is called and its storage keeps the record: code_lacks_function. Any failure of a
+// call (a revert, out of gas, NotLedger ...) is an error, and the erasure is refused with it.
+inline constexpr std::size_t kForgetConsentsPerCall = 256;
+[[nodiscard]] Result<ContractForgetting> forget_record_in_contract(
+    StateOverlay& state, const RecordId& record, const std::vector<ConsentId>& consents,
+    std::uint64_t height, std::uint64_t time_ms);
 
 // The decision as the contract returns it, before it is put in words.
 struct ContractDecision {

@@ -15,6 +15,8 @@
 #include "ledger/consent_contract_code.hpp"
 #include "ledger/contract_state.hpp"
 #include "ledger/contract_version.hpp"
+#include "ledger/erasure/erasure_payloads.hpp"
+#include "ledger/erasure/erasure_state.hpp"
 #include "ledger/org_proposal.hpp"
 #include "ledger/org_rules.hpp"
 
@@ -360,6 +362,12 @@ class ConsentGovernanceTest : public ::testing::Test {
 
   // Anchors a record of patient_ by doctor_ and grants reader_ access to it for TREAT.
   void record_and_consent() {
+    record_ = anchor();
+    ASSERT_EQ(ledger_.commit(grant_tx()), "valid");
+  }
+
+  // Anchors a record of patient_ by doctor_ (the key in data_key_).
+  RecordId anchor() {
     RecordAnchor a;
     SecretKey32 key = generate_secret_key();
     a.patient = patient_.did;
@@ -372,11 +380,11 @@ class ConsentGovernanceTest : public ::testing::Test {
     a.for_patient = {patient_.key.public_key(),
                      *seal_key_to_ed25519(key, patient_.key.public_key())};
     a.for_author = {doctor_.key.public_key(), *seal_key_to_ed25519(key, doctor_.key.public_key())};
+    a.cid.back() = static_cast<std::uint8_t>(++anchored_);
     Bytes tx = ledger_.sign(doctor_, kTxTypeRecordAnchor, encode_record_anchor(a));
-    record_ = transaction_id(tx);
-    ASSERT_EQ(ledger_.commit(tx), "valid");
+    EXPECT_EQ(ledger_.commit(tx), "valid");
     data_key_ = key;
-    ASSERT_EQ(ledger_.commit(grant_tx()), "valid");
+    return transaction_id(tx);
   }
 
   Bytes grant_tx() {
@@ -417,10 +425,17 @@ class ConsentGovernanceTest : public ::testing::Test {
         ledger_.sign(submitter_, kTxTypeOrgMembership, encode_membership_change(c)));
   }
 
+  std::string erase(const RecordId& record) {
+    return ledger_.commit(
+        ledger_.sign(patient_, kTxTypeRecordErase,
+                     encode_record_erase({record, ErasureReason::patient_request, ""})));
+  }
+
   Person hospital_, clinic_, lab_, node_, patient_, doctor_, reader_, submitter_;
   TestLedger ledger_;
   RecordId record_;
   SecretKey32 data_key_;
+  int anchored_ = 0;
 };
 
 Bytes hex(const char* text) {
@@ -462,6 +477,100 @@ TEST_F(ConsentGovernanceTest, AnApprovedVersionReplacesTheCodeAndKeepsTheStorage
   d = decide();
   EXPECT_TRUE(d.permitted) << d.reason;
   EXPECT_EQ(d.code_hash, v1->code_hash);
+}
+
+// Init code that deploys `runtime`: CODECOPY the bytes after this 10-byte prefix, RETURN them.
+Bytes deploying(const Bytes& runtime) {
+  EXPECT_LT(runtime.size(), 256u);
+  const auto n = static_cast<std::uint8_t>(runtime.size());
+  Bytes init{0x60, n, 0x60, 0x0a, 0x5f, 0x39, 0x60, n, 0x5f, 0xf3};
+  init.insert(init.end(), runtime.begin(), runtime.end());
+  return init;
+}
+
+// The slot of records[record].patient: keccak256(abi.encode(record, 0)).
+std::string record_patient_slot(const RecordId& record) {
+  std::uint8_t preimage[64] = {};
+  std::copy(record.bytes.begin(), record.bytes.end(), preimage);
+  return evm_slot_state_key(consent_contract_address(),
+                            evm::to_word(evm::keccak256(ByteView(preimage, sizeof preimage))));
+}
+
+TEST(ConsentEvmTest, CodePushesSelectorReadsInstructionsNotPushData) {
+  const auto forget = evm::abi::selector("forgetRecord(bytes32,bytes32[])");
+  const auto decide =
+      evm::abi::selector("decide(address,address[],bytes32,uint8,uint64,uint64,bool,address)");
+  const ByteView built = consent_contract_runtime_code();
+  EXPECT_TRUE(evm::abi::code_pushes_selector(built, forget));
+  EXPECT_TRUE(evm::abi::code_pushes_selector(built, decide));
+  EXPECT_FALSE(evm::abi::code_pushes_selector(built, evm::abi::selector("nope(uint256)")));
+  EXPECT_FALSE(evm::abi::code_pushes_selector(hex("60006000fd"), forget));
+  Bytes push4{0x63, forget[0], forget[1], forget[2], forget[3], 0x50};
+  EXPECT_TRUE(evm::abi::code_pushes_selector(push4, forget));
+  // The same four bytes as data of a PUSH5 (or after a PUSH1 that swallows the 0x63) are not
+  // a push of the selector.
+  Bytes inside{0x64, 0x63, forget[0], forget[1], forget[2], forget[3]};
+  EXPECT_FALSE(evm::abi::code_pushes_selector(inside, forget));
+  Bytes swallowed{0x60, 0x63, forget[0], forget[1], forget[2], forget[3]};
+  EXPECT_FALSE(evm::abi::code_pushes_selector(swallowed, forget));
+  // A wider push of the same value (leading zeros) is the same constant; a narrower one cut
+  // short by the end of the code is padded with zeros, so not the selector.
+  Bytes wide{0x67, 0, 0, 0, 0, forget[0], forget[1], forget[2], forget[3]};
+  EXPECT_TRUE(evm::abi::code_pushes_selector(wide, forget));
+  Bytes cut{0x63, forget[0], forget[1], forget[2]};
+  EXPECT_FALSE(evm::abi::code_pushes_selector(cut, forget));
+  // A selector with a leading zero byte, pushed by PUSH3 as solc's optimizer may.
+  const evm::abi::Selector low{0x00, 0x12, 0x34, 0x56};
+  EXPECT_TRUE(evm::abi::code_pushes_selector(hex("62123456"), low));
+}
+
+// A network may run code adopted before forgetRecord existed: the erasure still takes place
+// and that code's storage keeps the record. Code that has forgetRecord and fails refuses the
+// erasure. With the built code back, an erasure forgets again (but not what went before).
+TEST_F(ConsentGovernanceTest, ErasureUnderCodeWithoutForgetRecord) {
+  record_and_consent();
+  const RecordId second = anchor();
+  const RecordId third = anchor();
+  const Bytes patient_word = [&] {
+    Bytes w(32);
+    evm::store_be32(w.data(), evm::to_word(identity_address(patient_.did)));
+    return w;
+  }();
+  for (const auto& r : {record_, second, third})
+    ASSERT_EQ(ledger_.state().get(record_patient_slot(r)), patient_word);
+
+  // A version without the function (it reverts on every call, as solc's dispatcher does for
+  // an unknown selector): the erasure is valid, the contract is not called.
+  ASSERT_EQ(propose(hex("6460006000fd6000526005601bf3"), "contract Old {}"), "valid");
+  ASSERT_EQ(erase(record_), "valid");
+  EXPECT_FALSE(ledger_.state().get(record_state_key(record_)));
+  EXPECT_EQ(ledger_.state().get(record_patient_slot(record_)), patient_word);
+
+  // A version whose dispatcher names forgetRecord but whose call reverts: the erasure is
+  // refused with the contract's verdict and nothing of it is written.
+  const auto sel = evm::abi::selector("forgetRecord(bytes32,bytes32[])");
+  ASSERT_EQ(propose(deploying(Bytes{0x63, sel[0], sel[1], sel[2], sel[3], 0x50, 0x5f, 0x5f, 0xfd}),
+                    "contract Broken {}"),
+            "valid");
+  auto broken = load_contract_version(ledger_.state());
+  ASSERT_TRUE(broken);
+  const std::string verdict = erase(second);
+  EXPECT_TRUE(testing::contains(verdict, "rejected: the consent contract (code " +
+                                             broken->code_hash.hex().substr(0, 16) +
+                                             ") refused: (no reason)"))
+      << verdict;
+  EXPECT_TRUE(ledger_.state().get(record_state_key(second)));
+  EXPECT_FALSE(*load_erasure_tombstone(ledger_.state(), second));
+
+  // The built code again: the erasure forgets the record.
+  ASSERT_EQ(
+      propose(Bytes(consent_contract_init_code().begin(), consent_contract_init_code().end())),
+      "valid");
+  ASSERT_EQ(erase(second), "valid");
+  EXPECT_FALSE(ledger_.state().get(record_patient_slot(second)));
+  EXPECT_EQ(ledger_.state().get(record_patient_slot(third)), patient_word);
+  // The record erased under the old code stays in the contract's storage.
+  EXPECT_EQ(ledger_.state().get(record_patient_slot(record_)), patient_word);
 }
 
 TEST_F(ConsentGovernanceTest, BadBytecodeIsACleanDeterministicVerdict) {

@@ -12,6 +12,10 @@
 #include <fstream>
 
 #include "consent_support.hpp"
+#include "evm/abi.hpp"
+#include "ledger/consent_evm.hpp"
+#include "ledger/contract_state.hpp"
+#include "ledger/contract_version.hpp"
 #include "ledger/credential_revocation.hpp"
 #include "ledger/erasure/erasure_payloads.hpp"
 #include "ledger/erasure/erasure_state.hpp"
@@ -25,6 +29,34 @@ using testing::Person;
 using testing::TestLedger;
 
 constexpr std::uint64_t kDay = 24ull * 3600 * 1000;
+
+// Storage slots of contracts/ConsentRules.sol, in declaration order: records 0, consents 1,
+// covers 2 (constants take none). A mapping's value for `key` starts at
+// keccak256(abi.encode(key, slot)); a Record takes three slots: patient, author, category.
+constexpr std::uint64_t kRecordsSlot = 0, kCoversSlot = 2;
+
+evm::uint256 mapping_slot(const Hash32& key, const evm::uint256& slot) {
+  std::uint8_t preimage[64];
+  std::copy(key.bytes.begin(), key.bytes.end(), preimage);
+  evm::store_be32(preimage + 32, slot);
+  return evm::to_word(evm::keccak256(ByteView(preimage, sizeof preimage)));
+}
+std::vector<std::string> record_slot_keys(const RecordId& record) {
+  const evm::uint256 base = mapping_slot(record, evm::uint256{kRecordsSlot});
+  std::vector<std::string> keys;
+  for (std::uint64_t field = 0; field < 3; ++field)
+    keys.push_back(evm_slot_state_key(consent_contract_address(), base + evm::uint256{field}));
+  return keys;
+}
+std::string covers_slot_key(const ConsentId& consent, const RecordId& record) {
+  return evm_slot_state_key(consent_contract_address(),
+                            mapping_slot(record, mapping_slot(consent, evm::uint256{kCoversSlot})));
+}
+Bytes word_bytes(const evm::uint256& v) {
+  Bytes out(32);
+  evm::store_be32(out.data(), v);
+  return out;
+}
 
 class ErasureLedgerTest : public ::testing::Test {
  protected:
@@ -278,6 +310,118 @@ TEST_F(ErasureLedgerTest, PatientErasesAndEveryLinkInStateGoes) {
   EXPECT_NE(ledger_.commit(regrant), "valid");
 }
 
+// The consent contract's storage held the record (patient, author, category) and its place in
+// the records consents; after the erasure those slots are gone from the state, while the
+// patient's other record and its consent decide exactly as before.
+TEST_F(ErasureLedgerTest, TheConsentContractForgetsTheErasedRecord) {
+  NewRecord rec = add_record(patient_, 'a');
+  NewRecord kept = add_record(patient_, 'b');
+  ConsentId only = grant(patient_, reader_, {&rec});
+  ConsentId both = grant(patient_, mallory_, {&rec, &kept});
+  const StateView& state = ledger_.state();
+  // The slots as the contract wrote them (so the layout above is the contract's).
+  const auto rec_slots = record_slot_keys(rec.id), kept_slots = record_slot_keys(kept.id);
+  EXPECT_EQ(state.get(rec_slots[0]), word_bytes(evm::to_word(identity_address(patient_.did))));
+  EXPECT_EQ(state.get(rec_slots[1]), word_bytes(evm::to_word(identity_address(doctor_.did))));
+  EXPECT_EQ(state.get(rec_slots[2]),
+            word_bytes(evm::to_word(evm::keccak256(as_bytes(std::string_view("Observation"))))));
+  for (const auto& key : {covers_slot_key(only, rec.id), covers_slot_key(both, rec.id),
+                          covers_slot_key(both, kept.id)})
+    EXPECT_EQ(state.get(key), word_bytes(evm::uint256{1})) << key;
+
+  auto request = [&](const Person& reader, const RecordId& record) {
+    return AccessRequest{reader.did,        {}, record, ConsentAction::access, "TREAT",
+                         ledger_.time_ms(), {}};
+  };
+  // Decisions on the kept record by the grantee of each consent, the patient and the author.
+  const std::vector<const Person*> readers{&mallory_, &reader_, &patient_, &doctor_};
+  std::vector<ContractDecision> before;
+  for (const Person* reader : readers) {
+    auto d = contract_decide(state, request(*reader, kept.id), ledger_.height());
+    ASSERT_TRUE(d) << d.error().message;
+    before.push_back(*d);
+  }
+  ASSERT_TRUE(before[0].permitted);
+  EXPECT_EQ(before[0].basis, AccessBasis::consent);
+  EXPECT_EQ(before[0].consent, both);
+  EXPECT_FALSE(before[1].permitted);  // reader_'s consent names only the erased record
+  EXPECT_EQ(before[1].reason, 4);     // REFUSED_BY_CONSENT, closest: `only`, stage scope
+  EXPECT_EQ(before[1].consent, only);
+  ASSERT_TRUE(contract_decide(state, request(mallory_, rec.id), ledger_.height())->permitted);
+
+  ASSERT_EQ(erase(patient_, rec.id), "valid");
+
+  // records[rec] and covers[*][rec] are deleted, not left as zero values.
+  for (const auto& key : rec_slots) EXPECT_FALSE(state.get(key)) << key;
+  EXPECT_FALSE(state.get(covers_slot_key(only, rec.id)));
+  EXPECT_FALSE(state.get(covers_slot_key(both, rec.id)));
+  // The other record's slots and its place in the shared consent are untouched.
+  EXPECT_EQ(state.get(kept_slots[0]), word_bytes(evm::to_word(identity_address(patient_.did))));
+  EXPECT_EQ(state.get(kept_slots[1]), word_bytes(evm::to_word(identity_address(doctor_.did))));
+  EXPECT_TRUE(state.get(kept_slots[2]));
+  EXPECT_EQ(state.get(covers_slot_key(both, kept.id)), word_bytes(evm::uint256{1}));
+  for (std::size_t i = 0; i < readers.size(); ++i) {
+    auto d = contract_decide(state, request(*readers[i], kept.id), ledger_.height());
+    ASSERT_TRUE(d) << d.error().message;
+    EXPECT_EQ(d->permitted, before[i].permitted) << i;
+    EXPECT_EQ(d->basis, before[i].basis) << i;
+    EXPECT_EQ(d->consent, before[i].consent) << i;
+    EXPECT_EQ(d->via, before[i].via) << i;
+    EXPECT_EQ(d->reason, before[i].reason) << i;
+    EXPECT_EQ(d->detail, before[i].detail) << i;
+  }
+  // The contract no longer knows the erased record: even its patient and author are refused
+  // with REFUSED_NO_RECORD, as is the grantee of the consent that named it.
+  for (const Person* reader : {&patient_, &doctor_, &mallory_, &reader_}) {
+    auto d = contract_decide(state, request(*reader, rec.id), ledger_.height());
+    ASSERT_TRUE(d) << d.error().message;
+    EXPECT_FALSE(d->permitted) << reader->did;
+    EXPECT_EQ(d->reason, 2) << reader->did;
+  }
+}
+
+// More consents name the record than one call takes (kForgetConsentsPerCall): every one of
+// them forgets it, those of the last call as well as those of the first.
+TEST_F(ErasureLedgerTest, TheContractForgetsTheRecordInEveryConsentAcrossCalls) {
+  NewRecord rec = add_record(patient_, 'a');
+  NewRecord kept = add_record(patient_, 'b');
+  std::vector<ConsentId> consents;
+  for (std::size_t i = 0; i < kForgetConsentsPerCall + 2; ++i)
+    consents.push_back(grant(patient_, reader_, {&rec, &kept}));
+  for (const auto& c : consents) ASSERT_TRUE(ledger_.state().get(covers_slot_key(c, rec.id)));
+  ASSERT_EQ(erase(patient_, rec.id), "valid");
+  std::size_t left = 0, kept_covered = 0;
+  for (const auto& c : consents) {
+    left += ledger_.state().get(covers_slot_key(c, rec.id)).has_value();
+    kept_covered += ledger_.state().get(covers_slot_key(c, kept.id)).has_value();
+  }
+  EXPECT_EQ(left, 0u);
+  EXPECT_EQ(kept_covered, consents.size());
+}
+
+// Only the ledger may make the contract forget: a signer calling forgetRecord is refused and
+// nothing changes.
+TEST_F(ErasureLedgerTest, OnlyTheLedgerMakesTheContractForget) {
+  NewRecord rec = add_record(patient_);
+  ConsentId consent = grant(patient_, reader_, {&rec});
+  for (const Person* caller : {&patient_, &doctor_, &hospital_}) {
+    StateOverlay overlay(ledger_.state());
+    auto r =
+        call_contract(overlay, ContractCall{identity_address(caller->did),
+                                            evm::abi::CallEncoder("forgetRecord(bytes32,bytes32[])")
+                                                .word(evm::load_be32(rec.id.data()))
+                                                .words({evm::load_be32(consent.data())})
+                                                .finish(),
+                                            ledger_.height() + 1, ledger_.time_ms()});
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->status, evm::Status::revert);
+    EXPECT_EQ(describe_revert(r->output), "NotLedger()");
+    EXPECT_TRUE(overlay.changes().empty());
+  }
+  EXPECT_TRUE(ledger_.state().get(record_slot_keys(rec.id)[0]));
+  EXPECT_TRUE(ledger_.state().get(covers_slot_key(consent, rec.id)));
+}
+
 TEST_F(ErasureLedgerTest, TheStateDigestCoversTheErasure) {
   NewRecord rec = add_record(patient_);
   Bytes tx = ledger_.sign(patient_, kTxTypeRecordErase,
@@ -287,12 +431,20 @@ TEST_F(ErasureLedgerTest, TheStateDigestCoversTheErasure) {
   BlockExecution ex = execute_block(builtin_tx_registry(), ledger_.state(), in);
   ASSERT_EQ(ex.results[0].code, TxCode::valid);
   bool deleted = false, tombstoned = false;
+  std::size_t slots_deleted = 0;
+  const auto slots = record_slot_keys(rec.id);
   for (const auto& c : ex.changes) {
     deleted |= c.key == record_state_key(rec.id) && !c.value;
     tombstoned |= c.key == erasure_tombstone_key(rec.id) && c.value;
+    // The contract's slots of the record are deletions among the block's changes.
+    if (std::find(slots.begin(), slots.end(), c.key) != slots.end()) {
+      EXPECT_FALSE(c.value) << c.key;
+      ++slots_deleted;
+    }
   }
   EXPECT_TRUE(deleted);
   EXPECT_TRUE(tombstoned);
+  EXPECT_EQ(slots_deleted, 3u);
   // Same input, same changes (determinism).
   BlockExecution again = execute_block(builtin_tx_registry(), ledger_.state(), in);
   EXPECT_EQ(chain_state_digest(Hash32{}, ex.changes), chain_state_digest(Hash32{}, again.changes));

@@ -64,7 +64,7 @@ TxTypeRules record_erase_rules() {
     auto holds = load_legal_holds(ctx.state, e->record);
     if (!holds) return holds.error();
     if (!holds->empty()) return make_error(Errc::conflict, legal_hold_verdict(holds->front()));
-    auto unlinked = unlink_record(ctx.state, e->record, **record);
+    auto unlinked = unlink_record(ctx.state, e->record, **record, ctx.height, ctx.block_time_ms);
     if (!unlinked) return unlinked.error();
     t.erase_tx = ctx.id;
     t.height = ctx.height;

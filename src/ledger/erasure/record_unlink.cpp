@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ledger/consent_evm.hpp"
 #include "ledger/emergency_state.hpp"
 #include "ledger/record_key_envelope.hpp"
 
@@ -9,9 +10,11 @@ namespace pv {
 namespace {
 
 // Removes the record's key grant (and, for a records consent, the record itself) from one
-// consent. Returns whether the consent named the record.
+// consent. Returns whether the consent named the record; one whose records list named it is
+// added to `listing` (the consent contract marked the record covered by it).
 Result<bool> strip_consent(StateOverlay& state, const ConsentId& id, const RecordId& record,
-                           const std::string& patient, UnlinkCounts& counts) {
+                           const std::string& patient, UnlinkCounts& counts,
+                           std::vector<ConsentId>& listing) {
   auto loaded = load_consent(state, id);
   if (!loaded) return loaded.error();
   if (!*loaded) return false;  // already removed by an earlier erasure
@@ -27,6 +30,7 @@ Result<bool> strip_consent(StateOverlay& state, const ConsentId& id, const Recor
              keys.end());
   records.erase(std::remove(records.begin(), records.end(), record), records.end());
   if (keys.size() == keys_before && records.size() == records_before) return false;
+  if (records.size() != records_before) listing.push_back(id);
   counts.key_slots += static_cast<std::uint32_t>(keys_before - keys.size());
   if (c.grant.scope == ScopeKind::records && records.empty()) {
     // A records consent for nothing: it goes, and so do its entries in the patient's, the
@@ -72,7 +76,8 @@ Status remove_emergency_events(StateOverlay& state, const RecordId& record, Unli
 }  // namespace
 
 Result<UnlinkCounts> unlink_record(StateOverlay& state, const RecordId& record,
-                                   const RecordState& r) {
+                                   const RecordState& r, std::uint64_t height,
+                                   std::uint64_t time_ms) {
   UnlinkCounts counts;
   const std::string& patient = r.anchor.patient;
   // The anchor's own key slots: patient, author, category wrap, emergency shares.
@@ -84,11 +89,15 @@ Result<UnlinkCounts> unlink_record(StateOverlay& state, const RecordId& record,
       static_cast<std::uint32_t>(index_remove(state, index_key("rec-patient", {patient}), record));
   auto consents = index_read(state, index_key("con-patient", {patient}));
   if (!consents) return consents.error();
+  std::vector<ConsentId> listing;
   for (const auto& id : *consents) {
-    auto stripped = strip_consent(state, id, record, patient, counts);
+    auto stripped = strip_consent(state, id, record, patient, counts, listing);
     if (!stripped) return stripped.error();
   }
   PV_TRY(remove_emergency_events(state, record, counts));
+  // The contract's copy: records[record] (patient, author, category) and covers[c][record].
+  auto forgot = forget_record_in_contract(state, record, listing, height, time_ms);
+  if (!forgot) return forgot.error();
   return counts;
 }
 

@@ -20,8 +20,13 @@ struct UnlinkCounts {
 // Deletes `record`'s state ("rec/<id>", which holds the anchor with its wrapped keys and
 // emergency shares), its entry in the patient's record list, its key grants in every consent of
 // the patient (a records consent left with no record is deleted with its index entries), and
-// every emergency event on it with its released shares. REQUIRES: `r` is the record's state.
+// every emergency event on it with its released shares; then the consent contract forgets the
+// record and its place in the records consents that named it (forget_record_in_contract, run
+// at `height` and `time_ms`, the block's): a contract failure fails the unlinking, while code
+// in force without forgetRecord leaves the contract's storage as it is. REQUIRES: `r` is the
+// record's state.
 [[nodiscard]] Result<UnlinkCounts> unlink_record(StateOverlay& state, const RecordId& record,
-                                                 const RecordState& r);
+                                                 const RecordState& r, std::uint64_t height,
+                                                 std::uint64_t time_ms);
 
 }  // namespace pv
