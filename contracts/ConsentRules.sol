@@ -6,8 +6,8 @@ pragma solidity 0.8.28;
 /// Every node runs it on its embedded EVM (docs/evm.md, "The consent contract"): the ledger calls
 /// `anchorRecord`, `grant` and `revoke` for the record-anchor, consent-grant and consent-revoke
 /// transactions with `msg.sender` set to the signer's identity address, `setMember` when the
-/// consortium's membership changes, `forgetRecord` when a record is erased, and `decide` (a
-/// static call) for every read of a record.
+/// consortium's membership changes, `forgetRecord` and `forgetConsent` when a record is erased,
+/// and `decide` (a static call) for every read of a record.
 ///
 /// Identities are addresses: keccak256("pv-identity-v1:" || DID)[12:] for people and
 /// organizations alike. Categories are keccak256 of their name. Purposes of use are bits: bit i
@@ -17,7 +17,8 @@ pragma solidity 0.8.28;
 /// The native rules (src/ledger/consent_contract.cpp) are the reference: a test runs both on the
 /// same ledger histories and requires the same decisions.
 contract ConsentRules {
-    /// The ledger itself: the only caller allowed to change membership or forget a record.
+    /// The ledger itself: the only caller allowed to change membership or forget a record or a
+    /// consent.
     address public constant LEDGER = address(0x7076);
 
     uint8 constant GRANTEE_PERSON = 1;
@@ -135,6 +136,25 @@ contract ConsentRules {
         if (msg.sender != LEDGER) revert NotLedger();
         delete records[record];
         for (uint256 i = 0; i < consentIds.length; ++i) delete covers[consentIds[i]][record];
+    }
+
+    /// The ledger deletes `consent`, a records consent whose every record was erased (the
+    /// ledger's state dropped it in the same transaction): its terms go, and so does its place in
+    /// the patient's and grantee's list, the order of the others kept. An unknown id changes
+    /// nothing.
+    function forgetConsent(bytes32 consent) external {
+        if (msg.sender != LEDGER) revert NotLedger();
+        Consent storage c = consents[consent];
+        if (c.patient == address(0)) return;
+        bytes32[] storage ids = pairConsents[c.patient][c.grantee];
+        uint256 n = ids.length;
+        for (uint256 i = 0; i < n; ++i) {
+            if (ids[i] != consent) continue;
+            for (uint256 j = i + 1; j < n; ++j) ids[j - 1] = ids[j];
+            ids.pop();
+            break;
+        }
+        delete consents[consent];
     }
 
     /// A record anchored by its author (`msg.sender`) for `patient`.

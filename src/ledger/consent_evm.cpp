@@ -130,6 +130,7 @@ Status set_member_in_contract(StateOverlay& state, const std::string& organizati
 
 Result<ContractForgetting> forget_record_in_contract(StateOverlay& state, const RecordId& record,
                                                      const std::vector<ConsentId>& consents,
+                                                     const std::vector<ConsentId>& dropped,
                                                      std::uint64_t height, std::uint64_t time_ms) {
   static const evm::abi::Selector forget_selector =
       evm::abi::selector("forgetRecord(bytes32,bytes32[])");
@@ -150,6 +151,14 @@ Result<ContractForgetting> forget_record_in_contract(StateOverlay& state, const 
     PV_TRY(run_transaction_call(state, ledger_caller_address(), std::move(input), height, time_ms));
     next += count;
   } while (next < consents.size());
+  static const evm::abi::Selector forget_consent_selector =
+      evm::abi::selector("forgetConsent(bytes32)");
+  if (!evm::abi::code_pushes_selector(account->code, forget_consent_selector))
+    return ContractForgetting::forgotten;
+  for (const auto& consent : dropped) {
+    Bytes input = evm::abi::CallEncoder(forget_consent_selector).word(word(consent)).finish();
+    PV_TRY(run_transaction_call(state, ledger_caller_address(), std::move(input), height, time_ms));
+  }
   return ContractForgetting::forgotten;
 }
 

@@ -43,10 +43,13 @@ enum class ContractForgetting : std::uint8_t {
 // When the code in force does not push forgetRecord's selector (evm::abi::code_pushes_selector)
 // nothing is called and its storage keeps the record: code_lacks_function. Any failure of a
 // call (a revert, out of gas, NotLedger ...) is an error, and the erasure is refused with it.
+// Then `forgetConsent(c)` for each of `dropped` (the records consents the erasure deleted from
+// the ledger's state), so that the contract and the native rules still know the same consents;
+// code without forgetConsent is left as it is, like code without forgetRecord.
 inline constexpr std::size_t kForgetConsentsPerCall = 256;
 [[nodiscard]] Result<ContractForgetting> forget_record_in_contract(
     StateOverlay& state, const RecordId& record, const std::vector<ConsentId>& consents,
-    std::uint64_t height, std::uint64_t time_ms);
+    const std::vector<ConsentId>& dropped, std::uint64_t height, std::uint64_t time_ms);
 
 // The decision as the contract returns it, before it is put in words.
 struct ContractDecision {

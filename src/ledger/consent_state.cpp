@@ -201,6 +201,28 @@ std::uint64_t index_remove(StateOverlay& state, const std::string& list, const H
   return removed;
 }
 
+std::uint64_t index_remove_all(StateOverlay& state, const std::string& list,
+                               const std::vector<Hash32>& ids) {
+  std::uint64_t removed = 0;
+  const std::uint64_t n = index_size(state, list);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const std::string key = list + "/" + hex64(i);
+    auto bytes = state.get(key);
+    if (!bytes || bytes->empty()) continue;
+    auto id = Hash32::from(*bytes);
+    if (!id || std::find(ids.begin(), ids.end(), *id) == ids.end()) continue;
+    state.put(key, Bytes{});
+    ++removed;
+  }
+  return removed;
+}
+
+void index_delete(StateOverlay& state, const std::string& list) {
+  const std::uint64_t n = index_size(state, list);
+  for (std::uint64_t i = 0; i < n; ++i) state.erase(list + "/" + hex64(i));
+  state.erase(list);
+}
+
 Result<std::vector<Hash32>> index_read(const StateView& state, const std::string& list,
                                        std::uint64_t from, std::uint64_t limit) {
   std::vector<Hash32> out;

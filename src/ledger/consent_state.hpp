@@ -15,7 +15,8 @@
 //                                      the other entries' numbers stay, the id is gone
 // Lists: rec-patient/<patient>, con-patient/<patient>, con-grantee/<grantee>,
 // con-pair/<patient>/<grantee>, con-category/<patient>/<category>, acc-patient/<patient>,
-// acc-reader/<reader> (access-event transaction ids).
+// acc-reader/<reader>, acc-record/<record id hex> (access-event transaction ids; acc-record only
+// for anchored records: the erasure finds the record's entries in acc-patient through it).
 
 #include <optional>
 #include <string>
@@ -74,6 +75,11 @@ std::string index_key(std::string_view index, std::initializer_list<std::string_
 void index_append(StateOverlay& state, const std::string& list, const Hash32& id);
 // Removes every entry equal to `id` from `list` by emptying its slot; returns how many.
 std::uint64_t index_remove(StateOverlay& state, const std::string& list, const Hash32& id);
+// Removes every entry of `list` found in `ids` in one pass; returns how many.
+std::uint64_t index_remove_all(StateOverlay& state, const std::string& list,
+                               const std::vector<Hash32>& ids);
+// Deletes the list: its count and every entry.
+void index_delete(StateOverlay& state, const std::string& list);
 // Every entry of `list`, oldest first (at most `limit`, from entry `from`); removed entries are
 // skipped (a page may then hold fewer than `limit`).
 [[nodiscard]] Result<std::vector<Hash32>> index_read(const StateView& state,

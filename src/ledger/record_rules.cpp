@@ -86,6 +86,7 @@ TxTypeRules access_event_rules() {
                             "basis consent names no consent of the record's patient");
       }
       index_append(ctx.state, index_key("acc-patient", {r.anchor.patient}), ctx.id);
+      index_append(ctx.state, index_key("acc-record", {e->record.hex()}), ctx.id);
       if (e->outcome == AccessOutcome::permitted && e->basis == AccessBasis::emergency)
         record_emergency_event(ctx, *e, r);
     }

@@ -251,9 +251,38 @@ TEST_F(ErasureLedgerTest, PatientErasesAndEveryLinkInStateGoes) {
   ConsentId only = grant(patient_, reader_, {&rec});
   ConsentId both = grant(patient_, mallory_, {&rec, &kept});
   const std::string rec_list = index_key("rec-patient", {patient_.did});
+  // Reads on the ledger: the patient reads both records, Mallory is refused the erased one.
+  auto access = [&](const Person& reader, const NewRecord& r, AccessOutcome outcome) {
+    AccessEvent e;
+    e.reader = reader.did;
+    e.record = r.id;
+    e.purpose = "TREAT";
+    e.decided_height = ledger_.height();
+    e.outcome = outcome;
+    e.basis = outcome == AccessOutcome::permitted ? AccessBasis::patient : AccessBasis::none;
+    if (outcome == AccessOutcome::refused) e.reason = "no consent";
+    Bytes tx = ledger_.sign(node_a_, kTxTypeAccessEvent, encode_access_event(e));
+    EXPECT_EQ(ledger_.commit(tx), "valid");
+    return transaction_id(tx);
+  };
+  access(patient_, rec, AccessOutcome::permitted);
+  const TxId refused = access(mallory_, rec, AccessOutcome::refused);
+  const TxId kept_read = access(patient_, kept, AccessOutcome::permitted);
+  const std::string access_list = index_key("acc-patient", {patient_.did});
+  ASSERT_EQ(index_read(ledger_.state(), access_list)->size(), 3u);
 
   ASSERT_EQ(erase(patient_, rec.id), "valid");
   const std::uint64_t erased_at = ledger_.height();
+  // Her access list keeps only the other record's read; the erased record's own list is gone;
+  // the reader's list (the reading side's audit trail, no patient in it) stays.
+  EXPECT_EQ(*index_read(ledger_.state(), access_list), std::vector<Hash32>{kept_read});
+  EXPECT_EQ(index_size(ledger_.state(), index_key("acc-record", {rec.id.hex()})), 0u);
+  EXPECT_FALSE(ledger_.state().get(index_key("acc-record", {rec.id.hex()}) + "/" +
+                                   std::string(16, '0')));
+  EXPECT_EQ(*index_read(ledger_.state(), index_key("acc-record", {kept.id.hex()})),
+            std::vector<Hash32>{kept_read});
+  EXPECT_EQ(*index_read(ledger_.state(), index_key("acc-reader", {mallory_.did})),
+            std::vector<Hash32>{refused});
 
   EXPECT_FALSE(ledger_.state().get(record_state_key(rec.id)));
   EXPECT_EQ(*index_read(ledger_.state(), rec_list), std::vector<Hash32>{kept.id});
@@ -361,6 +390,7 @@ TEST_F(ErasureLedgerTest, TheConsentContractForgetsTheErasedRecord) {
   EXPECT_TRUE(state.get(kept_slots[2]));
   EXPECT_EQ(state.get(covers_slot_key(both, kept.id)), word_bytes(evm::uint256{1}));
   for (std::size_t i = 0; i < readers.size(); ++i) {
+    if (readers[i] == &reader_) continue;  // below: their only consent is gone
     auto d = contract_decide(state, request(*readers[i], kept.id), ledger_.height());
     ASSERT_TRUE(d) << d.error().message;
     EXPECT_EQ(d->permitted, before[i].permitted) << i;
@@ -369,6 +399,21 @@ TEST_F(ErasureLedgerTest, TheConsentContractForgetsTheErasedRecord) {
     EXPECT_EQ(d->via, before[i].via) << i;
     EXPECT_EQ(d->reason, before[i].reason) << i;
     EXPECT_EQ(d->detail, before[i].detail) << i;
+  }
+  // The consent that named only the erased record is gone from the contract as from the
+  // ledger's state (forgetConsent): its grantee now has no consent at all, in both rule sets,
+  // word for word.
+  auto gone = contract_decide(state, request(reader_, kept.id), ledger_.height());
+  ASSERT_TRUE(gone) << gone.error().message;
+  EXPECT_FALSE(gone->permitted);
+  EXPECT_EQ(gone->reason, 8);  // REFUSED_NO_CONSENT
+  EXPECT_TRUE(gone->consent.is_zero());
+  for (const Person* reader : readers) {
+    const AccessDecision native = LedgerConsentContract().decide(state, request(*reader, kept.id));
+    const AccessDecision evm = EvmConsentContract().decide(state, request(*reader, kept.id));
+    EXPECT_EQ(native.permitted, evm.permitted) << reader->did;
+    EXPECT_EQ(native.consent, evm.consent) << reader->did;
+    EXPECT_EQ(native.reason, evm.reason) << reader->did;
   }
   // The contract no longer knows the erased record: even its patient and author are refused
   // with REFUSED_NO_RECORD, as is the grantee of the consent that named it.

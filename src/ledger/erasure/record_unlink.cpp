@@ -4,6 +4,7 @@
 
 #include "ledger/consent_evm.hpp"
 #include "ledger/emergency_state.hpp"
+#include "ledger/erasure/access_unlink.hpp"
 #include "ledger/record_key_envelope.hpp"
 
 namespace pv {
@@ -41,6 +42,7 @@ Result<bool> strip_consent(StateOverlay& state, const ConsentId& id, const Recor
         index_remove(state, index_key("con-grantee", {c.grant.grantee}), id) +
         index_remove(state, index_key("con-pair", {patient, c.grant.grantee}), id));
     ++counts.consents_removed;
+    counts.removed_consents.push_back(id);
     return true;
   }
   state.put(consent_state_key(id), encode_consent_state(c));
@@ -95,8 +97,12 @@ Result<UnlinkCounts> unlink_record(StateOverlay& state, const RecordId& record,
     if (!stripped) return stripped.error();
   }
   PV_TRY(remove_emergency_events(state, record, counts));
+  auto accesses = unlink_access_events(state, record, patient);
+  if (!accesses) return accesses.error();
+  counts.index_entries += static_cast<std::uint32_t>(*accesses);
   // The contract's copy: records[record] (patient, author, category) and covers[c][record].
-  auto forgot = forget_record_in_contract(state, record, listing, height, time_ms);
+  auto forgot = forget_record_in_contract(state, record, listing, counts.removed_consents,
+                                          height, time_ms);
   if (!forgot) return forgot.error();
   return counts;
 }

@@ -11,6 +11,7 @@ struct UnlinkCounts {
   std::uint32_t key_slots = 0;         // wrapped keys and emergency shares deleted
   std::uint32_t index_entries = 0;     // index entries emptied
   std::uint32_t consents_removed = 0;  // records consents that named only this record
+  std::vector<ConsentId> removed_consents;  // their ids
   // The key envelopes (binary CIDs) that held the record's keys: the anchor's (version 2) and
   // each version-2 consent grant's for this record. Their bytes are in content stores, which
   // each node's eraser clears.
