@@ -43,6 +43,15 @@ struct BlockView {
 // several blocks, saying that none of them was stored).
 [[nodiscard]] Status check_blocks(std::span<const BlockView> blocks);
 
+// What erasing one DAG did (docs/erasure.md, "On every node, after commit").
+struct EraseReport {
+  std::uint32_t blocks_deleted = 0;  // index entry gone, bytes removed from the store's files
+  std::uint32_t blocks_shared = 0;   // kept: reachable from another pinned root
+  std::uint32_t blocks_missing = 0;  // not in this store (never replicated here, or erased before)
+  bool compacted = false;  // the forced bottommost compaction of the store's index completed
+  std::vector<Hash32> erased;        // the digest of every block deleted
+};
+
 class BlockStore : public BlockSink {
  public:
   // Stores a block after checking it hashes to `cid`. Idempotent. Not durable until sync().
@@ -77,6 +86,14 @@ class BlockStore : public BlockSink {
   [[nodiscard]] virtual Result<bool> erased(const Cid& cid) {
     (void)cid;
     return false;
+  }
+  // Erases the DAGs under `roots` (a record's erasure, docs/erasure.md): unpins them, deletes
+  // every block of theirs that no other pinned root reaches, removes the bytes from the files
+  // that held them and compacts what indexed them. Idempotent (blocks already gone count as
+  // missing). Stores that cannot erase: Errc::unavailable.
+  [[nodiscard]] virtual Result<EraseReport> erase_dags(std::span<const Cid> roots) {
+    (void)roots;
+    return make_error(Errc::unavailable, "this blockstore cannot erase blocks");
   }
   // Makes every put so far durable (survives a crash of the process or the machine).
   [[nodiscard]] virtual Status sync() = 0;

@@ -121,4 +121,25 @@ Status read_file(BlockStore& store, const Cid& root, const std::function<Status(
   return Status::ok();
 }
 
+DagBlocks dag_blocks(BlockStore& store, std::span<const Cid> roots) {
+  DagBlocks out;
+  std::vector<Cid> pending(roots.rbegin(), roots.rend());
+  std::set<Hash32> seen;
+  while (!pending.empty()) {
+    Cid cid = pending.back();
+    pending.pop_back();
+    if (!seen.insert(cid.digest()).second) continue;
+    auto bytes = store.get(cid);
+    if (!bytes) {
+      out.missing.push_back(cid.digest());
+      continue;
+    }
+    out.present.push_back(cid.digest());
+    auto links = block_links(cid, *bytes);
+    if (!links) continue;
+    for (auto it = links->rbegin(); it != links->rend(); ++it) pending.push_back(*it);
+  }
+  return out;
+}
+
 }  // namespace pv::content

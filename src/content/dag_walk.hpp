@@ -30,6 +30,14 @@ enum class LeafRead {
 // without deleting anything: the unreadable part may need any block).
 [[nodiscard]] Result<std::set<Hash32>> pinned_block_digests(BlockStore& store);
 
+// The blocks of the DAGs under `roots`, each once, as far as `store` holds them: `present` in
+// walk order, `missing` the blocks it does not hold (their links cannot be named). A block that
+// does not decode is present and its children unknown. What an erasure deletes.
+struct DagBlocks {
+  std::vector<Hash32> present, missing;
+};
+[[nodiscard]] DagBlocks dag_blocks(BlockStore& store, std::span<const Cid> roots);
+
 // Streams the bytes of the UnixFS file under `root` to `out`, in order, checking each node's
 // filesize and blocksizes against what is below it (a lying node is Errc::corruption). Raw
 // roots and raw leaves are file bytes as they are.

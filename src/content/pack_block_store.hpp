@@ -48,15 +48,6 @@ struct PackBlockStoreOptions {
   PackAppenderOptions packs{};
 };
 
-// What erasing one DAG did (docs/erasure.md, "On every node, after commit").
-struct EraseReport {
-  std::uint32_t blocks_deleted = 0;  // index entry gone, bytes removed from the pack
-  std::uint32_t blocks_shared = 0;   // kept: reachable from another pinned root
-  std::uint32_t blocks_missing = 0;  // not in this store (never replicated here, or erased before)
-  bool compacted = false;            // the index's forced bottommost compaction completed
-  std::vector<Hash32> erased;        // the digest of every block deleted
-};
-
 class PackBlockStore final : public LocalBlockStore {
  public:
   // Opens or creates the store in `dir` (recovering from a crash as the header says).
@@ -81,7 +72,7 @@ class PackBlockStore final : public LocalBlockStore {
   [[nodiscard]] Result<EraseReport> erase_dag(const Cid& root);
   // The same for several roots at once (a record's content and its key envelopes): one synced
   // index batch and one compaction for all of them.
-  [[nodiscard]] Result<EraseReport> erase_dags(std::span<const Cid> roots);
+  [[nodiscard]] Result<EraseReport> erase_dags(std::span<const Cid> roots) override;
   // Every block erase_dag removed (or found missing) stays marked erased, across restarts: a put
   // of it is refused and erased() says so, so that no read falls back to a peer for it and no
   // replication brings its bytes back onto this node.

@@ -48,24 +48,8 @@ Result<EraseReport> PackBlockStore::erase_dags(std::span<const Cid> roots) {
   // The DAG's blocks, as far as this store holds them (a missing block is counted, not fatal:
   // the erasure must go on with what is here).
   EraseReport report;
-  std::vector<Hash32> dag, missing;
-  std::vector<Cid> pending(roots.rbegin(), roots.rend());
-  std::set<Hash32> seen;
-  while (!pending.empty()) {
-    Cid cid = pending.back();
-    pending.pop_back();
-    if (!seen.insert(cid.digest()).second) continue;
-    auto bytes = get(cid);
-    if (!bytes) {
-      ++report.blocks_missing;
-      missing.push_back(cid.digest());
-      continue;
-    }
-    dag.push_back(cid.digest());
-    auto links = block_links(cid, *bytes);
-    if (!links) continue;  // undecodable: its children cannot be named, the block still goes
-    for (auto it = links->rbegin(); it != links->rend(); ++it) pending.push_back(*it);
-  }
+  auto [dag, missing] = dag_blocks(*this, roots);
+  report.blocks_missing = static_cast<std::uint32_t>(missing.size());
   RocksPinTable pins(db_.get(), pins_);
   for (const Cid& root : roots)
     if (auto s = pins.remove(root); !s && s.error().code != Errc::not_found) return s.error();

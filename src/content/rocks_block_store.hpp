@@ -63,6 +63,13 @@ class RocksBlockStore final : public LocalBlockStore {
   [[nodiscard]] Status unpin(const Cid& root) override;
   [[nodiscard]] Result<std::vector<Cid>> pins() override;
   [[nodiscard]] Result<GcReport> collect_garbage() override;
+  // A record's erasure (docs/erasure.md): the DAGs' blocks that no other pinned root reaches are
+  // deleted with their write times, the memtables flushed, and one compaction with blob garbage
+  // collection over every blob file rewrites the live blobs out of the files that held the
+  // deleted ones and drops those files (without blob files: a forced bottommost compaction).
+  // Exclusive with puts, pins and collections. No erased() marker: a data directory of this
+  // format that needs one is migrated to the pack store (docs/content-store.md).
+  [[nodiscard]] Result<EraseReport> erase_dags(std::span<const Cid> roots) override;
 
  private:
   RocksBlockStore() = default;

@@ -11,6 +11,7 @@
 #include "content/dag_pb.hpp"
 #include "content/dag_walk.hpp"
 #include "content/pack_block_store.hpp"
+#include "content/rocks_block_store.hpp"
 #include "content_test_support.hpp"
 
 namespace pv::content {
@@ -36,11 +37,12 @@ Bytes root_over(const std::vector<const Bytes*>& leaves) {
   return encode_pb_node(node);
 }
 
-// Does any pack file hold these 32 bytes taken from the middle of `block`?
+// Does any file under `packs` hold these 32 bytes taken from the middle of `block`?
 bool on_disk(const std::filesystem::path& packs, const Bytes& block) {
   const std::string needle(reinterpret_cast<const char*>(block.data()) + block.size() / 2,
                            std::min<std::size_t>(32, block.size() - block.size() / 2));
-  for (const auto& e : std::filesystem::directory_iterator(packs)) {
+  for (const auto& e : std::filesystem::recursive_directory_iterator(packs)) {
+    if (!e.is_regular_file()) continue;
     std::ifstream in(e.path(), std::ios::binary);
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (content.find(needle) != std::string::npos) return true;
@@ -173,6 +175,66 @@ TEST(PackBlockStoreErase, ErasesSeveralRootsAtOnceAndMarksWhatItNeverHeld) {
   EXPECT_FALSE(store->put(raw(elsewhere), elsewhere)) << "never held, still never stored";
   EXPECT_FALSE(on_disk(store->pack_dir(), content));
   EXPECT_TRUE(store->pins()->empty());
+}
+
+}  // namespace
+}  // namespace pv::content
+
+namespace pv::content {
+namespace {
+
+// A data directory from before the pack store keeps its RocksDB blockstore: erasure there
+// deletes the DAG's own blocks, keeps a block another pinned DAG reaches, and leaves no byte of
+// the erased blocks in any file of the store (blob files, tables, WAL), across a reopen.
+TEST(RocksBlockStoreErase, ErasesItsDagAndNoFileOfTheStoreKeepsItsBytes) {
+  TempDir dir;
+  for (bool blob_files : {true, false}) {
+    const auto where = dir.path() / (blob_files ? "blob" : "plain");
+    RocksBlockStoreOptions options;
+    options.blob_files = blob_files;
+    auto opened = RocksBlockStore::open(where, options);
+    ASSERT_TRUE(opened) << opened.error().message;
+    auto store = std::move(*opened);
+    const Bytes mine = pseudo_random_bytes(300'000, 11), shared = pseudo_random_bytes(80'000, 12),
+                theirs = pseudo_random_bytes(120'000, 13);
+    const Bytes root_a = root_over({&mine, &shared}), root_b = root_over({&shared, &theirs});
+    const Cid a = Cid::of(Multicodec::dag_pb, root_a), b = Cid::of(Multicodec::dag_pb, root_b);
+    for (const Bytes* block : {&mine, &shared, &theirs})
+      ASSERT_TRUE(store->put(raw(*block), *block));
+    ASSERT_TRUE(store->put(a, root_a));
+    ASSERT_TRUE(store->put(b, root_b));
+    ASSERT_TRUE(store->pin(a));
+    ASSERT_TRUE(store->pin(b));
+    ASSERT_TRUE(store->sync());
+    ASSERT_TRUE(on_disk(where, mine)) << blob_files;  // the scan below can fail
+
+    const Cid roots[] = {a};
+    auto report = store->erase_dags(roots);
+    ASSERT_TRUE(report) << report.error().message;
+    EXPECT_EQ(report->blocks_deleted, 2u);
+    EXPECT_EQ(report->blocks_shared, 1u);
+    EXPECT_EQ(report->blocks_missing, 0u);
+    EXPECT_TRUE(report->compacted);
+    EXPECT_FALSE(*store->has(raw(mine)));
+    EXPECT_FALSE(*store->has(a));
+    EXPECT_FALSE(on_disk(where, mine)) << blob_files;
+    EXPECT_EQ(*store->get(raw(shared)), shared);
+    EXPECT_EQ(*store->get(raw(theirs)), theirs);
+    EXPECT_EQ(*store->pins(), std::vector<Cid>{b});
+
+    store.reset();
+    opened = RocksBlockStore::open(where, options);
+    ASSERT_TRUE(opened) << opened.error().message;
+    store = std::move(*opened);
+    EXPECT_FALSE(*store->has(raw(mine)));
+    auto again = store->erase_dags(roots);
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(again->blocks_deleted, 0u);
+    EXPECT_EQ(again->blocks_missing, 1u);
+    EXPECT_TRUE(walk_dag(*store, b, LeafRead::verify,
+                         [](const Cid&, ByteView) { return Status::ok(); }));
+    EXPECT_FALSE(on_disk(where, mine)) << blob_files;
+  }
 }
 
 }  // namespace
