@@ -12,6 +12,8 @@
 #include "cli/emergency_views.hpp"
 #include "cli/output.hpp"
 #include "cli/party_names.hpp"
+#include "cli/pseudonym_policies.hpp"
+#include "cli/record_holder.hpp"
 
 namespace pv::cli {
 namespace {
@@ -24,7 +26,7 @@ struct EmergencyOptions {
   std::vector<std::string> custodians;
   std::uint32_t threshold = 2, timeout_ms = 30'000, poll_ms = 20;
   std::uint64_t from = 0;
-  bool json = false, once = false;
+  bool json = false, once = false, skip_pseudonyms = false;
 };
 
 int setup(const EmergencyOptions& o) {
@@ -63,6 +65,21 @@ int setup(const EmergencyOptions& o) {
                                      encode_emergency_policy(policy));
   auto committed = client->submit_and_commit(tx, std::chrono::milliseconds(o.timeout_ms));
   if (!committed) return out.fail(committed.error());
+  // Her pseudonyms (issued before, or under other custodians) follow her policy, so that
+  // break-glass covers records anchored under them from now on.
+  std::size_t pseudonyms = 0;
+  if (!o.skip_pseudonyms) {
+    auto store = open_pseudonyms(o.acting, *actor);
+    if (!store) return out.fail(store.error());
+    if (!store->entries().empty()) {
+      auto given = give_pseudonyms_policy(*client, *actor, *store, store->entries(), policy,
+                                          std::chrono::milliseconds(o.timeout_ms));
+      if (!given)
+        return out.fail(given.error(),
+                        "your policy is set; run the command again to give it to your pseudonyms");
+      pseudonyms = *given;
+    }
+  }
   PartyNames names(o.acting);
   std::string human = "emergency access set up for " + names.show(actor->did()) + " (epoch " +
                       std::to_string(policy.epoch) + "): any " + std::to_string(policy.threshold) +
@@ -77,8 +94,12 @@ int setup(const EmergencyOptions& o) {
                 {"threshold", policy.threshold},
                 {"custodians", policy.custodians},
                 {"tx", transaction_id(tx).hex()},
-                {"height", committed->location.height}}}},
-             human);
+                {"height", committed->location.height}}},
+              {"pseudonymPolicies", pseudonyms}},
+             human + (pseudonyms ? "\n" + std::to_string(pseudonyms) +
+                                       " of your pseudonyms now follow it (records anchored "
+                                       "under them from now on are covered)"
+                                 : std::string()));
   return kExitOk;
 }
 
@@ -217,7 +238,7 @@ void add_emergency_commands(CLI::App& app, int& exit_code) {
       "setup",
       "As the patient: name the custodian organizations (member providers) and how many "
       "of them must agree to open a record in an emergency; records anchored from now "
-      "on have their key split among them");
+      "on have their key split among them, under your DID and under your pseudonyms");
   setup_cmd
       ->add_option("--custodians", s->custodians,
                    "custodian organizations: DIDs or wallet "
@@ -227,6 +248,10 @@ void add_emergency_commands(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   setup_cmd->add_option("--timeout-ms", s->timeout_ms, "how long to wait for the commit")
       ->capture_default_str();
+  setup_cmd->add_flag("--skip-pseudonyms", s->skip_pseudonyms,
+                      "do not give the policy to the record pseudonyms in your wallet (by "
+                      "default each one that lacks it gets it, one transaction per pseudonym, "
+                      "which tells the ledger that they belong to one person, not whom)");
   common(*setup_cmd, *s);
   setup_cmd->footer(
       "Example:\n  pv emergency setup --as alice --custodians st-marys,riverside,northgate "

@@ -10,6 +10,7 @@
 #include "cli/emergency_views.hpp"
 #include "cli/output.hpp"
 #include "cli/party_names.hpp"
+#include "cli/pseudonym_policies.hpp"
 #include "cli/pseudonym_pool_file.hpp"
 #include "cli/record_holder.hpp"
 #include "identity/pseudonym_pool.hpp"
@@ -30,32 +31,6 @@ struct PseudonymOptions {
   std::uint32_t timeout_ms = 30'000;
 };
 
-// Break-glass for records under the new pseudonyms: each gets the patient's own emergency policy
-// (custodians and threshold), signed by the pseudonym, so that authors split their keys among
-// the same custodians. Returns how many policies were committed (0 when she has none).
-Result<std::size_t> copy_emergency_policy(api::NodeClient& client, const Actor& owner,
-                                          const PseudonymStore& store,
-                                          const std::vector<PseudonymEntry>& fresh,
-                                          std::chrono::milliseconds timeout) {
-  auto policy = fetch_emergency_policy(client, owner.did());
-  if (!policy) return policy.error();
-  if (!*policy) return std::size_t{0};
-  auto info = client.info();
-  if (!info) return info.error();
-  EmergencyPolicy copy{1, (*policy)->threshold, (*policy)->custodians};
-  std::size_t done = 0;
-  for (const auto& e : fresh) {
-    auto pseudonym = pseudonym_actor(owner, store, e.did);
-    if (!pseudonym) return pseudonym.error();
-    Bytes tx = pseudonym->sign_transaction(info->network_id, kTxTypeEmergencyPolicy,
-                                           encode_emergency_policy(copy));
-    auto committed = client.submit_and_commit(tx, timeout);
-    if (!committed) return committed.error();
-    ++done;
-  }
-  return done;
-}
-
 int issue(const PseudonymOptions& o) {
   Output out(o.json);
   crypto_init();
@@ -74,8 +49,12 @@ int issue(const PseudonymOptions& o) {
   if (auto s = store->save(); !s) return out.fail(s.error(), "no pool was written");
   std::size_t policies = 0;
   if (!o.no_emergency) {
-    auto copied = copy_emergency_policy(*client, *actor, *store, *fresh,
-                                        std::chrono::milliseconds(o.timeout_ms));
+    auto policy = fetch_emergency_policy(*client, actor->did());
+    if (!policy) return out.fail(policy.error());
+    auto copied = *policy ? give_pseudonyms_policy(*client, *actor, *store, *fresh,
+                                                   {1, (*policy)->threshold, (*policy)->custodians},
+                                                   std::chrono::milliseconds(o.timeout_ms))
+                          : Result<std::size_t>(std::size_t{0});
     if (!copied)
       return out.fail(copied.error(),
                       "the pseudonyms are in your wallet but no pool was written; "

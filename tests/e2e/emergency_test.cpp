@@ -19,9 +19,9 @@
 #include "codec/did_key.hpp"
 #include "identity/key_wrap.hpp"
 #include "identity/wallet.hpp"
+#include "key_envelope_scan.hpp"
 #include "ledger/vc_jwt.hpp"
 #include "node/node_key.hpp"
-#include "key_envelope_scan.hpp"
 #include "process.hpp"
 
 namespace pv::e2e {
@@ -330,8 +330,8 @@ TEST_F(EmergencyE2e, BreakTheGlassThresholdAuditAndNoSecretOnTheNode) {
 TEST_F(EmergencyE2e, APseudonymousRecordIsCoveredByThePatientsCustodians) {
   ok_json({"emergency", "setup", "--as", "alice", "--custodians", "hospital-a,hospital-b,clinic-c",
            "--threshold", "2"});
-  json issued = ok_json({"pseudonym", "issue", "--as", "alice", "--count", "1", "-o",
-                         tmp_ / "alice.pool"});
+  json issued =
+      ok_json({"pseudonym", "issue", "--as", "alice", "--count", "1", "-o", tmp_ / "alice.pool"});
   EXPECT_EQ(issued["emergencyPolicies"], 1);
   const std::string pseudonym = issued["pseudonyms"][0];
   json policy = ok_json({"emergency", "show", "--patient", pseudonym});
@@ -392,6 +392,53 @@ TEST_F(EmergencyE2e, APseudonymousRecordIsCoveredByThePatientsCustodians) {
                        "-o", tmp_ / "bare.pool"});
   EXPECT_EQ(bare["emergencyPolicies"], 0);
   EXPECT_FALSE(pv({"emergency", "show", "--patient", bare["pseudonyms"][0]}).ok());
+}
+
+// Pseudonyms issued before the patient's emergency setup get her policy when she sets it up, and
+// follow it when she changes it: break-glass then covers records anchored under them.
+TEST_F(EmergencyE2e, PseudonymsIssuedBeforeSetupFollowThePatientsPolicy) {
+  json early =
+      ok_json({"pseudonym", "issue", "--as", "alice", "--count", "2", "-o", tmp_ / "early.pool"});
+  EXPECT_EQ(early["emergencyPolicies"], 0);
+  const std::string first = early["pseudonyms"][0], second = early["pseudonyms"][1];
+  EXPECT_FALSE(pv({"emergency", "show", "--patient", first}).ok());
+
+  json setup = ok_json({"emergency", "setup", "--as", "alice", "--custodians",
+                        "hospital-a,hospital-b,clinic-c", "--threshold", "2"});
+  EXPECT_EQ(setup["pseudonymPolicies"], 2);
+  for (const std::string& p : {first, second}) {
+    json shown = ok_json({"emergency", "show", "--patient", p});
+    EXPECT_EQ(shown["policy"]["threshold"], 2) << p;
+    EXPECT_EQ(shown["policy"]["custodians"].size(), 3u) << p;
+    EXPECT_EQ(shown["policy"]["epoch"], 1) << p;
+  }
+  // A record anchored under one of them now has its key split among her custodians.
+  json added = ok_json({"record", "add", "--as", "dr-ana", "--pseudonyms", tmp_ / "early.pool",
+                        "--org", "hospital-a", write("early.json", R"({"note":"early"})")});
+  EXPECT_EQ(added["record"]["pseudonym"], first);
+  json view = ok_json({"record", "get", added["record"]["id"], "--as", "alice", "--purpose",
+                       "PATRQT", "-o", tmp_ / "early-copy.json"});
+  EXPECT_EQ(read_text_file(tmp_ / "early-copy.json"), R"({"note":"early"})");
+  json listed = ok_json({"record", "list", "--as", "alice"});
+  bool found = false;
+  for (const auto& r : listed["records"])
+    if (r["id"] == added["record"]["id"]) {
+      found = true;
+      EXPECT_EQ(r["keys"]["emergency"]["shares"].size(), 3u) << r.dump();
+    }
+  EXPECT_TRUE(found) << listed.dump();
+
+  // Her new policy reaches them (their next epoch); the same policy again changes nothing.
+  json changed = ok_json({"emergency", "setup", "--as", "alice", "--custodians",
+                          "hospital-a,hospital-b", "--threshold", "2"});
+  EXPECT_EQ(changed["pseudonymPolicies"], 2);
+  json shown = ok_json({"emergency", "show", "--patient", second});
+  EXPECT_EQ(shown["policy"]["epoch"], 2);
+  EXPECT_EQ(shown["policy"]["custodians"].size(), 2u);
+  json skipped = ok_json({"emergency", "setup", "--as", "alice", "--custodians",
+                          "hospital-a,clinic-c", "--threshold", "2", "--skip-pseudonyms"});
+  EXPECT_EQ(skipped["pseudonymPolicies"], 0);
+  EXPECT_EQ(ok_json({"emergency", "show", "--patient", second})["policy"]["epoch"], 2);
 }
 
 }  // namespace
