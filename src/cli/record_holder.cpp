@@ -6,8 +6,8 @@ Result<PseudonymStore> open_pseudonyms(const ActingOptions& options, const Actor
                                        bool create) {
   auto wallet = open_wallet(options);
   if (!wallet) return wallet.error();
-  auto store = PseudonymStore::load(PseudonymStore::path_for(wallet->dir(), owner.name()),
-                                    owner.did());
+  auto store =
+      PseudonymStore::load(PseudonymStore::path_for(wallet->dir(), owner.name()), owner.did());
   if (!store) return store.error();
   if (store->entries().empty() && !create) return store;
   auto passphrase = wallet_passphrase(options, owner.name(), /*confirm=*/false);
@@ -31,8 +31,7 @@ Result<Actor> pseudonym_actor(const Actor& owner, const PseudonymStore& store,
   return Actor(std::move(m), std::move(secrets), pseudonym_did, *key);
 }
 
-Status learn_pseudonym_records(api::NodeClient& client, const Actor& owner,
-                               PseudonymStore& store) {
+Status learn_pseudonym_records(api::NodeClient& client, const Actor& owner, PseudonymStore& store) {
   bool learnt = false;
   std::vector<std::string> unknown;
   for (const auto& e : store.entries())
@@ -78,7 +77,13 @@ Result<std::vector<HeldRecord>> fetch_held_records(api::NodeClient& client, cons
 Result<Actor> holder_of(api::NodeClient& client, const Actor& owner, PseudonymStore& store,
                         const RecordId& record) {
   if (store.unlocked()) {
-    if (!store.find_record(record.hex())) PV_TRY(learn_pseudonym_records(client, owner, store));
+    if (!store.find_record(record.hex())) {
+      // A record under her own DID answers her at once (one request); only otherwise are her
+      // unused pseudonyms asked, one request each.
+      owner.sign_requests_of(client);
+      if (auto own = fetch_record(client, record); own && own->patient == owner.did()) return owner;
+      PV_TRY(learn_pseudonym_records(client, owner, store));
+    }
     if (const auto* e = store.find_record(record.hex())) {
       auto actor = pseudonym_actor(owner, store, e->did);
       if (!actor) return actor.error();

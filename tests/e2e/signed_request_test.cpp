@@ -80,9 +80,11 @@ class SignedRequests : public ::testing::Test {
                     std::chrono::system_clock::now().time_since_epoch())
                     .count() +
                 created_offset;
+    last_created_ = o.created;
     EXPECT_TRUE(sign_request(r, key, o));
     return r;
   }
+  std::int64_t last_created_ = 0;  // `created` of the last signed_post
   httplib::Result send(const HttpRequest& r) {
     httplib::Headers headers;
     for (const auto& [k, v] : r.headers)
@@ -168,6 +170,7 @@ TEST_F(SignedRequests, AReplayAfterTheNodeRestartsIsStillRefused) {
   const std::string body = anchor_body(alice, key);
   const std::string id = last_id_;
   HttpRequest once = signed_post(body, alice, key);
+  const std::int64_t first_created = last_created_;
   auto first = send(once);
   ASSERT_TRUE(first);
   ASSERT_EQ(first->status, 200) << first->body;
@@ -180,7 +183,11 @@ TEST_F(SignedRequests, AReplayAfterTheNodeRestartsIsStillRefused) {
   expect_refused(send(once), "replayed signature");
   // A fresh signature over the same body (another `created`, so another signature: Ed25519 is
   // deterministic) is a new request; the transaction inside is then the ledger's business.
-  auto fresh = send(signed_post(body, alice, key, -2));
+  // Its `created` is one second before the first's, whatever the time the restart took.
+  const std::int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+  auto fresh = send(signed_post(body, alice, key, first_created - 1 - now_s));
   ASSERT_TRUE(fresh);
   EXPECT_NE(fresh->status, 401) << fresh->body;
   auto still = http_->Get("/v1/tx/" + id);
