@@ -13,6 +13,10 @@ namespace {
 constexpr std::string_view kGenesisMagic = "PVGN";
 // Version 2 added admins per organization and the membership approval threshold.
 constexpr std::uint8_t kGenesisVersion = 2;
+// Version 3 is version 2 followed by the portal (docs/passkeys.md): u8 origin count (1..8),
+// each origin (var), the RP ID (var). A genesis without a portal is written as version 2, so
+// networks made before portals keep their network id.
+constexpr std::uint8_t kGenesisVersionPortal = 3;
 constexpr std::size_t kMaxName = kMaxOrgText;
 
 }  // namespace
@@ -20,7 +24,7 @@ constexpr std::size_t kMaxName = kMaxOrgText;
 Bytes encode_genesis(const Genesis& g) {
   BinaryWriter w;
   w.raw(as_bytes(kGenesisMagic));
-  w.u8(kGenesisVersion);
+  w.u8(g.portal.empty() ? kGenesisVersion : kGenesisVersionPortal);
   w.var(g.network);
   w.u64(g.time_ms);
   w.u32(static_cast<std::uint32_t>(g.organizations.size()));
@@ -35,6 +39,11 @@ Bytes encode_genesis(const Genesis& g) {
   }
   w.u32(g.membership_threshold.numerator);
   w.u32(g.membership_threshold.denominator);
+  if (!g.portal.empty()) {
+    w.u8(static_cast<std::uint8_t>(g.portal.origins.size()));
+    for (const auto& origin : g.portal.origins) w.var(origin);
+    w.var(g.portal.rp_id);
+  }
   return w.take();
 }
 
@@ -46,7 +55,8 @@ Result<Genesis> decode_genesis(ByteView encoded) {
   if (as_chars(*magic) != kGenesisMagic) return make_error(Errc::malformed, "not a genesis encoding");
   auto version = r.u8("genesis version");
   if (!version) return version.error();
-  if (*version != kGenesisVersion) return make_error(Errc::malformed, "unsupported genesis version");
+  if (*version != kGenesisVersion && *version != kGenesisVersionPortal)
+    return make_error(Errc::malformed, "unsupported genesis version");
   Genesis g;
   auto network = r.text(kMaxName, "network name");
   if (!network) return network.error();
@@ -91,6 +101,22 @@ Result<Genesis> decode_genesis(ByteView encoded) {
   auto den = r.u32("threshold denominator");
   if (!den) return den.error();
   g.membership_threshold = {*num, *den};
+  if (*version == kGenesisVersionPortal) {
+    auto origins = r.u8("portal origin count");
+    if (!origins) return origins.error();
+    if (*origins == 0 || *origins > kMaxPortalOrigins)
+      return make_error(Errc::malformed, "genesis: a portal has 1 to 8 origins");
+    for (std::uint8_t i = 0; i < *origins; ++i) {
+      auto origin = r.text(kMaxPortalOriginBytes, "portal origin");
+      if (!origin) return origin.error();
+      g.portal.origins.push_back(std::move(*origin));
+    }
+    auto rp_id = r.text(kMaxPortalOriginBytes, "portal RP ID");
+    if (!rp_id) return rp_id.error();
+    g.portal.rp_id = std::move(*rp_id);
+    if (g.portal.rp_id.empty())
+      return make_error(Errc::malformed, "genesis: a portal names its RP ID");
+  }
   PV_TRY(r.expect_end("genesis"));
   PV_TRY(check_genesis(g));
   return g;
@@ -126,6 +152,8 @@ Status check_genesis(const Genesis& g) {
     }
   }
   if (node_count == 0) return make_error(Errc::invalid_argument, "genesis: no node keys");
+  if (auto portal = check_portal_config(g.portal); !portal)
+    return make_error(portal.error().code, "genesis: " + portal.error().message);
   if (g.organizations.size() > kMaxOrganizations)
     return make_error(Errc::invalid_argument, "genesis: more than 1000 organizations");
   if (auto s = check_approval_threshold(g.membership_threshold); !s)

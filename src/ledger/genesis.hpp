@@ -8,6 +8,7 @@
 
 #include "ledger/block.hpp"
 #include "ledger/org_state.hpp"
+#include "ledger/portal_config.hpp"
 #include "ledger/state.hpp"
 
 namespace pv {
@@ -26,6 +27,7 @@ struct Genesis {
   std::uint64_t time_ms = 0;
   std::vector<GenesisOrganization> organizations;
   ApprovalThreshold membership_threshold;  // default: a strict majority of organizations
+  PortalConfig portal;  // the patient portal's origins and RP ID; empty: passkeys cannot sign
 };
 
 inline constexpr std::size_t kMaxGenesisBytes = 1024 * 1024;
