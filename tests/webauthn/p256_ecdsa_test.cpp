@@ -199,6 +199,18 @@ TEST(P256Der, RefusesEveryNonDerForm) {
   padded.insert(padded.begin() + 4, 0x00);
   EXPECT_FALSE(p256_signature_from_der(padded));
 
+  // A zero before an r whose top bit is clear: non-minimal, though the value fits in 32 bytes.
+  {
+    P256Signature clear = sig;
+    clear.bytes[0] &= 0x7f;
+    Bytes minimal = p256_signature_to_der(clear);
+    ASSERT_EQ(minimal[3], 32);
+    minimal[1] += 1;
+    minimal[3] += 1;
+    minimal.insert(minimal.begin() + 4, 0x00);
+    EXPECT_FALSE(p256_signature_from_der(minimal));
+  }
+
   // r without its pad: negative.
   Bytes negative = der;
   negative[1] -= 1;
