@@ -20,7 +20,7 @@ Bytes hex(const nlohmann::json& v) {
   return b ? *b : Bytes{};
 }
 
-class Recorded : public ::testing::Test {
+class WebAuthnRecorded : public ::testing::Test {
  protected:
   void SetUp() override {
     std::ifstream in(std::string(PV_SOURCE_DIR) +
@@ -68,7 +68,7 @@ class Recorded : public ::testing::Test {
   std::vector<Parts> parts_;
 };
 
-TEST_F(Recorded, AssertionsVerifyInOrderAndReturnTheirCounters) {
+TEST_F(WebAuthnRecorded, AssertionsVerifyInOrderAndReturnTheirCounters) {
   auto first = verify(parts_[0].canonical(), parts_[0].challenge, 0);
   ASSERT_TRUE(first) << first.error().message;
   EXPECT_EQ(*first, parts_[0].counter);
@@ -78,7 +78,7 @@ TEST_F(Recorded, AssertionsVerifyInOrderAndReturnTheirCounters) {
   EXPECT_GT(*second, *first);
 }
 
-TEST_F(Recorded, TheAuthenticatorsHighSFormIsRefusedAsNonCanonical) {
+TEST_F(WebAuthnRecorded, TheAuthenticatorsHighSFormIsRefusedAsNonCanonical) {
   for (const auto& p : parts_) {
     // The raw signature verifies as ECDSA either way; the ledger takes only the low-S form.
     EXPECT_TRUE(es256_verify(
@@ -89,7 +89,7 @@ TEST_F(Recorded, TheAuthenticatorsHighSFormIsRefusedAsNonCanonical) {
   }
 }
 
-TEST_F(Recorded, TheRegistrationKeyIsTheCoseKeyInTheAttestationObject) {
+TEST_F(WebAuthnRecorded, TheRegistrationKeyIsTheCoseKeyInTheAttestationObject) {
   // The SPKI's x and y appear as the COSE key's -2 and -3 byte strings (0x58 0x20 ‖ 32 bytes).
   const std::string spki = doc_["registration"]["public_key_spki"];
   const std::string att = doc_["registration"]["attestation_object"];
@@ -98,7 +98,7 @@ TEST_F(Recorded, TheRegistrationKeyIsTheCoseKeyInTheAttestationObject) {
   EXPECT_NE(att.find("225820" + y), std::string::npos);
 }
 
-TEST_F(Recorded, CounterGoingBackOrRepeatingIsACloneSuspicion) {
+TEST_F(WebAuthnRecorded, CounterGoingBackOrRepeatingIsACloneSuspicion) {
   EXPECT_TRUE(
       refused(verify(parts_[0].canonical(), parts_[0].challenge, parts_[1].counter), Errc::conflict,
               "authenticator clone suspected: counter " + std::to_string(parts_[0].counter) +
@@ -107,7 +107,7 @@ TEST_F(Recorded, CounterGoingBackOrRepeatingIsACloneSuspicion) {
                       Errc::conflict, "authenticator clone suspected"));
 }
 
-TEST_F(Recorded, EveryFlippedByteFails) {
+TEST_F(WebAuthnRecorded, EveryFlippedByteFails) {
   const Parts& p = parts_[0];
   for (std::size_t i = 0; i < p.authenticator_data.size(); ++i) {
     Bytes ad = p.authenticator_data;
@@ -130,7 +130,7 @@ TEST_F(Recorded, EveryFlippedByteFails) {
   }
 }
 
-TEST_F(Recorded, WrongOriginRpIdOrChallengeIsNamed) {
+TEST_F(WebAuthnRecorded, WrongOriginRpIdOrChallengeIsNamed) {
   const Parts& p = parts_[0];
   const std::vector<std::string> other_origins = {"http://localhost:1", "https://localhost"};
   const RelyingParty wrong_origin{rp_id_, other_origins, true};
@@ -147,7 +147,7 @@ TEST_F(Recorded, WrongOriginRpIdOrChallengeIsNamed) {
   EXPECT_TRUE(refused(verify(swapped, p.challenge), Errc::bad_signature, "does not verify"));
 }
 
-TEST_F(Recorded, ClearedFlagsFailTheFlagRuleAndTheSignature) {
+TEST_F(WebAuthnRecorded, ClearedFlagsFailTheFlagRuleAndTheSignature) {
   const Parts& p = parts_[0];
   ASSERT_EQ(p.authenticator_data[32] & (kFlagUserPresent | kFlagUserVerified),
             kFlagUserPresent | kFlagUserVerified);
@@ -167,7 +167,7 @@ TEST_F(Recorded, ClearedFlagsFailTheFlagRuleAndTheSignature) {
                       Errc::bad_signature, "does not verify"));
 }
 
-TEST_F(Recorded, TheRegistrationIsNotAnAssertion) {
+TEST_F(WebAuthnRecorded, TheRegistrationIsNotAnAssertion) {
   const auto& reg = doc_["registration"];
   // Its clientDataJSON says webauthn.create; its authenticator data carries AT and a credential.
   const Bytes cd = hex(reg["client_data_json"]);

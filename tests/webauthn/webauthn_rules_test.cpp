@@ -17,9 +17,9 @@ constexpr std::string_view kRpId = "portal.example.org";
 const std::vector<std::string> kOrigins = {"https://portal.example.org", "http://localhost:8443"};
 constexpr std::uint8_t kUpUv = kFlagUserPresent | kFlagUserVerified;
 
-class Rules : public ::testing::Test {
+class WebAuthnRules : public ::testing::Test {
  protected:
-  Rules() : key_(P256SigningKey::generate()) {
+  WebAuthnRules() : key_(P256SigningKey::generate()) {
     challenge_ = sha256(as_bytes("signing message of a transaction"));
   }
   std::string client_data(std::string_view type = "webauthn.get",
@@ -42,7 +42,7 @@ class Rules : public ::testing::Test {
   Hash32 challenge_;
 };
 
-TEST_F(Rules, AWellFormedAssertionVerifies) {
+TEST_F(WebAuthnRules, AWellFormedAssertionVerifies) {
   auto r = verify(make(kUpUv, 7, client_data()), 6);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(*r, 7u);
@@ -52,7 +52,7 @@ TEST_F(Rules, AWellFormedAssertionVerifies) {
   EXPECT_TRUE(verify(make(kUpUv | kFlagBackupEligible | kFlagBackedUp, 8, client_data()), 7));
 }
 
-TEST_F(Rules, FlagsMissing) {
+TEST_F(WebAuthnRules, FlagsMissing) {
   EXPECT_TRUE(
       refused(verify(make(kFlagUserVerified, 1, client_data())), Errc::forbidden, "lack UP"));
   EXPECT_TRUE(
@@ -60,7 +60,7 @@ TEST_F(Rules, FlagsMissing) {
   EXPECT_TRUE(verify(make(kFlagUserPresent, 1, client_data()), 0, /*require_uv=*/false));
 }
 
-TEST_F(Rules, AttestedDataExtensionsAndTrailingBytes) {
+TEST_F(WebAuthnRules, AttestedDataExtensionsAndTrailingBytes) {
   EXPECT_TRUE(refused(verify(make(kUpUv | kFlagAttestedData, 1, client_data(), Bytes(20, 1))),
                       Errc::malformed, "AT flag"));
   // An empty CBOR map (0xa0) is well-formed, but extension outputs are refused altogether.
@@ -75,7 +75,7 @@ TEST_F(Rules, AttestedDataExtensionsAndTrailingBytes) {
       refused(verify(make(kUpUv, 1, client_data(), Bytes(1024, 0))), Errc::too_large, "over 1024"));
 }
 
-TEST_F(Rules, Counter) {
+TEST_F(WebAuthnRules, Counter) {
   // Both zero: a synced passkey; accepted, stays zero.
   auto zero = verify(make(kUpUv, 0, client_data()), 0);
   ASSERT_TRUE(zero);
@@ -91,7 +91,7 @@ TEST_F(Rules, Counter) {
   EXPECT_EQ(*top, 0xffffffffu);
 }
 
-TEST_F(Rules, HighSIsRefusedLowSOfTheSameIsAccepted) {
+TEST_F(WebAuthnRules, HighSIsRefusedLowSOfTheSameIsAccepted) {
   auto s = make(kUpUv, 1, client_data());
   ASSERT_TRUE(p256_signature_is_low_s(s.signature));
   s.signature = testing::high_s_twin(s.signature);
@@ -100,7 +100,7 @@ TEST_F(Rules, HighSIsRefusedLowSOfTheSameIsAccepted) {
   EXPECT_TRUE(verify(s));
 }
 
-TEST_F(Rules, ClientDataType) {
+TEST_F(WebAuthnRules, ClientDataType) {
   EXPECT_TRUE(refused(verify(make(kUpUv, 1, client_data("webauthn.create"))), Errc::forbidden,
                       "type is \"webauthn.create\""));
   EXPECT_TRUE(refused(verify(make(kUpUv, 1, R"({"challenge":"x","origin":"o"})")), Errc::malformed,
@@ -109,7 +109,7 @@ TEST_F(Rules, ClientDataType) {
                       "\"type\" is not a string"));
 }
 
-TEST_F(Rules, ClientDataCrossOrigin) {
+TEST_F(WebAuthnRules, ClientDataCrossOrigin) {
   EXPECT_TRUE(refused(verify(make(kUpUv, 1, client_data("webauthn.get", R"(,"crossOrigin":true)"))),
                       Errc::forbidden, "crossOrigin is true"));
   EXPECT_TRUE(
@@ -117,7 +117,7 @@ TEST_F(Rules, ClientDataCrossOrigin) {
               Errc::malformed, "crossOrigin is not a boolean"));
 }
 
-TEST_F(Rules, ClientDataDuplicateKeys) {
+TEST_F(WebAuthnRules, ClientDataDuplicateKeys) {
   // A second "type" or "challenge" could mean another thing to another parser.
   EXPECT_TRUE(
       refused(verify(make(kUpUv, 1, client_data("webauthn.get", R"(,"type":"webauthn.get")"))),
@@ -127,7 +127,7 @@ TEST_F(Rules, ClientDataDuplicateKeys) {
       Errc::malformed, "repeats a member name"));
 }
 
-TEST_F(Rules, ClientDataChallengeExactText) {
+TEST_F(WebAuthnRules, ClientDataChallengeExactText) {
   const std::string good = base64url_encode(challenge_.view());
   auto with_challenge = [&](const std::string& c) {
     return make(kUpUv, 1,
@@ -141,7 +141,7 @@ TEST_F(Rules, ClientDataChallengeExactText) {
   EXPECT_TRUE(refused(verify(with_challenge(challenge_.hex())), Errc::forbidden, "challenge"));
 }
 
-TEST_F(Rules, ClientDataOriginMustMatchExactly) {
+TEST_F(WebAuthnRules, ClientDataOriginMustMatchExactly) {
   for (const char* origin :
        {"https://portal.example.org.evil", "https://portal.example.org/",
         "HTTPS://portal.example.org", "http://portal.example.org", "http://localhost:8444"}) {
@@ -155,7 +155,7 @@ TEST_F(Rules, ClientDataOriginMustMatchExactly) {
   EXPECT_TRUE(verify(make(kUpUv, 1, localhost)));
 }
 
-TEST_F(Rules, ClientDataThatIsNotOneJsonObject) {
+TEST_F(WebAuthnRules, ClientDataThatIsNotOneJsonObject) {
   for (const std::string& bad :
        {std::string("[]"), std::string(""), std::string("{"), client_data() + " {}",
         client_data() + "x", std::string("{\"type\":\"webauthn.get\xff\"}")}) {
@@ -165,7 +165,7 @@ TEST_F(Rules, ClientDataThatIsNotOneJsonObject) {
   EXPECT_TRUE(refused(verify(make(kUpUv, 1, big)), Errc::too_large, "over 2048"));
 }
 
-TEST_F(Rules, ChecksRunInTheDesignsOrder) {
+TEST_F(WebAuthnRules, ChecksRunInTheDesignsOrder) {
   // Everything wrong at once: the clientDataJSON rule (step 1) is the one reported.
   auto s = make(0, 0, client_data("webauthn.create"));
   s.signature = testing::high_s_twin(s.signature);
@@ -179,7 +179,7 @@ TEST_F(Rules, ChecksRunInTheDesignsOrder) {
   EXPECT_TRUE(refused(verify(s, 9), Errc::non_canonical, "not canonical"));
 }
 
-TEST_F(Rules, ExpectedChallengeMustBe32Bytes) {
+TEST_F(WebAuthnRules, ExpectedChallengeMustBe32Bytes) {
   auto s = make(kUpUv, 1, client_data());
   EXPECT_TRUE(refused(verify_assertion(s.view(), key_.public_key(), challenge_.view().first(31),
                                        {kRpId, kOrigins, true}, 0),
