@@ -58,3 +58,11 @@ if [ ! -d "$jsipfs_dir/node_modules" ] || ! cmp -s "$jsipfs_dir/package-lock.jso
   nice npm ci --prefix "$jsipfs_dir" --no-audit --no-fund --ignore-scripts
   cp "$jsipfs_dir/package-lock.json" "$stamp"
 fi
+# The WebAuthn recorder (tests/webauthn/recorder/): puppeteer-core drives Debian's chromium to
+# record the fixture in tests/data/webauthn. Only re-recording needs it; same pattern.
+recorder_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/webauthn/recorder"
+stamp="$recorder_dir/node_modules/.pv-installed-lock.json"
+if [ ! -d "$recorder_dir/node_modules" ] || ! cmp -s "$recorder_dir/package-lock.json" "$stamp"; then
+  npm ci --prefix "$recorder_dir" --no-audit --no-fund
+  cp "$recorder_dir/package-lock.json" "$stamp"
+fi

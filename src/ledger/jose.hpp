@@ -9,7 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "base/base64url.hpp"
 #include "base/bytes.hpp"
+#include "codec/strict_json.hpp"
 #include "crypto/ed25519.hpp"
 
 namespace pv {
@@ -19,17 +21,6 @@ inline constexpr std::string_view kJwsAlgEdDSA = "EdDSA";
 // Upper bound on a compact JWS we are willing to parse; role credentials are well under 2 KiB.
 inline constexpr std::size_t kMaxCompactJwsSize = 16 * 1024;
 
-// Base64url without padding.
-std::string base64url_encode(ByteView data);
-// Strict: rejects '=' padding, characters outside the url-safe alphabet (including '+', '/',
-// whitespace), a length of 1 mod 4, and non-zero unused trailing bits, so every byte string has
-// exactly one accepted encoding.
-[[nodiscard]] Result<Bytes> base64url_decode(std::string_view text);
-
-// Parses one JSON document. Rejects syntax errors, invalid UTF-8 and objects with a repeated
-// member name (RFC 7515 section 5.2 allows a parser to reject them; we always do, so a header
-// or claim set cannot mean two things to two parsers).
-[[nodiscard]] Result<nlohmann::json> parse_json_strict(std::string_view text);
 // Compact serialization (no whitespace, members in sorted order). Fails on strings that are
 // not valid UTF-8 instead of throwing.
 [[nodiscard]] Result<std::string> dump_json(const nlohmann::json& value);
