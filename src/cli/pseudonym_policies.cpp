@@ -14,33 +14,22 @@ Result<std::size_t> give_pseudonyms_policy(api::NodeClient& client, const Actor&
   auto info = client.info();
   if (!info) return info.error();
   std::size_t done = 0;
-  Status outcome = Status::ok();
   for (const auto& e : pseudonyms) {
     auto current = fetch_emergency_policy(client, e.did);
-    if (!current) {
-      outcome = current.error();
-      break;
-    }
+    if (!current) return current.error();
     if (*current && (*current)->threshold == policy.threshold &&
         (*current)->custodians == policy.custodians)
       continue;
     auto pseudonym = pseudonym_actor(owner, store, e.did);
-    if (!pseudonym) {
-      outcome = pseudonym.error();
-      break;
-    }
+    if (!pseudonym) return pseudonym.error();
     const EmergencyPolicy copy{*current ? (*current)->epoch + 1 : 1, policy.threshold,
                                policy.custodians};
     Bytes tx = pseudonym->sign_transaction(info->network_id, kTxTypeEmergencyPolicy,
                                            encode_emergency_policy(copy));
     auto committed = client.submit_and_commit(tx, timeout);
-    if (!committed) {
-      outcome = committed.error();
-      break;
-    }
+    if (!committed) return committed.error();
     ++done;
   }
-  if (!outcome) return outcome.error();
   return done;
 }
 

@@ -187,18 +187,7 @@ void index_append(StateOverlay& state, const std::string& list, const Hash32& id
 }
 
 std::uint64_t index_remove(StateOverlay& state, const std::string& list, const Hash32& id) {
-  std::uint64_t removed = 0;
-  std::uint64_t n = index_size(state, list);
-  for (std::uint64_t i = 0; i < n; ++i) {
-    const std::string key = list + "/" + hex64(i);
-    auto bytes = state.get(key);
-    if (bytes && bytes->size() == id.bytes.size() &&
-        std::equal(bytes->begin(), bytes->end(), id.bytes.begin())) {
-      state.put(key, Bytes{});
-      ++removed;
-    }
-  }
-  return removed;
+  return index_remove_all(state, list, {id});
 }
 
 std::uint64_t index_remove_all(StateOverlay& state, const std::string& list,

@@ -202,7 +202,7 @@ TEST(P256Der, RefusesEveryNonDerForm) {
   // A zero before an r whose top bit is clear: non-minimal, though the value fits in 32 bytes.
   {
     P256Signature clear = sig;
-    clear.bytes[0] &= 0x7f;
+    clear.bytes[0] = 0x40;  // top bit clear and the byte non-zero: r is exactly 32 bytes
     Bytes minimal = p256_signature_to_der(clear);
     ASSERT_EQ(minimal[3], 32);
     minimal[1] += 1;
